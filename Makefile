@@ -1,0 +1,53 @@
+# prevent — PGXS build.
+#
+#   make && make install        build and install against the pg_config on PATH
+#   make installcheck           pg_regress against a running server
+#   make check-core             the pure C core's standalone tests (ASan + UBSan)
+#
+EXTENSION = prevent
+EXTVERSION = 0.1.0
+MODULE_big = prevent
+OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c))
+
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+DATA = $(filter-out $(DATA_built),$(wildcard $(EXTENSION)--*--*.sql))
+
+REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
+ISOLATION = $(patsubst specs/%.spec,%,$(sort $(wildcard specs/*.spec)))
+ISOLATION_OPTS = --load-extension=$(EXTENSION)
+
+ICU_CFLAGS ?= $(shell pkg-config --cflags icu-uc icu-i18n)
+ICU_LIBS ?= $(shell pkg-config --libs icu-uc icu-i18n)
+
+PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare -Isrc
+EXTRA_CLEAN = src/normtable.h src/gen/normtable_gen $(DATA_built) test/core/core_test test/core/*.o
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# install script: the pieces under src/sql, in name order
+$(DATA_built): $(sort $(wildcard src/sql/*.sql))
+	cat $^ > $@
+
+# normalization table, generated from ICU at build time
+src/gen/normtable_gen: src/gen/normtable_gen.c src/normalize.h
+	$(CC) -O2 -Wall -Wextra -o $@ $< $(ICU_CFLAGS) $(ICU_LIBS)
+
+src/normtable.h: src/gen/normtable_gen
+	src/gen/normtable_gen > $@.tmp && mv $@.tmp $@
+
+src/normalize.o: src/normtable.h
+
+# the pure C core, standalone, under AddressSanitizer and UBSan
+CORE_SRC = src/normalize.c src/matcher.c
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+test/core/core_test: test/core/core_test.c $(CORE_SRC) src/normtable.h src/normalize.h src/matcher.h
+	$(CC) $(SAN_FLAGS) -Wall -Wextra -Werror -Isrc -o $@ test/core/core_test.c $(CORE_SRC)
+
+check-core: test/core/core_test
+	test/core/core_test
+
+.PHONY: check-core

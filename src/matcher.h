@@ -1,0 +1,125 @@
+/*
+ * matcher.h — prevent's keyword matcher (pure C, no PostgreSQL headers).
+ *
+ * A lexicon is a set of match terms (with category and weight), exclusion
+ * terms (innocent phrases that suppress every match inside their span),
+ * negation cues (that cancel a match shortly after them in the same clause)
+ * and proximity rules (two terms close together in one clause).  Every term
+ * goes through the same normalizer as the text (normalize.h), is compiled
+ * into one Aho-Corasick automaton over normalized code points, and the scan
+ * reads the original UTF-8 text once, normalizing on the fly, so positions
+ * of matches are reported in characters and bytes of the original text.
+ *
+ * A compiled lexicon is immutable and may be shared by any number of scans;
+ * a pv_result holds the per-document state and is reused between documents.
+ */
+#ifndef PREVENT_MATCHER_H
+#define PREVENT_MATCHER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PV_MAX_TERM 64			/* code points of a normalized term */
+#define PV_MAX_WINDOW 64		/* largest negation window / proximity distance */
+
+/* error codes (negative); see pv_strerror() */
+#define PV_OK 0
+#define PV_ERR_NOMEM (-1)
+#define PV_ERR_EMPTY (-2)		/* the term normalizes to nothing */
+#define PV_ERR_TOO_LONG (-3)	/* longer than PV_MAX_TERM after normalization */
+#define PV_ERR_BREAK (-4)		/* the term contains a clause break */
+#define PV_ERR_RANGE (-5)		/* a window or distance out of range */
+#define PV_ERR_TOO_MANY (-6)	/* too many distinct characters or states */
+#define PV_ERR_STATE (-7)		/* compiled twice, or scanned before compiling */
+
+typedef enum pv_negation_scope
+{
+	PV_NEGATE_OCCURRENCE = 0,	/* a cue cancels the match it precedes */
+	PV_NEGATE_CATEGORY = 1		/* ... and every match of that category in the text */
+} pv_negation_scope;
+
+typedef enum pv_hit_status
+{
+	PV_HIT_OK = 0,
+	PV_HIT_EXCLUDED = 1,
+	PV_HIT_NEGATED = 2
+} pv_hit_status;
+
+typedef struct pv_lexicon pv_lexicon;
+
+/* One occurrence of a match term. Positions are 0-based, ends exclusive. */
+typedef struct pv_hit
+{
+	int32_t		keyword;		/* index returned by pv_lexicon_add_keyword */
+	int32_t		nstart;			/* in code points of the normalized text */
+	int32_t		nend;
+	int64_t		cstart;			/* in characters of the original text */
+	int64_t		cend;
+	size_t		bstart;			/* in bytes of the original text */
+	size_t		bend;
+	int32_t		clause;			/* hard clause number */
+	int32_t		status;			/* pv_hit_status */
+} pv_hit;
+
+typedef struct pv_term_hit pv_term_hit;
+typedef struct pv_span pv_span;
+
+/* Per-document scan result; zero-initialize (or pv_result_init) before use. */
+typedef struct pv_result
+{
+	pv_hit	   *hits;			/* keyword occurrences, ordered by cstart */
+	int32_t		nhits;
+	int32_t	   *rules;			/* proximity rules that fired, ascending */
+	int32_t		nrules;
+	int32_t		score;			/* min(100, distinct keywords' + rules' weights) */
+	/* scratch, kept between scans */
+	int32_t		hits_cap;
+	int32_t		rules_cap;
+	pv_term_hit *terms;
+	int32_t		nterms;
+	int32_t		terms_cap;
+	pv_span    *spans;			/* exclusion spans */
+	int32_t		nspans;
+	int32_t		spans_cap;
+	pv_span    *cues;			/* negation cue occurrences */
+	int32_t		ncues;
+	int32_t		cues_cap;
+	int32_t    *scratch;
+	int32_t		scratch_cap;
+} pv_result;
+
+pv_lexicon *pv_lexicon_new(void);
+void		pv_lexicon_free(pv_lexicon *lex);
+
+/* Each returns the new entry's index (>= 0) or a PV_ERR_* code. */
+int			pv_lexicon_add_keyword(pv_lexicon *lex, const char *term, size_t len,
+								   int32_t category, int32_t weight);
+int			pv_lexicon_add_exclusion(pv_lexicon *lex, const char *term, size_t len);
+int			pv_lexicon_add_negation(pv_lexicon *lex, const char *cue, size_t len,
+									int32_t window);
+int			pv_lexicon_add_proximity(pv_lexicon *lex,
+									 const char *a, size_t alen,
+									 const char *b, size_t blen,
+									 int32_t within, int32_t category, int32_t weight);
+void		pv_lexicon_set_negation_scope(pv_lexicon *lex, pv_negation_scope scope);
+int			pv_lexicon_compile(pv_lexicon *lex);
+
+int32_t		pv_lexicon_keyword_count(const pv_lexicon *lex);
+int32_t		pv_lexicon_state_count(const pv_lexicon *lex);
+size_t		pv_lexicon_memory(const pv_lexicon *lex);
+
+/* Check a term as pv_lexicon_add_* would: PV_OK or a PV_ERR_* code. */
+int			pv_term_check(const char *term, size_t len);
+
+void		pv_result_init(pv_result *res);
+void		pv_result_free(pv_result *res);
+
+/*
+ * Scan a UTF-8 document (need not be NUL-terminated) and fill res.
+ * Returns PV_OK or PV_ERR_NOMEM / PV_ERR_STATE.
+ */
+int			pv_scan(const pv_lexicon *lex, const char *doc, size_t len, pv_result *res);
+
+const char *pv_strerror(int err);
+
+#endif							/* PREVENT_MATCHER_H */

@@ -1,0 +1,104 @@
+/*
+ * normalize.c — table-driven normalization of UTF-8 text (pure C).
+ *
+ * The per-row path is one table lookup per code point; ICU is only used at
+ * build time to generate the table (normtable.h, from src/gen/normtable_gen.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "normalize.h"
+#include "normtable.h"
+
+static pv_allocator pv_alloc_hooks = {malloc, realloc, free};
+
+void
+pv_set_allocator(const pv_allocator *a)
+{
+	pv_alloc_hooks = *a;
+}
+
+void *
+pv_alloc(size_t size)
+{
+	return pv_alloc_hooks.alloc(size ? size : 1);
+}
+
+void *
+pv_resize(void *ptr, size_t size)
+{
+	return pv_alloc_hooks.resize(ptr, size ? size : 1);
+}
+
+void
+pv_release(void *ptr)
+{
+	if (ptr)
+		pv_alloc_hooks.release(ptr);
+}
+
+const char *
+pv_norm_unicode_version(void)
+{
+	return PV_NORM_UNICODE_VERSION;
+}
+
+const char *
+pv_norm_icu_version(void)
+{
+	return PV_NORM_ICU_VERSION;
+}
+
+char *
+pv_normalize(const char *src, size_t len, size_t *outlen)
+{
+	const unsigned char *s = (const unsigned char *) src;
+	size_t		cap = len + 16;
+	size_t		o = 0;
+	size_t		i = 0;
+	unsigned char *out = pv_alloc(cap);
+
+	if (out == NULL)
+		return NULL;
+	while (i < len)
+	{
+		uint32_t	c = pv_utf8_next(s, len, &i);
+		uint32_t	e = pv_norm_entry(c);
+		const uint32_t *exp;
+		int			n;
+
+		/* an expansion writes at most PV_NORM_MAX_EXPANSION * 4 bytes */
+		if (o + PV_NORM_MAX_EXPANSION * 4 + 1 > cap)
+		{
+			unsigned char *grown;
+
+			cap = cap * 2 + PV_NORM_MAX_EXPANSION * 4 + 1;
+			grown = pv_resize(out, cap);
+			if (grown == NULL)
+			{
+				pv_release(out);
+				return NULL;
+			}
+			out = grown;
+		}
+		switch (pv_norm_kind(e))
+		{
+			case PV_NK_KEEP:
+				o += pv_utf8_put(pv_norm_keep_cp(c, e), out + o);
+				break;
+			case PV_NK_BREAK:
+				o += pv_utf8_put(e & PV_NK_PAYLOAD, out + o);
+				break;
+			case PV_NK_EXPAND:
+				exp = pv_norm_expansion(e, &n);
+				for (int k = 0; k < n; k++)
+					o += pv_utf8_put(exp[k], out + o);
+				break;
+			default:			/* noise and soft breaks are dropped */
+				break;
+		}
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return (char *) out;
+}

@@ -1,0 +1,276 @@
+/* ------------------------------------------------------------------------
+ * Lexicon validation: clear errors on write, and the restore rule for
+ * built-in rows.  Terms are checked after normalization, the way they match.
+ * ------------------------------------------------------------------------ */
+
+CREATE FUNCTION prevent.check_term(what text, term text) RETURNS text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	norm text := prevent.normalize(term);
+BEGIN
+	IF norm = '' THEN
+		RAISE EXCEPTION '% "%" is empty after normalization', what, term
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'Whitespace, punctuation, symbols and emoji are dropped when text is normalized.',
+				  HINT = 'A term needs at least one letter, digit or Chinese character.';
+	END IF;
+	IF length(term) > 64 OR length(norm) > 64 THEN
+		RAISE EXCEPTION '% "%" is longer than 64 characters', what, left(term, 20) || '...'
+			USING ERRCODE = 'check_violation',
+				  DETAIL = pg_catalog.format('It has %s characters (%s after normalization).', length(term), length(norm));
+	END IF;
+	IF norm ~ '[。!?;\n]' THEN
+		RAISE EXCEPTION '% "%" contains a clause break', what, term
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'Matches never cross 。！？；!?; or line breaks, so such a term could never match.',
+				  HINT = 'Split it into two terms, or use a proximity rule.';
+	END IF;
+	RETURN norm;
+END
+$$;
+
+CREATE FUNCTION prevent.check_category(category text) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM prevent.category c WHERE c.name = category) THEN
+		RAISE EXCEPTION 'unknown category "%"', category
+			USING ERRCODE = 'foreign_key_violation',
+				  DETAIL = (SELECT 'Known categories: ' || string_agg(name, ', ' ORDER BY name) FROM prevent.category),
+				  HINT = 'Add it first: INSERT INTO prevent.category(name, label) VALUES (...).';
+	END IF;
+END
+$$;
+
+CREATE FUNCTION prevent.check_weight(what text, weight int) RETURNS void
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF weight IS NULL OR weight < 1 OR weight > 100 THEN
+		RAISE EXCEPTION '% % is out of range', what, coalesce(weight::text, 'NULL')
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'Weights are whole numbers from 1 to 100.';
+	END IF;
+END
+$$;
+
+CREATE FUNCTION prevent.keyword_before_write() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	dup record;
+BEGIN
+	IF NEW.kind IS NULL OR NEW.kind NOT IN ('match', 'exclude') THEN
+		RAISE EXCEPTION 'invalid keyword kind "%"', NEW.kind
+			USING ERRCODE = 'check_violation',
+				  HINT = 'Use ''match'' for a risk term or ''exclude'' for an innocent phrase.';
+	END IF;
+	NEW.term_norm := prevent.check_term('keyword term', NEW.term);
+	IF NEW.kind = 'match' THEN
+		IF NEW.category IS NULL THEN
+			RAISE EXCEPTION 'keyword "%" has no category', NEW.term
+				USING ERRCODE = 'not_null_violation',
+					  HINT = 'Every match term needs a category from prevent.category.';
+		END IF;
+		PERFORM prevent.check_category(NEW.category);
+	ELSIF NEW.category IS NOT NULL THEN
+		PERFORM prevent.check_category(NEW.category);
+	END IF;
+	PERFORM prevent.check_weight('keyword weight', NEW.weight);
+
+	IF TG_OP = 'INSERT' THEN
+		/* pg_restore of an edited built-in row: replace the built-in one */
+		DELETE FROM prevent.keyword k WHERE k.id = NEW.id AND k.builtin;
+	END IF;
+	SELECT k.id, k.term INTO dup FROM prevent.keyword k
+	 WHERE k.term_norm = NEW.term_norm AND k.id IS DISTINCT FROM NEW.id
+	   AND (TG_OP = 'INSERT' OR k.id <> OLD.id);
+	IF FOUND THEN
+		RAISE EXCEPTION 'keyword "%" duplicates keyword % "%"', NEW.term, dup.id, dup.term
+			USING ERRCODE = 'unique_violation',
+				  DETAIL = pg_catalog.format('Both normalize to "%s".', NEW.term_norm),
+				  HINT = 'Update the existing keyword instead.';
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER keyword_before_write BEFORE INSERT OR UPDATE ON prevent.keyword
+	FOR EACH ROW EXECUTE FUNCTION prevent.keyword_before_write();
+
+CREATE FUNCTION prevent.negation_before_write() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	NEW.cue_norm := prevent.check_term('negation cue', NEW.cue);
+	IF NEW."window" IS NULL OR NEW."window" < 0 OR NEW."window" > 64 THEN
+		RAISE EXCEPTION 'negation window % is out of range', coalesce(NEW."window"::text, 'NULL')
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'The window is a number of characters from 0 to 64.';
+	END IF;
+	IF TG_OP = 'INSERT' THEN
+		DELETE FROM prevent.negation n WHERE n.id = NEW.id AND n.builtin;
+	END IF;
+	IF EXISTS (SELECT 1 FROM prevent.negation n WHERE n.cue_norm = NEW.cue_norm AND n.id <> NEW.id) THEN
+		RAISE EXCEPTION 'negation cue "%" already exists', NEW.cue
+			USING ERRCODE = 'unique_violation',
+				  DETAIL = pg_catalog.format('It normalizes to "%s".', NEW.cue_norm);
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER negation_before_write BEFORE INSERT OR UPDATE ON prevent.negation
+	FOR EACH ROW EXECUTE FUNCTION prevent.negation_before_write();
+
+CREATE FUNCTION prevent.proximity_before_write() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM prevent.check_term('proximity term', NEW.term_a);
+	PERFORM prevent.check_term('proximity term', NEW.term_b);
+	PERFORM prevent.check_category(NEW.category);
+	PERFORM prevent.check_weight('proximity weight', NEW.weight);
+	IF NEW.within IS NULL OR NEW.within < 0 OR NEW.within > 64 THEN
+		RAISE EXCEPTION 'proximity distance % is out of range', coalesce(NEW.within::text, 'NULL')
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'The distance is a number of characters from 0 to 64.';
+	END IF;
+	IF TG_OP = 'INSERT' THEN
+		DELETE FROM prevent.proximity p WHERE p.id = NEW.id AND p.builtin;
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER proximity_before_write BEFORE INSERT OR UPDATE ON prevent.proximity
+	FOR EACH ROW EXECUTE FUNCTION prevent.proximity_before_write();
+
+CREATE FUNCTION prevent.category_before_write() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NEW.name IS NULL OR NEW.name !~ '^[a-z][a-z0-9_]{0,62}$' THEN
+		RAISE EXCEPTION 'invalid category name "%"', NEW.name
+			USING ERRCODE = 'check_violation',
+				  HINT = 'Category names are lower-case ASCII letters, digits and _, starting with a letter.';
+	END IF;
+	IF NEW.label IS NULL OR btrim(NEW.label) = '' THEN
+		RAISE EXCEPTION 'category "%" needs a label', NEW.name
+			USING ERRCODE = 'not_null_violation';
+	END IF;
+	IF TG_OP = 'INSERT' AND EXISTS (SELECT 1 FROM prevent.category c WHERE c.name = NEW.name AND c.builtin) THEN
+		/* pg_restore of a built-in row: take the restored values */
+		UPDATE prevent.category c SET label = NEW.label, description = NEW.description, builtin = NEW.builtin
+		 WHERE c.name = NEW.name;
+		RETURN NULL;
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER category_before_write BEFORE INSERT OR UPDATE ON prevent.category
+	FOR EACH ROW EXECUTE FUNCTION prevent.category_before_write();
+
+CREATE FUNCTION prevent.risk_threshold_before_write() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NEW.min_score IS NULL OR NEW.min_score < 1 OR NEW.min_score > 100 THEN
+		RAISE EXCEPTION 'threshold % of level % is out of range', coalesce(NEW.min_score::text, 'NULL'), NEW.level
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'Thresholds are scores from 1 to 100.';
+	END IF;
+	IF TG_OP = 'INSERT' AND EXISTS (SELECT 1 FROM prevent.risk_threshold t WHERE t.level = NEW.level AND t.builtin) THEN
+		UPDATE prevent.risk_threshold t SET min_score = NEW.min_score, builtin = NEW.builtin WHERE t.level = NEW.level;
+		RETURN NULL;
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER risk_threshold_before_write BEFORE INSERT OR UPDATE ON prevent.risk_threshold
+	FOR EACH ROW EXECUTE FUNCTION prevent.risk_threshold_before_write();
+
+/* thresholds must rise with the level; checked once per statement */
+CREATE FUNCTION prevent.risk_threshold_after_write() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	bad record;
+BEGIN
+	SELECT a.level AS lo, a.min_score AS lo_score, b.level AS hi, b.min_score AS hi_score INTO bad
+	  FROM prevent.risk_threshold a JOIN prevent.risk_threshold b ON a.level < b.level
+	 WHERE a.min_score >= b.min_score
+	 ORDER BY a.level, b.level LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'risk thresholds must rise with the level'
+			USING ERRCODE = 'check_violation',
+				  DETAIL = pg_catalog.format('Level %s starts at %s, but the higher level %s starts at %s.',
+											 bad.lo, bad.lo_score, bad.hi, bad.hi_score);
+	END IF;
+	RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER risk_threshold_after_write AFTER INSERT OR UPDATE ON prevent.risk_threshold
+	FOR EACH STATEMENT EXECUTE FUNCTION prevent.risk_threshold_after_write();
+
+CREATE FUNCTION prevent.setting_before_write() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	CASE NEW.name
+		WHEN 'negation_scope' THEN
+			IF NEW.value IS NULL OR NEW.value NOT IN ('occurrence', 'category') THEN
+				RAISE EXCEPTION 'invalid value "%" for setting "negation_scope"', NEW.value
+					USING ERRCODE = 'invalid_parameter_value',
+						  HINT = 'Use ''occurrence'' (a cue cancels the match after it) or ''category'' (and every match of that category in the text).';
+			END IF;
+		ELSE
+			RAISE EXCEPTION 'unknown setting "%"', NEW.name
+				USING ERRCODE = 'undefined_object',
+					  DETAIL = (SELECT 'Known settings: ' || string_agg(s.name, ', ' ORDER BY s.name) FROM prevent.setting s);
+	END CASE;
+	IF TG_OP = 'INSERT' AND EXISTS (SELECT 1 FROM prevent.setting s WHERE s.name = NEW.name AND s.builtin) THEN
+		UPDATE prevent.setting s SET value = NEW.value, builtin = NEW.builtin WHERE s.name = NEW.name;
+		RETURN NULL;
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER setting_before_write BEFORE INSERT OR UPDATE ON prevent.setting
+	FOR EACH ROW EXECUTE FUNCTION prevent.setting_before_write();
+
+/*
+ * Any change to a lexicon table makes every backend drop its compiled
+ * matcher: the C trigger sends a relcache invalidation for the table, which
+ * other sessions process before their next statement.
+ */
+CREATE FUNCTION prevent.lexicon_changed() RETURNS trigger
+LANGUAGE c AS 'MODULE_PATHNAME', 'prevent_lexicon_changed';
+
+CREATE TRIGGER category_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON prevent.category
+	FOR EACH STATEMENT EXECUTE FUNCTION prevent.lexicon_changed();
+CREATE TRIGGER keyword_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON prevent.keyword
+	FOR EACH STATEMENT EXECUTE FUNCTION prevent.lexicon_changed();
+CREATE TRIGGER negation_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON prevent.negation
+	FOR EACH STATEMENT EXECUTE FUNCTION prevent.lexicon_changed();
+CREATE TRIGGER proximity_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON prevent.proximity
+	FOR EACH STATEMENT EXECUTE FUNCTION prevent.lexicon_changed();
+CREATE TRIGGER risk_threshold_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON prevent.risk_threshold
+	FOR EACH STATEMENT EXECUTE FUNCTION prevent.lexicon_changed();
+CREATE TRIGGER setting_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON prevent.setting
+	FOR EACH STATEMENT EXECUTE FUNCTION prevent.lexicon_changed();

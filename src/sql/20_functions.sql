@@ -1,0 +1,60 @@
+/* ------------------------------------------------------------------------
+ * Normalization and matching (C).
+ * ------------------------------------------------------------------------ */
+
+CREATE FUNCTION prevent.normalize(doc text) RETURNS text
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'prevent_normalize';
+COMMENT ON FUNCTION prevent.normalize(text) IS
+'Normalized text: NFKC with case folding, Traditional -> Simplified, noise (whitespace, punctuation, symbols, emoji, zero-width) dropped, clause breaks kept';
+
+CREATE FUNCTION prevent.match(doc text,
+	OUT keyword_id bigint, OUT term text, OUT category text,
+	OUT weight int, OUT "position" int, OUT length int)
+RETURNS SETOF record
+LANGUAGE c STABLE STRICT PARALLEL SAFE ROWS 4
+AS 'MODULE_PATHNAME', 'prevent_match';
+COMMENT ON FUNCTION prevent.match(text) IS
+'One row per keyword occurrence not suppressed by an exclusion or a negation; position and length are in characters of doc, so substr(doc, position, length) is the matched original text';
+
+CREATE FUNCTION prevent.assess(doc text) RETURNS prevent.assessment
+LANGUAGE c STABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'prevent_assess';
+COMMENT ON FUNCTION prevent.assess(text) IS
+'Score (0-100), risk level, categories and distinct terms of doc';
+
+CREATE FUNCTION prevent.score(doc text) RETURNS int
+LANGUAGE c STABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'prevent_score';
+COMMENT ON FUNCTION prevent.score(text) IS
+'min(100, sum of the weights of the distinct keywords and proximity rules matched in doc)';
+
+CREATE FUNCTION prevent.level(score int) RETURNS prevent.risk_level
+LANGUAGE c STABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'prevent_level';
+COMMENT ON FUNCTION prevent.level(int) IS
+'Risk level of a score under prevent.risk_threshold';
+
+CREATE FUNCTION prevent.highlight(doc text, open text DEFAULT '【', close text DEFAULT '】') RETURNS text
+LANGUAGE c STABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'prevent_highlight';
+COMMENT ON FUNCTION prevent.highlight(text, text, text) IS
+'doc with every keyword occurrence wrapped in open and close (overlapping occurrences merged)';
+
+CREATE FUNCTION prevent.terms(category text DEFAULT NULL) RETURNS text[]
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF category IS NOT NULL AND NOT EXISTS (SELECT 1 FROM prevent.category c WHERE c.name = terms.category) THEN
+		RAISE EXCEPTION 'unknown category "%"', category
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'See SELECT name, label FROM prevent.category.';
+	END IF;
+	RETURN coalesce((SELECT array_agg(k.term ORDER BY k.id) FROM prevent.keyword k
+					  WHERE k.enabled AND k.kind = 'match'
+						AND (terms.category IS NULL OR k.category = terms.category)), '{}');
+END
+$$;
+COMMENT ON FUNCTION prevent.terms(text) IS
+'Enabled match terms, of one category or (NULL) of all';

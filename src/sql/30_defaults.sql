@@ -1,0 +1,21 @@
+/* ------------------------------------------------------------------------
+ * Default categories, thresholds and settings.
+ * ------------------------------------------------------------------------ */
+
+INSERT INTO prevent.category (name, label, description, builtin) VALUES
+	('threat',    '扬言威胁', '扬言伤害、杀人、报复他人', true),
+	('weapon',    '持械凶器', '持刀、枪、爆炸物、汽油等凶器', true),
+	('suicide',   '自杀轻生', '自杀、自伤、轻生', true),
+	('extreme',   '极端行为', '同归于尽、报复社会、纵火、爆炸等极端行为', true),
+	('domestic',  '家庭婚恋', '家庭暴力、婚恋纠纷', true),
+	('debt',      '债务经济', '债务、欠薪、经济纠纷', true),
+	('neighbour', '邻里纠纷', '邻里、土地、宅基地纠纷', true),
+	('mental',    '精神障碍', '精神病人停药、发病、肇事肇祸', true),
+	('minor',     '未成年人', '未成年人离家出走、失联、辍学、被侵害', true);
+
+INSERT INTO prevent.risk_threshold (level, min_score, builtin) VALUES
+	('low', 10, true), ('medium', 30, true), ('high', 60, true), ('critical', 90, true);
+
+INSERT INTO prevent.setting (name, value, description, builtin) VALUES
+	('negation_scope', 'occurrence',
+	 'occurrence: a negation cue cancels the match it precedes; category: it also cancels every match of that category in the text', true);
