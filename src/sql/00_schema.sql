@@ -1,7 +1,7 @@
 \echo Use "CREATE EXTENSION prevent" to load this file. \quit
 
 /*
- * prevent 0.1.0 — install script, built from src/sql/*.sql in name order.
+ * prevent 0.1.0 — install script, built from the pieces in src/sql, in name order.
  * Everything lives in schema prevent (not relocatable).
  */
 

@@ -1,0 +1,324 @@
+/*
+ * lexicon_cache.c — the per-backend compiled lexicon.
+ *
+ * Caching rule: the lexicon is read with SPI and compiled on first use, then
+ * kept in its own memory context under TopMemoryContext.  Every statement
+ * that writes a lexicon table fires prevent.lexicon_changed(), which queues
+ * a relcache invalidation of that table; each backend (this one at the end
+ * of the command, others before their next statement, when they accept
+ * invalidation messages) runs lexicon_relcache_cb(), which marks the cache
+ * stale, and the next lexicon_cache_get() rebuilds it.  The stale flag is
+ * cleared before the rebuild reads anything, so a change committed while
+ * the rebuild runs marks it stale again rather than being lost.  A rebuild
+ * that fails leaves the previous lexicon in place (its context is only
+ * reparented under TopMemoryContext once complete).
+ */
+#include "postgres.h"
+
+#include "catalog/namespace.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+#include "prevent.h"
+
+PG_FUNCTION_INFO_V1(prevent_lexicon_changed);
+
+static const char *const lexicon_tables[] = {
+	"category", "keyword", "negation", "proximity", "risk_threshold", "setting"
+};
+#define N_LEXICON_TABLES lengthof(lexicon_tables)
+
+static PvLexicon *current = NULL;
+static bool stale = true;
+static Oid	lexicon_relids[N_LEXICON_TABLES];
+static uint64 generation = 0;
+
+static void
+lexicon_relcache_cb(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid)
+	{
+		stale = true;
+		return;
+	}
+	for (int i = 0; i < (int) N_LEXICON_TABLES; i++)
+		if (lexicon_relids[i] == relid)
+			stale = true;
+}
+
+void
+lexicon_cache_init(void)
+{
+	CacheRegisterRelcacheCallback(lexicon_relcache_cb, (Datum) 0);
+}
+
+/* AFTER ... FOR EACH STATEMENT trigger on every lexicon table */
+Datum
+prevent_lexicon_changed(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("prevent.lexicon_changed() must be called as a trigger")));
+	if (!TRIGGER_FIRED_AFTER(trigdata->tg_event) || !TRIGGER_FIRED_FOR_STATEMENT(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("prevent.lexicon_changed() must be fired AFTER ... FOR EACH STATEMENT")));
+	CacheInvalidateRelcache(trigdata->tg_relation);
+	PG_RETURN_POINTER(NULL);
+}
+
+int
+lexicon_level_of(const PvLexicon *lex, int32 score)
+{
+	int			level = PV_LEVEL_NONE;
+
+	for (int l = PV_LEVEL_LOW; l < PV_NLEVELS; l++)
+		if (lex->thresholds[l] > 0 && score >= lex->thresholds[l])
+			level = l;
+	return level;
+}
+
+static char *
+spi_text(int row, int col)
+{
+	return SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col);
+}
+
+static int64
+spi_int(int row, int col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, &isnull);
+
+	if (isnull)
+		return 0;
+	switch (SPI_gettypeid(SPI_tuptable->tupdesc, col))
+	{
+		case INT8OID:
+			return DatumGetInt64(d);
+		case INT4OID:
+			return DatumGetInt32(d);
+		default:
+			elog(ERROR, "unexpected type in lexicon query");
+	}
+	return 0;
+}
+
+static void
+spi_run(const char *sql)
+{
+	int			rc = SPI_execute(sql, true, 0);
+
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute failed: %s", SPI_result_code_string(rc));
+}
+
+/* small string -> int map for category codes */
+static int32
+category_code(List **names, const char *name)
+{
+	ListCell   *lc;
+	int32		i = 0;
+
+	foreach(lc, *names)
+	{
+		if (strcmp((const char *) lfirst(lc), name) == 0)
+			return i;
+		i++;
+	}
+	*names = lappend(*names, pstrdup(name));
+	return i;
+}
+
+static void
+report_bad_entry(const char *what, const char *term, int rc)
+{
+	if (rc == PV_ERR_NOMEM)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	ereport(WARNING,
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 errmsg("prevent: %s \"%s\" is ignored: %s", what, term, pv_strerror(rc)),
+			 errhint("Fix or disable the row; the lexicon tables' triggers normally refuse such rows.")));
+}
+
+static PvLexicon *
+lexicon_build(void)
+{
+	MemoryContext mcxt;
+	MemoryContext old;
+	PvLexicon  *pl;
+	List	   *categories = NIL;
+	Oid			nsp;
+	uint64		n;
+	int			rc;
+
+	mcxt = AllocSetContextCreate(CurrentMemoryContext, "prevent lexicon", ALLOCSET_DEFAULT_SIZES);
+	pl = MemoryContextAllocZero(mcxt, sizeof(PvLexicon));
+	pl->mcxt = mcxt;
+
+	nsp = get_namespace_oid("prevent", false);
+	for (int i = 0; i < (int) N_LEXICON_TABLES; i++)
+		lexicon_relids[i] = get_relname_relid(lexicon_tables[i], nsp);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+
+	old = MemoryContextSwitchTo(mcxt);
+	pl->lex = pv_lexicon_new();
+	MemoryContextSwitchTo(old);
+
+	/* settings */
+	spi_run("SELECT value FROM prevent.setting WHERE name = 'negation_scope'");
+	if (SPI_processed > 0)
+	{
+		char	   *v = spi_text(0, 1);
+
+		if (v && strcmp(v, "category") == 0)
+			pv_lexicon_set_negation_scope(pl->lex, PV_NEGATE_CATEGORY);
+	}
+
+	/* thresholds */
+	spi_run("SELECT level::text, min_score FROM prevent.risk_threshold");
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		char	   *level = spi_text(r, 1);
+		int			l = -1;
+
+		if (strcmp(level, "low") == 0)
+			l = PV_LEVEL_LOW;
+		else if (strcmp(level, "medium") == 0)
+			l = PV_LEVEL_MEDIUM;
+		else if (strcmp(level, "high") == 0)
+			l = PV_LEVEL_HIGH;
+		else if (strcmp(level, "critical") == 0)
+			l = PV_LEVEL_CRITICAL;
+		if (l > 0)
+			pl->thresholds[l] = (int32) spi_int(r, 2);
+	}
+
+	/* match and exclusion terms */
+	spi_run("SELECT id, term, category, weight, kind = 'exclude' FROM prevent.keyword "
+			"WHERE enabled ORDER BY id");
+	n = SPI_processed;
+	pl->keywords = MemoryContextAllocZero(mcxt, sizeof(PvKeywordInfo) * (n + 1));
+	for (uint64 r = 0; r < n; r++)
+	{
+		char	   *term = spi_text(r, 2);
+		char	   *category = spi_text(r, 3);
+		bool		exclude = strcmp(spi_text(r, 5), "t") == 0;
+
+		old = MemoryContextSwitchTo(mcxt);
+		if (exclude)
+			rc = pv_lexicon_add_exclusion(pl->lex, term, strlen(term));
+		else
+			rc = pv_lexicon_add_keyword(pl->lex, term, strlen(term),
+										category_code(&categories, category ? category : ""),
+										(int32) spi_int(r, 4));
+		MemoryContextSwitchTo(old);
+		if (rc < 0)
+		{
+			report_bad_entry(exclude ? "exclusion" : "keyword", term, rc);
+			continue;
+		}
+		if (!exclude)
+		{
+			PvKeywordInfo *k = &pl->keywords[rc];
+
+			Assert(rc == pl->nkeywords);
+			k->id = spi_int(r, 1);
+			k->term = MemoryContextStrdup(mcxt, term);
+			k->category = MemoryContextStrdup(mcxt, category ? category : "");
+			k->weight = (int32) spi_int(r, 4);
+			pl->nkeywords++;
+		}
+	}
+
+	/* negation cues */
+	spi_run("SELECT cue, \"window\" FROM prevent.negation WHERE enabled ORDER BY id");
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		char	   *cue = spi_text(r, 1);
+
+		old = MemoryContextSwitchTo(mcxt);
+		rc = pv_lexicon_add_negation(pl->lex, cue, strlen(cue), (int32) spi_int(r, 2));
+		MemoryContextSwitchTo(old);
+		if (rc < 0)
+			report_bad_entry("negation cue", cue, rc);
+	}
+
+	/* proximity rules */
+	spi_run("SELECT id, term_a, term_b, within, category, weight FROM prevent.proximity "
+			"WHERE enabled ORDER BY id");
+	n = SPI_processed;
+	pl->rules = MemoryContextAllocZero(mcxt, sizeof(PvRuleInfo) * (n + 1));
+	for (uint64 r = 0; r < n; r++)
+	{
+		char	   *a = spi_text(r, 2);
+		char	   *b = spi_text(r, 3);
+		char	   *category = spi_text(r, 5);
+
+		old = MemoryContextSwitchTo(mcxt);
+		rc = pv_lexicon_add_proximity(pl->lex, a, strlen(a), b, strlen(b),
+									  (int32) spi_int(r, 4),
+									  category_code(&categories, category),
+									  (int32) spi_int(r, 6));
+		MemoryContextSwitchTo(old);
+		if (rc < 0)
+		{
+			report_bad_entry("proximity rule term", a, rc);
+			continue;
+		}
+		pl->rules[rc].id = spi_int(r, 1);
+		pl->rules[rc].label = MemoryContextStrdup(mcxt, psprintf("%s…%s", a, b));
+		pl->rules[rc].category = MemoryContextStrdup(mcxt, category);
+		pl->rules[rc].weight = (int32) spi_int(r, 6);
+		pl->nrules++;
+	}
+
+	SPI_finish();
+
+	old = MemoryContextSwitchTo(mcxt);
+	rc = pv_lexicon_compile(pl->lex);
+	MemoryContextSwitchTo(old);
+	if (rc == PV_ERR_NOMEM)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	if (rc != PV_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the prevent lexicon cannot be compiled: %s", pv_strerror(rc))));
+	pl->generation = ++generation;
+	return pl;
+}
+
+PvLexicon *
+lexicon_cache_get(void)
+{
+	PvLexicon  *fresh;
+
+	if (current != NULL && !stale)
+		return current;
+	stale = false;
+	PG_TRY();
+	{
+		fresh = lexicon_build();
+	}
+	PG_CATCH();
+	{
+		stale = true;
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	MemoryContextSetParent(fresh->mcxt, TopMemoryContext);
+	if (current != NULL)
+		MemoryContextDelete(current->mcxt);
+	current = fresh;
+	return current;
+}

@@ -1,0 +1,67 @@
+/*
+ * prevent.h — declarations shared by the PostgreSQL glue files.
+ *
+ * The pure core (normalize.h, matcher.h) knows nothing of PostgreSQL; these
+ * files convert datums, cache the compiled lexicon per backend and call it.
+ */
+#ifndef PREVENT_H
+#define PREVENT_H
+
+#include "postgres.h"
+#include "fmgr.h"
+
+#include "matcher.h"
+
+/* risk levels, in the order of the prevent.risk_level enum */
+#define PV_LEVEL_NONE 0
+#define PV_LEVEL_LOW 1
+#define PV_LEVEL_MEDIUM 2
+#define PV_LEVEL_HIGH 3
+#define PV_LEVEL_CRITICAL 4
+#define PV_NLEVELS 5
+
+typedef struct PvKeywordInfo
+{
+	int64		id;
+	char	   *term;
+	char	   *category;
+	int32		weight;
+} PvKeywordInfo;
+
+typedef struct PvRuleInfo
+{
+	int64		id;
+	char	   *label;			/* "term_a…term_b" */
+	char	   *category;
+	int32		weight;
+} PvRuleInfo;
+
+/*
+ * A compiled lexicon, owned by the backend-wide cache (lexicon_cache.c).
+ * Valid until the next lexicon_cache_get() after a lexicon change; callers
+ * must not keep it across statements.
+ */
+typedef struct PvLexicon
+{
+	MemoryContext mcxt;
+	pv_lexicon *lex;
+	int32		nkeywords;
+	PvKeywordInfo *keywords;	/* by core keyword index */
+	int32		nrules;
+	PvRuleInfo *rules;			/* by core rule index */
+	int32		thresholds[PV_NLEVELS]; /* lowest score of each level */
+	uint64		generation;		/* increases with every rebuild */
+} PvLexicon;
+
+/* lexicon_cache.c */
+extern PvLexicon *lexicon_cache_get(void);
+extern void lexicon_cache_init(void);
+extern int	lexicon_level_of(const PvLexicon *lex, int32 score);
+
+/* memory hooks for the core: palloc in the current context */
+extern void prevent_set_core_allocator(void);
+
+/* a pv_result kept in fn_extra and scanned into under fn_mcxt */
+extern pv_result *prevent_scan_text(FunctionCallInfo fcinfo, const PvLexicon *lex, text *doc);
+
+#endif							/* PREVENT_H */
