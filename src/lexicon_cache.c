@@ -5,9 +5,10 @@
  * kept in its own memory context under TopMemoryContext.  Every statement
  * that writes a lexicon table fires prevent.lexicon_changed(), which queues
  * a relcache invalidation of that table; each backend (this one at the end
- * of the command, others before their next statement, when they accept
- * invalidation messages) runs lexicon_relcache_cb(), which marks the cache
- * stale, and the next lexicon_cache_get() rebuilds it.  The stale flag is
+ * of the command, others at their next statement: lexicon_cache_get()
+ * accepts invalidation messages once per statement) runs
+ * lexicon_relcache_cb(), which marks the cache stale, and the next
+ * lexicon_cache_get() rebuilds it.  The stale flag is
  * cleared before the rebuild reads anything, so a change committed while
  * the rebuild runs marks it stale again rather than being lost.  A rebuild
  * that fails leaves the previous lexicon in place (its context is only
@@ -23,6 +24,8 @@
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/timestamp.h"
+#include "access/xact.h"
 
 #include "prevent.h"
 
@@ -301,8 +304,20 @@ lexicon_build(void)
 PvLexicon *
 lexicon_cache_get(void)
 {
+	static TimestampTz last_statement = 0;
+	TimestampTz statement = GetCurrentStatementStartTimestamp();
 	PvLexicon  *fresh;
 
+	/*
+	 * Once per statement, take in invalidations other sessions committed:
+	 * a backend inside a transaction block may hold every lock it needs
+	 * already and so would not process them on its own.
+	 */
+	if (statement != last_statement)
+	{
+		last_statement = statement;
+		AcceptInvalidationMessages();
+	}
 	if (current != NULL && !stale)
 		return current;
 	stale = false;
