@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# setup-deps.sh — install the Debian packages prevent needs to build and test.
+#
+# Idempotent: when every package is already installed it only checks (dpkg-query) and exits,
+# so it is cheap to call at the start of every script. When something is missing it runs
+# `apt-get update` once and installs just the missing packages, non-interactively.
+# Runs as root, or through sudo when invoked by another user.
+set -euo pipefail
+
+packages=(
+	postgresql-15                           # server (initdb, postgres, pg_ctl)
+	postgresql-server-dev-15                # PGXS, server headers, pg_regress, pg_isolation_regress
+	postgresql-contrib                      # contrib modules used in tests
+	libicu-dev                              # ICU: NFKC, case folding, Traditional->Simplified
+	pkg-config                              # finds ICU's flags
+	build-essential                         # gcc, make (gcc brings ASan/UBSan for check-core)
+	postgresql-15-pgtap                     # pgTAP extension
+	libtap-parser-sourcehandler-pgtap-perl  # pg_prove
+	perl                                    # prove, for the shell TAP tests in test/*.sh
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+	status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
+	if [ "$status" != "installed" ]; then
+		missing+=("$pkg")
+	fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "setup-deps: all ${#packages[@]} packages already installed"
+	exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+	as_root=()
+elif command -v sudo >/dev/null 2>&1; then
+	as_root=(sudo)
+else
+	echo "setup-deps: missing packages: ${missing[*]}" >&2
+	echo "setup-deps: not root and sudo is not available; install them as root:" >&2
+	echo "  apt-get update && apt-get install -y ${missing[*]}" >&2
+	exit 1
+fi
+
+echo "setup-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+echo "setup-deps: done"

@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# test.sh — set everything up and run every test of prevent.
+#
+# Stages, each reported as passed, failed or skipped; a failed stage does not stop the later ones:
+#   dependencies   scripts/setup-deps.sh (installs missing Debian packages)
+#   build          make
+#   install        make install (into the PostgreSQL 15 of PG_CONFIG)
+#   core           make check-core: the pure C core under ASan + UBSan, no server
+#   then, on a throwaway cluster started by scripts/with-cluster.sh:
+#   pg_regress     make installcheck, sql/*.sql against expected/*.out
+#   isolation      make installcheck, specs/*.spec (concurrent sessions)
+#   pgtap          pg_prove over test/*.sql in database prevent_test (pgtap + prevent created)
+#   tap-scripts    prove over test/*.sh: shell tests printing TAP (e.g. pg_dump round trip),
+#                  run with PGHOST etc. set; each makes and drops its own databases
+#   eval           bench/eval.sh ../shared/eval/dev.jsonl: detection quality targets
+# Ends with a summary and the line "N passed, N failed"; exits non-zero when any stage failed.
+#
+# Environment: PG_CONFIG (default /usr/lib/postgresql/15/bin/pg_config), PREVENT_TEST_PORT
+# (default 54329), PREVENT_EVAL_FILE (default ../shared/eval/dev.jsonl).
+set -uo pipefail
+
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+
+PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+export PG_CONFIG
+eval_file=${PREVENT_EVAL_FILE:-../shared/eval/dev.jsonl}
+
+if [ "$(id -u)" -eq 0 ] || ! command -v sudo >/dev/null 2>&1; then
+	as_root=()
+else
+	as_root=(sudo)
+fi
+
+# stage NAME CMD... — run CMD under a header and record its result in $results
+stage() {
+	local name=$1 start status
+	shift
+	printf '\n==> %s: %s\n' "$name" "$*"
+	start=$SECONDS
+	"$@"
+	status=$?
+	if [ $status -eq 0 ]; then
+		printf 'passed\t%s\t%s\n' "$name" $((SECONDS - start)) >>"$results"
+		printf '<== %s: passed (%ss)\n' "$name" $((SECONDS - start))
+	else
+		printf 'failed\t%s\t%s\n' "$name" $((SECONDS - start)) >>"$results"
+		printf '<== %s: FAILED with status %s (%ss)\n' "$name" $status $((SECONDS - start))
+	fi
+	return 0
+}
+
+# skip NAME REASON — record a stage that has nothing to run yet
+skip() {
+	printf '\n==> %s: skipped: %s\n' "$1" "$2"
+	printf 'skipped\t%s\t-\t%s\n' "$1" "$2" >>"$results"
+}
+
+# not_run NAME REASON — record a stage that could not run because an earlier one failed
+not_run() {
+	printf '\n==> %s: FAILED, not run: %s\n' "$1" "$2"
+	printf 'failed\t%s\t-\t%s\n' "$1" "$2" >>"$results"
+}
+
+show_diffs() {
+	local f
+	for f in "$@"; do
+		if [ -s "$f" ]; then
+			echo "---- $f (first 400 lines) ----"
+			head -n 400 "$f"
+			echo "---- end of $f ----"
+		fi
+	done
+}
+
+run_regress() {
+	rm -f regression.diffs regression.out
+	make PG_CONFIG="$PG_CONFIG" installcheck ISOLATION= || { show_diffs regression.diffs; return 1; }
+}
+
+run_isolation() {
+	rm -f output_iso/regression.diffs output_iso/regression.out
+	make PG_CONFIG="$PG_CONFIG" installcheck REGRESS= || { show_diffs output_iso/regression.diffs; return 1; }
+}
+
+run_pgtap() {
+	createdb prevent_test &&
+		psql -X -q -v ON_ERROR_STOP=1 -d prevent_test \
+			-c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION prevent' &&
+		pg_prove --failures -d prevent_test "${pgtap_files[@]}"
+}
+
+run_eval() {
+	# a clean database; eval.sh creates what it needs (CREATE EXTENSION IF NOT EXISTS prevent)
+	createdb prevent_eval &&
+		PGDATABASE=prevent_eval bash bench/eval.sh "$eval_file"
+}
+
+# The stages that need a server; run by with-cluster.sh as `test.sh --in-cluster RESULTS`.
+cluster_stages() {
+	if compgen -G 'sql/*.sql' >/dev/null; then
+		stage pg_regress run_regress
+	else
+		skip pg_regress "no sql/*.sql yet"
+	fi
+
+	if compgen -G 'specs/*.spec' >/dev/null; then
+		stage isolation run_isolation
+	else
+		skip isolation "no specs/*.spec yet"
+	fi
+
+	pgtap_files=()
+	if compgen -G 'test/*.sql' >/dev/null; then
+		pgtap_files=(test/*.sql)
+		stage pgtap run_pgtap
+	else
+		skip pgtap "no test/*.sql yet"
+	fi
+
+	tap_scripts=()
+	if compgen -G 'test/*.sh' >/dev/null; then
+		tap_scripts=(test/*.sh)
+		stage tap-scripts prove --failures --exec bash "${tap_scripts[@]}"
+	else
+		skip tap-scripts "no test/*.sh yet"
+	fi
+
+	if [ ! -f bench/eval.sh ]; then
+		skip eval "no bench/eval.sh yet"
+	elif [ ! -f "$eval_file" ]; then
+		skip eval "evaluation corpus $eval_file not found (it sits in the shared folder beside the repo)"
+	else
+		stage eval run_eval
+	fi
+}
+
+if [ "${1:-}" = "--in-cluster" ]; then
+	results=$2
+	cluster_stages
+	exit 0
+fi
+
+results=$(mktemp /tmp/prevent-test-results.XXXXXX)
+trap 'rm -f "$results"' EXIT
+started=$SECONDS
+
+echo "prevent: running every test in $repo"
+
+stage dependencies scripts/setup-deps.sh
+stage build make -j"$(nproc)" PG_CONFIG="$PG_CONFIG"
+stage install "${as_root[@]}" make PG_CONFIG="$PG_CONFIG" install
+
+if [ -f test/core/core_test.c ]; then
+	stage core make PG_CONFIG="$PG_CONFIG" check-core
+else
+	skip core "no test/core/core_test.c yet"
+fi
+
+if grep -q '^passed	install' "$results"; then
+	printf '\n==> cluster: scripts/with-cluster.sh (throwaway PostgreSQL 15 server)\n'
+	if ! scripts/with-cluster.sh "$repo/scripts/test.sh" --in-cluster "$results"; then
+		printf 'failed\tcluster\t-\tthe throwaway server could not be set up\n' >>"$results"
+		echo "<== cluster: FAILED (the throwaway server could not be set up)"
+	fi
+else
+	# the server would load a stale or missing copy of the extension: don't report on it
+	for name in pg_regress isolation pgtap tap-scripts eval; do
+		not_run "$name" "the extension did not build and install"
+	done
+fi
+
+passed=$(grep -c '^passed' "$results")
+failed=$(grep -c '^failed' "$results")
+
+printf '\n==> summary (%ss)\n' $((SECONDS - started))
+while IFS=$'\t' read -r result name secs note; do
+	if [ "$secs" = - ]; then
+		printf '  %-8s %-14s        %s\n' "$result" "$name" "$note"
+	else
+		printf '  %-8s %-14s %4ss\n' "$result" "$name" "$secs"
+	fi
+done <"$results"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
