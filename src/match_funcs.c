@@ -126,21 +126,13 @@ level_datum(Oid enumtype, int level)
 							   ObjectIdGetDatum(enumtype));
 }
 
-Datum
-prevent_assess(PG_FUNCTION_ARGS)
+/* the categories and distinct terms of a scan, in order of first occurrence */
+void
+prevent_assessment_arrays(const PvLexicon *lex, const pv_result *res,
+						  ArrayType **categories_out, ArrayType **terms_out)
 {
-	text	   *doc = PG_GETARG_TEXT_PP(0);
-	PvLexicon  *lex = lexicon_cache_get();
-	pv_result  *res = prevent_scan_text(fcinfo, lex, doc);
 	List	   *categories = NIL;
 	List	   *terms = NIL;
-	TupleDesc	tupdesc;
-	Datum		values[4];
-	bool		nulls[4] = {false};
-
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	tupdesc = BlessTupleDesc(tupdesc);
 
 	for (int32 i = 0; i < res->nhits; i++)
 	{
@@ -161,10 +153,32 @@ prevent_assess(PG_FUNCTION_ARGS)
 			categories = lappend(categories, r->category);
 		terms = lappend(terms, r->label);
 	}
+	*categories_out = string_list_to_array(categories);
+	*terms_out = string_list_to_array(terms);
+	list_free(categories);
+	list_free(terms);
+}
+
+Datum
+prevent_assess(PG_FUNCTION_ARGS)
+{
+	text	   *doc = PG_GETARG_TEXT_PP(0);
+	PvLexicon  *lex = lexicon_cache_get();
+	pv_result  *res = prevent_scan_text(fcinfo, lex, doc);
+	ArrayType  *categories;
+	ArrayType  *terms;
+	TupleDesc	tupdesc;
+	Datum		values[4];
+	bool		nulls[4] = {false};
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	tupdesc = BlessTupleDesc(tupdesc);
+	prevent_assessment_arrays(lex, res, &categories, &terms);
 	values[0] = Int32GetDatum(res->score);
 	values[1] = level_datum(TupleDescAttr(tupdesc, 1)->atttypid, lexicon_level_of(lex, res->score));
-	values[2] = PointerGetDatum(string_list_to_array(categories));
-	values[3] = PointerGetDatum(string_list_to_array(terms));
+	values[2] = PointerGetDatum(categories);
+	values[3] = PointerGetDatum(terms);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 

@@ -45,4 +45,5 @@ _PG_init(void)
 {
 	prevent_set_core_allocator();
 	lexicon_cache_init();
+	watch_cache_init();
 }

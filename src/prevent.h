@@ -61,6 +61,14 @@ extern int	lexicon_level_of(const PvLexicon *lex, int32 score);
 /* memory hooks for the core: palloc in the current context */
 extern void prevent_set_core_allocator(void);
 
+/* match_funcs.c: categories and terms arrays of a scan (as prevent.assess) */
+struct ArrayType;
+extern void prevent_assessment_arrays(const PvLexicon *lex, const pv_result *res,
+									  struct ArrayType **categories, struct ArrayType **terms);
+
+/* watch.c */
+extern void watch_cache_init(void);
+
 /* a pv_result kept in fn_extra and scanned into under fn_mcxt */
 extern pv_result *prevent_scan_text(FunctionCallInfo fcinfo, const PvLexicon *lex, text *doc);
 

@@ -238,6 +238,12 @@ BEGIN
 					USING ERRCODE = 'invalid_parameter_value',
 						  HINT = 'Use ''occurrence'' (a cue cancels the match after it) or ''category'' (and every match of that category in the text).';
 			END IF;
+		WHEN 'repeat_tier', 'cross_jurisdiction_tier' THEN
+			IF NEW.value IS NULL OR NEW.value NOT IN ('1', '2', '3') THEN
+				RAISE EXCEPTION 'invalid value "%" for setting "%"', NEW.value, NEW.name
+					USING ERRCODE = 'invalid_parameter_value',
+						  HINT = 'Tiers are 1 (command center), 2 (specialist unit) and 3 (base-control center).';
+			END IF;
 		ELSE
 			RAISE EXCEPTION 'unknown setting "%"', NEW.name
 				USING ERRCODE = 'undefined_object',

@@ -1,5 +1,6 @@
 /* ------------------------------------------------------------------------
- * pg_dump keeps every lexicon row and sequence; PUBLIC may read, not write.
+ * pg_dump keeps every user-data table and sequence; PUBLIC may read the
+ * lexicon and unit membership, write nothing, and run no internal function.
  * ------------------------------------------------------------------------ */
 
 SELECT pg_catalog.pg_extension_config_dump('prevent.category', '');
@@ -11,9 +12,28 @@ SELECT pg_catalog.pg_extension_config_dump('prevent.proximity', '');
 SELECT pg_catalog.pg_extension_config_dump('prevent.proximity_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('prevent.risk_threshold', '');
 SELECT pg_catalog.pg_extension_config_dump('prevent.setting', '');
+SELECT pg_catalog.pg_extension_config_dump('prevent.level_policy', '');
+SELECT pg_catalog.pg_extension_config_dump('prevent.unit_member', '');
+SELECT pg_catalog.pg_extension_config_dump('prevent.watched', '');
+SELECT pg_catalog.pg_extension_config_dump('prevent.alert', '');
+SELECT pg_catalog.pg_extension_config_dump('prevent.alert_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('prevent.work_order', '');
+SELECT pg_catalog.pg_extension_config_dump('prevent.work_order_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('prevent.escalation', '');
+SELECT pg_catalog.pg_extension_config_dump('prevent.escalation_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('prevent.event', '');
+SELECT pg_catalog.pg_extension_config_dump('prevent.event_id_seq', '');
 
 REVOKE ALL ON ALL TABLES IN SCHEMA prevent FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA prevent FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA prevent FROM PUBLIC;
 GRANT USAGE ON SCHEMA prevent TO PUBLIC;
 GRANT SELECT ON prevent.category, prevent.keyword, prevent.negation, prevent.proximity,
-	prevent.risk_threshold, prevent.setting TO PUBLIC;
+	prevent.risk_threshold, prevent.setting, prevent.level_policy, prevent.unit_member TO PUBLIC;
+-- the read-only API, callable by anyone
+GRANT EXECUTE ON FUNCTION prevent.normalize(text), prevent.match(text), prevent.assess(text),
+	prevent.score(text), prevent.level(int), prevent.highlight(text, text, text), prevent.terms(text),
+	prevent.parties(text, text[]), prevent.resident_id_valid(text), prevent.my_units(),
+	prevent.check_term(text, text), prevent.check_category(text), prevent.check_weight(text, int),
+	prevent.setting_int(text, int), prevent.may_act(name, text)
+	TO PUBLIC;

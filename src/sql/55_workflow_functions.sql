@@ -1,0 +1,394 @@
+/* ------------------------------------------------------------------------
+ * Alerts, work orders and their lifecycle.
+ *
+ * Functions whose name starts with _ are internal: PUBLIC may not execute
+ * them.  The C trigger on watched tables and the C wrappers behind
+ * prevent.review/accept/feedback/close/evaluate run them as the extension's
+ * owner (as PostgreSQL's own foreign-key triggers run as the table owner),
+ * passing the calling role as the actor, so an application that may only
+ * INSERT into its incident table still gets alerts and orders created, and
+ * station staff act only through the lifecycle functions.
+ * ------------------------------------------------------------------------ */
+
+CREATE FUNCTION prevent.resident_id_valid(id text) RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	w constant int[] := '{7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2}';
+	s int := 0;
+BEGIN
+	IF id !~ '^[0-9]{17}[0-9Xx]$' THEN
+		RETURN false;
+	END IF;
+	FOR i IN 1..17 LOOP
+		s := s + substr(id, i, 1)::int * w[i];
+	END LOOP;
+	RETURN substr('10X98765432', s % 11 + 1, 1) = upper(substr(id, 18, 1));
+END
+$$;
+COMMENT ON FUNCTION prevent.resident_id_valid(text) IS
+'Whether an 18-character resident ID number has a valid checksum (GB 11643)';
+
+CREATE FUNCTION prevent.parties(narrative text, party_values text[] DEFAULT '{}') RETURNS text[]
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	result text[] := '{}';
+	norm text;
+	m text[];
+	v text;
+BEGIN
+	-- party columns: normalized; phone numbers lose a +86 / 0086 prefix
+	FOREACH v IN ARRAY coalesce(party_values, '{}') LOOP
+		CONTINUE WHEN v IS NULL;
+		norm := prevent.normalize(v);
+		CONTINUE WHEN norm = '';
+		IF norm ~ '^(0086|86)?1[3-9][0-9]{9}$' THEN
+			norm := right(norm, 11);
+		ELSIF prevent.resident_id_valid(norm) THEN
+			norm := upper(norm);
+		END IF;
+		result := result || norm;
+	END LOOP;
+	IF narrative IS NOT NULL THEN
+		-- normalization drops the spaces, dashes, brackets and + inside numbers
+		norm := prevent.normalize(narrative);
+		FOR m IN SELECT regexp_matches(norm, '(?:^|[^0-9])(?:0086|86)?(1[3-9][0-9]{9})(?![0-9])', 'g') LOOP
+			result := result || m[1];
+		END LOOP;
+		FOR m IN SELECT regexp_matches(norm, '(?:^|[^0-9])([1-9][0-9]{16}[0-9x])(?![0-9x])', 'g') LOOP
+			IF prevent.resident_id_valid(m[1]) THEN
+				result := result || upper(m[1]);
+			END IF;
+		END LOOP;
+	END IF;
+	RETURN ARRAY(SELECT DISTINCT p FROM unnest(result) p ORDER BY p);
+END
+$$;
+COMMENT ON FUNCTION prevent.parties(text, text[]) IS
+'Parties of an incident: the normalized party-column values plus mainland mobile numbers (11 digits, +86 and separators dropped) and checksum-valid resident ID numbers found in the narrative';
+
+CREATE FUNCTION prevent.setting_int(setting_name text, fallback int) RETURNS int
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT coalesce((SELECT value::int FROM prevent.setting WHERE name = setting_name), fallback) $$;
+
+-- may actor act for unit? (members of '*' act for every unit; superusers always)
+CREATE FUNCTION prevent.may_act(actor name, unit text) RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = actor AND r.rolsuper)
+		OR EXISTS (SELECT 1 FROM prevent.unit_member m
+					WHERE (m.unit = may_act.unit OR m.unit = '*')
+					  AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = m.member)
+					  AND pg_has_role(actor, m.member, 'MEMBER'))
+$$;
+
+-- issue one work order per unit for an alert, with its escalations
+CREATE FUNCTION prevent._issue(alert prevent.alert, units text[], first_reason text,
+							   by_level boolean, actor name, at timestamptz) RETURNS int
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	pol prevent.level_policy;
+	o prevent.work_order;
+	u text;
+	n int := 0;
+	t smallint;
+BEGIN
+	SELECT * INTO STRICT pol FROM prevent.level_policy WHERE level = alert.level;
+	FOREACH u IN ARRAY units LOOP
+		INSERT INTO prevent.work_order (alert_id, unit, level, reason, issued_at, accept_due, due_at, close_due)
+		VALUES (alert.id, u, alert.level,
+				CASE WHEN u IS NOT DISTINCT FROM alert.unit THEN first_reason ELSE 'cross_jurisdiction' END,
+				at, at + pol.accept_within, at + pol.feedback_within, at + pol.close_within)
+		ON CONFLICT (alert_id, unit) DO NOTHING
+		RETURNING * INTO o;
+		CONTINUE WHEN o.id IS NULL;
+		n := n + 1;
+		IF by_level THEN
+			FOREACH t IN ARRAY pol.tiers LOOP
+				INSERT INTO prevent.escalation (work_order_id, unit, tier, reason, created_at)
+				VALUES (o.id, u, t, 'risk_level', at);
+			END LOOP;
+		END IF;
+		IF alert.repeat THEN
+			INSERT INTO prevent.escalation (work_order_id, unit, tier, reason, created_at)
+			VALUES (o.id, u, prevent.setting_int('repeat_tier', 3), 'repeat', at);
+		END IF;
+		IF cardinality(units) > 1 THEN
+			INSERT INTO prevent.escalation (work_order_id, unit, tier, reason, created_at)
+			VALUES (o.id, u, prevent.setting_int('cross_jurisdiction_tier', 1), 'cross_jurisdiction', at);
+		END IF;
+		INSERT INTO prevent.event (work_order_id, alert_id, unit, action, from_status, to_status, at, actor)
+		VALUES (o.id, alert.id, u, 'issue', NULL, 'issued', at, actor);
+		o := NULL;
+	END LOOP;
+	RETURN n;
+END
+$$;
+
+/*
+ * Called by the trigger on a watched table (as the extension owner) for a
+ * row at or above its alert level.  Parties are locked (advisory, in a fixed
+ * order) before the repeat check, so two concurrent incidents of one party
+ * cannot both miss each other.
+ */
+CREATE FUNCTION prevent._raise_alert(source regclass, source_key text, unit text, occurred_at timestamptz,
+									 score int, level prevent.risk_level, categories text[], terms text[],
+									 party_values text[], narrative text,
+									 repeat_window interval, repeat_threshold int, actor name) RETURNS bigint
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	a prevent.alert;
+	ps text[] := prevent.parties(narrative, party_values);
+	p text;
+	cnt bigint;
+	us text[];
+	other_units text[] := '{}';
+	is_repeat boolean := false;
+	auto boolean;
+	units text[];
+BEGIN
+	FOREACH p IN ARRAY ps LOOP	-- sorted by prevent.parties
+		PERFORM pg_advisory_xact_lock(hashtextextended('prevent.party:' || p, 0));
+	END LOOP;
+	FOREACH p IN ARRAY ps LOOP
+		SELECT count(*), coalesce(array_agg(DISTINCT x.unit) FILTER (WHERE x.unit IS NOT NULL), '{}')
+		  INTO cnt, us
+		  FROM prevent.alert x
+		 WHERE x.parties @> ARRAY[p]
+		   AND x.occurred_at BETWEEN _raise_alert.occurred_at - repeat_window AND _raise_alert.occurred_at + repeat_window;
+		IF cnt + 1 >= repeat_threshold THEN
+			is_repeat := true;
+			other_units := other_units || us;
+		END IF;
+	END LOOP;
+
+	INSERT INTO prevent.alert (source, source_key, unit, occurred_at, score, level, categories, terms, parties, repeat)
+	VALUES (source, source_key, unit, occurred_at, score, level, categories, terms, ps, is_repeat)
+	RETURNING * INTO a;
+
+	SELECT pol.auto_issue INTO auto FROM prevent.level_policy pol WHERE pol.level = a.level;
+	IF coalesce(auto, false) OR is_repeat THEN
+		units := ARRAY[unit] || ARRAY(SELECT DISTINCT u FROM unnest(other_units) u
+									  WHERE u IS DISTINCT FROM _raise_alert.unit ORDER BY u);
+		PERFORM prevent._issue(a, units, CASE WHEN coalesce(auto, false) THEN 'risk_level' ELSE 'repeat' END,
+							   coalesce(auto, false), actor, pg_catalog.now());
+		UPDATE prevent.alert SET status = 'issued' WHERE id = a.id;
+	END IF;
+	RETURN a.id;
+END
+$$;
+
+-- the second judgement of a pending alert
+CREATE FUNCTION prevent._review(alert_id bigint, issue boolean, note text, actor name) RETURNS prevent.alert
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	a prevent.alert;
+BEGIN
+	IF issue IS NULL THEN
+		RAISE EXCEPTION 'issue must be true or false'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO a FROM prevent.alert WHERE id = alert_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'alert % does not exist', alert_id
+			USING ERRCODE = 'no_data_found';
+	END IF;
+	IF NOT prevent.may_act(actor, a.unit) THEN
+		RAISE EXCEPTION 'role "%" may not act for unit "%"', actor, coalesce(a.unit, '(none)')
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = pg_catalog.format('Alert %s belongs to unit %s.', alert_id, coalesce(a.unit, '(none)')),
+				  HINT = 'Membership is recorded in prevent.unit_member.';
+	END IF;
+	IF a.status <> 'pending' THEN
+		RAISE EXCEPTION 'alert % was already reviewed or issued', alert_id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = pg_catalog.format('Its status is %s.', a.status);
+	END IF;
+	UPDATE prevent.alert
+	   SET status = CASE WHEN issue THEN 'issued' ELSE 'dismissed' END,
+		   reviewed_at = pg_catalog.now(), reviewed_by = actor, review_note = note
+	 WHERE id = alert_id
+	RETURNING * INTO a;
+	INSERT INTO prevent.event (alert_id, unit, action, from_status, to_status, at, actor, note)
+	VALUES (a.id, a.unit, 'review', 'pending', a.status, pg_catalog.now(), actor, note);
+	IF issue THEN
+		PERFORM prevent._issue(a, ARRAY[a.unit], 'review', true, actor, pg_catalog.now());
+	END IF;
+	RETURN a;
+END
+$$;
+
+/* one lifecycle step: issued -> accepted -> fed_back -> closed -> evaluated */
+CREATE FUNCTION prevent._transition(order_id bigint, action text, at timestamptz, note text,
+									resolved boolean, rating int, actor name) RETURNS prevent.work_order
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	o prevent.work_order;
+	from_status text;
+	to_status text;
+	need text;
+	previous timestamptz;
+BEGIN
+	IF order_id IS NULL THEN
+		RAISE EXCEPTION 'order_id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF at IS NULL THEN
+		RAISE EXCEPTION 'at must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO o FROM prevent.work_order WHERE id = order_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'work order % does not exist', order_id
+			USING ERRCODE = 'no_data_found';
+	END IF;
+	IF NOT prevent.may_act(actor, o.unit) THEN
+		RAISE EXCEPTION 'role "%" may not act for unit "%"', actor, coalesce(o.unit, '(none)')
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = pg_catalog.format('Work order %s belongs to unit %s.', order_id, coalesce(o.unit, '(none)')),
+				  HINT = 'Membership is recorded in prevent.unit_member.';
+	END IF;
+	from_status := o.status;
+	CASE action
+		WHEN 'accept' THEN need := 'issued'; to_status := 'accepted'; previous := o.issued_at;
+		WHEN 'feedback' THEN need := 'accepted'; to_status := 'fed_back'; previous := o.accepted_at;
+		WHEN 'close' THEN need := 'fed_back'; to_status := 'closed'; previous := o.fed_back_at;
+		WHEN 'evaluate' THEN need := 'closed'; to_status := 'evaluated'; previous := o.closed_at;
+		ELSE RAISE EXCEPTION 'unknown action "%"', action USING ERRCODE = 'invalid_parameter_value';
+	END CASE;
+	-- feedback may be given again while the order is open; the first one counts for the KPIs
+	IF action = 'feedback' AND o.status = 'fed_back' THEN
+		need := 'fed_back';
+		to_status := 'fed_back';
+		previous := o.fed_back_at;
+	END IF;
+	IF o.status <> need THEN
+		RAISE EXCEPTION 'cannot % work order %: it is %', action, order_id, o.status
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = pg_catalog.format('Only an order that is %s can be %s.', need, replace(to_status, '_', ' ')),
+				  HINT = 'The lifecycle is issued -> accepted -> fed_back -> closed -> evaluated.';
+	END IF;
+	IF at < previous THEN
+		RAISE EXCEPTION 'cannot % work order % at %: that precedes its previous stage (%)', action, order_id, at, previous
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF at > pg_catalog.now() + interval '5 minutes' THEN
+		RAISE EXCEPTION 'cannot % work order % at %: that is in the future', action, order_id, at
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF action = 'feedback' AND (note IS NULL OR btrim(note) = '') THEN
+		RAISE EXCEPTION 'feedback needs a note' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF action = 'close' AND resolved IS NULL THEN
+		RAISE EXCEPTION 'closing work order % needs resolved true or false', order_id
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF action = 'evaluate' AND (rating IS NULL OR rating < 1 OR rating > 5) THEN
+		RAISE EXCEPTION 'rating % is out of range', coalesce(rating::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'Ratings are whole numbers from 1 to 5.';
+	END IF;
+
+	UPDATE prevent.work_order w
+	   SET status = to_status,
+		   accepted_at = CASE WHEN action = 'accept' THEN at ELSE w.accepted_at END,
+		   fed_back_at = CASE WHEN action = 'feedback' THEN coalesce(w.fed_back_at, at) ELSE w.fed_back_at END,
+		   closed_at = CASE WHEN action = 'close' THEN at ELSE w.closed_at END,
+		   resolved = CASE WHEN action = 'close' THEN _transition.resolved ELSE w.resolved END,
+		   evaluated_at = CASE WHEN action = 'evaluate' THEN at ELSE w.evaluated_at END,
+		   rating = CASE WHEN action = 'evaluate' THEN _transition.rating ELSE w.rating END
+	 WHERE w.id = order_id
+	RETURNING * INTO o;
+	INSERT INTO prevent.event (work_order_id, alert_id, unit, action, from_status, to_status, at, actor, note)
+	VALUES (o.id, o.alert_id, o.unit, action, from_status, to_status, at, actor, note);
+	RETURN o;
+END
+$$;
+
+CREATE FUNCTION prevent._accept(order_id bigint, note text, at timestamptz, actor name) RETURNS prevent.work_order
+LANGUAGE sql SET search_path = pg_catalog, pg_temp
+AS $$ SELECT prevent._transition(order_id, 'accept', at, note, NULL, NULL, actor) $$;
+CREATE FUNCTION prevent._feedback(order_id bigint, note text, at timestamptz, actor name) RETURNS prevent.work_order
+LANGUAGE sql SET search_path = pg_catalog, pg_temp
+AS $$ SELECT prevent._transition(order_id, 'feedback', at, note, NULL, NULL, actor) $$;
+CREATE FUNCTION prevent._close(order_id bigint, resolved boolean, note text, at timestamptz, actor name) RETURNS prevent.work_order
+LANGUAGE sql SET search_path = pg_catalog, pg_temp
+AS $$ SELECT prevent._transition(order_id, 'close', at, note, resolved, NULL, actor) $$;
+CREATE FUNCTION prevent._evaluate(order_id bigint, rating int, note text, at timestamptz, actor name) RETURNS prevent.work_order
+LANGUAGE sql SET search_path = pg_catalog, pg_temp
+AS $$ SELECT prevent._transition(order_id, 'evaluate', at, note, NULL, rating, actor) $$;
+
+/* the public lifecycle functions: C wrappers that run prevent._<name> as
+ * the extension owner with the calling role as the actor */
+CREATE FUNCTION prevent.review(alert_id bigint, issue boolean, note text DEFAULT NULL) RETURNS prevent.alert
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'prevent_act';
+COMMENT ON FUNCTION prevent.review(bigint, boolean, text) IS
+'Second judgement of a pending alert: issue a work order to its unit (true) or dismiss it (false)';
+CREATE FUNCTION prevent.accept(order_id bigint, note text DEFAULT NULL, at timestamptz DEFAULT pg_catalog.now()) RETURNS prevent.work_order
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'prevent_act';
+COMMENT ON FUNCTION prevent.accept(bigint, text, timestamptz) IS 'The unit accepts an issued work order';
+CREATE FUNCTION prevent.feedback(order_id bigint, note text, at timestamptz DEFAULT pg_catalog.now()) RETURNS prevent.work_order
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'prevent_act';
+COMMENT ON FUNCTION prevent.feedback(bigint, text, timestamptz) IS 'The unit reports back on an accepted work order (again while open; the first feedback counts)';
+CREATE FUNCTION prevent.close(order_id bigint, resolved boolean, note text DEFAULT NULL, at timestamptz DEFAULT pg_catalog.now()) RETURNS prevent.work_order
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'prevent_act';
+COMMENT ON FUNCTION prevent.close(bigint, boolean, text, timestamptz) IS 'The unit closes a fed-back work order, saying whether it was resolved';
+CREATE FUNCTION prevent.evaluate(order_id bigint, rating int, note text DEFAULT NULL, at timestamptz DEFAULT pg_catalog.now()) RETURNS prevent.work_order
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'prevent_act';
+COMMENT ON FUNCTION prevent.evaluate(bigint, int, text, timestamptz) IS 'The supervising tier evaluates a closed work order (rating 1-5)';
+
+/*
+ * Orders past a deadline (accept, feedback, close) are escalated one tier
+ * up from the highest tier following them (3 -> 2 -> 1; none -> 3), once
+ * per missed deadline.  Schedule it with pg_cron.
+ */
+CREATE FUNCTION prevent.escalate_overdue(at timestamptz DEFAULT pg_catalog.now()) RETURNS int
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	n int;
+BEGIN
+	IF at IS NULL THEN
+		RAISE EXCEPTION 'at must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	-- one run at a time, so concurrent runs cannot both escalate one breach
+	PERFORM pg_advisory_xact_lock(hashtextextended('prevent.escalate_overdue', 0));
+	WITH breach AS (
+		SELECT w.id, w.unit, b.breach
+		  FROM prevent.work_order w
+		  CROSS JOIN LATERAL (VALUES
+				('accept', w.accepted_at IS NULL AND w.accept_due < at),
+				('feedback', w.fed_back_at IS NULL AND w.due_at < at),
+				('close', w.closed_at IS NULL AND w.close_due < at)) b(breach, late)
+		 WHERE b.late AND w.status IN ('issued', 'accepted', 'fed_back')
+		   AND NOT EXISTS (SELECT 1 FROM prevent.escalation e
+							WHERE e.work_order_id = w.id AND e.reason = 'overdue' AND e.breach = b.breach)
+		 ORDER BY w.id, array_position(ARRAY['accept', 'feedback', 'close'], b.breach)
+	), ins AS (
+		INSERT INTO prevent.escalation (work_order_id, unit, tier, reason, breach, created_at)
+		SELECT b.id, b.unit,
+			   greatest(1, coalesce((SELECT min(e.tier) FROM prevent.escalation e WHERE e.work_order_id = b.id), 4) - 1
+						   - (row_number() OVER (PARTITION BY b.id ORDER BY array_position(ARRAY['accept', 'feedback', 'close'], b.breach)) - 1)::int),
+			   'overdue', b.breach, at
+		  FROM breach b
+		ON CONFLICT DO NOTHING
+		RETURNING 1
+	)
+	SELECT count(*) INTO n FROM ins;
+	RETURN n;
+END
+$$;
+COMMENT ON FUNCTION prevent.escalate_overdue(timestamptz) IS
+'Escalate open work orders past a deadline one tier up, once per missed deadline; returns the number of escalations made. Meant for pg_cron';

@@ -1,0 +1,196 @@
+/* ------------------------------------------------------------------------
+ * prevent.watch() / prevent.unwatch(): attach to a user's incident table.
+ * The trigger is named prevent_watch; registrations live in prevent.watched
+ * (kept by pg_dump; the trigger is dumped with the table).  Event triggers
+ * keep registrations right when a watched table is dropped or a watched
+ * column renamed, and refuse to drop a watched column.
+ * ------------------------------------------------------------------------ */
+
+CREATE FUNCTION prevent.watch_trigger() RETURNS trigger
+LANGUAGE c AS 'MODULE_PATHNAME', 'prevent_watch_trigger';
+COMMENT ON FUNCTION prevent.watch_trigger() IS
+'AFTER INSERT row trigger that prevent.watch() attaches to incident tables';
+
+-- the column's type, or a clear error if it does not exist
+CREATE FUNCTION prevent._column_type(tbl regclass, col name, what text) RETURNS regtype
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	t regtype;
+BEGIN
+	SELECT a.atttypid::regtype INTO t FROM pg_attribute a
+	 WHERE a.attrelid = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'column "%" of relation % does not exist', col, tbl
+			USING ERRCODE = 'undefined_column',
+				  DETAIL = pg_catalog.format('It was given as the %s.', what);
+	END IF;
+	RETURN t;
+END
+$$;
+
+CREATE FUNCTION prevent.watch(tbl regclass, text_column name,
+							  key_column name DEFAULT NULL,
+							  unit_column name DEFAULT NULL,
+							  party_columns name[] DEFAULT '{}',
+							  occurred_column name DEFAULT NULL,
+							  alert_level prevent.risk_level DEFAULT 'low',
+							  repeat_window interval DEFAULT '30 days',
+							  repeat_threshold int DEFAULT 2) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	rel record;
+	t regtype;
+	pk name[];
+	c name;
+BEGIN
+	IF tbl IS NULL OR text_column IS NULL THEN
+		RAISE EXCEPTION 'tbl and text_column must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT c.relkind, c.relpersistence INTO rel FROM pg_class c WHERE c.oid = tbl;
+	IF rel.relkind NOT IN ('r', 'p') THEN
+		RAISE EXCEPTION '% is not a table', tbl
+			USING ERRCODE = 'wrong_object_type',
+				  HINT = 'Only ordinary and partitioned tables can be watched.';
+	END IF;
+	IF EXISTS (SELECT 1 FROM prevent.watched w WHERE w.source = tbl) THEN
+		RAISE EXCEPTION 'table % is already watched', tbl
+			USING ERRCODE = 'duplicate_object',
+				  HINT = 'Call prevent.unwatch() first to change how it is watched.';
+	END IF;
+
+	t := prevent._column_type(tbl, text_column, 'text column');
+	IF NOT EXISTS (SELECT 1 FROM pg_type ty WHERE ty.oid = t
+				   AND (ty.typcategory = 'S' OR (ty.typtype = 'd' AND
+						(SELECT b.typcategory FROM pg_type b WHERE b.oid = ty.typbasetype) = 'S'))) THEN
+		RAISE EXCEPTION 'column "%" of relation % is of type %, not text', text_column, tbl, t
+			USING ERRCODE = 'datatype_mismatch',
+				  HINT = 'The narrative column must be text, varchar or char.';
+	END IF;
+
+	IF key_column IS NULL THEN
+		SELECT array_agg(a.attname ORDER BY a.attnum) INTO pk
+		  FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+		 WHERE i.indrelid = tbl AND i.indisprimary;
+		IF pk IS NULL OR cardinality(pk) <> 1 THEN
+			RAISE EXCEPTION 'table % has no single-column primary key', tbl
+				USING ERRCODE = 'invalid_table_definition',
+					  HINT = 'Give the column that identifies an incident as key_column.';
+		END IF;
+		key_column := pk[1];
+	ELSE
+		PERFORM prevent._column_type(tbl, key_column, 'key column');
+	END IF;
+	IF unit_column IS NOT NULL THEN
+		PERFORM prevent._column_type(tbl, unit_column, 'unit column');
+	END IF;
+	FOREACH c IN ARRAY coalesce(party_columns, '{}') LOOP
+		PERFORM prevent._column_type(tbl, c, 'party column');
+	END LOOP;
+	IF occurred_column IS NOT NULL THEN
+		t := prevent._column_type(tbl, occurred_column, 'occurred column');
+		IF t NOT IN ('timestamptz'::regtype, 'timestamp'::regtype, 'date'::regtype) THEN
+			RAISE EXCEPTION 'column "%" of relation % is of type %, not a timestamp', occurred_column, tbl, t
+				USING ERRCODE = 'datatype_mismatch';
+		END IF;
+	END IF;
+	IF alert_level IS NULL OR alert_level = 'none' THEN
+		RAISE EXCEPTION 'alert_level must be low, medium, high or critical'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF repeat_window IS NULL OR repeat_window <= interval '0' THEN
+		RAISE EXCEPTION 'repeat_window must be positive' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF repeat_threshold IS NULL OR repeat_threshold < 2 THEN
+		RAISE EXCEPTION 'repeat_threshold must be at least 2' USING ERRCODE = 'invalid_parameter_value',
+			DETAIL = 'It counts the incidents of one party within repeat_window, this one included.';
+	END IF;
+
+	INSERT INTO prevent.watched (source, text_column, key_column, unit_column, party_columns,
+								 occurred_column, alert_level, repeat_window, repeat_threshold)
+	VALUES (tbl, text_column, key_column, unit_column, coalesce(party_columns, '{}'),
+			occurred_column, alert_level, repeat_window, repeat_threshold);
+	EXECUTE pg_catalog.format('CREATE TRIGGER prevent_watch AFTER INSERT ON %s FOR EACH ROW EXECUTE FUNCTION prevent.watch_trigger()', tbl);
+END
+$$;
+COMMENT ON FUNCTION prevent.watch(regclass, name, name, name, name[], name, prevent.risk_level, interval, int) IS
+'Watch an incident table: every inserted row at or above alert_level becomes an alert, and work orders and escalations follow';
+
+CREATE FUNCTION prevent.unwatch(tbl regclass) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	DELETE FROM prevent.watched w WHERE w.source = tbl;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'table % is not watched', tbl
+			USING ERRCODE = 'undefined_object';
+	END IF;
+	EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS prevent_watch ON %s', tbl);
+END
+$$;
+COMMENT ON FUNCTION prevent.unwatch(regclass) IS
+'Stop watching a table; its alerts and work orders stay';
+
+CREATE TRIGGER watched_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON prevent.watched
+	FOR EACH STATEMENT EXECUTE FUNCTION prevent.lexicon_changed();
+
+/* a watched table dropped: forget it */
+CREATE FUNCTION prevent._on_sql_drop() RETURNS event_trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	DELETE FROM prevent.watched w
+	 USING pg_event_trigger_dropped_objects() d
+	 WHERE d.classid = 'pg_class'::regclass AND d.objsubid = 0 AND d.objid = w.source::oid;
+END
+$$;
+
+/* a watched column renamed: follow it; dropped: refuse */
+CREATE FUNCTION prevent._on_alter_table() RETURNS event_trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	cmd record;
+	w prevent.watched;
+	missing name[];
+	newname name;
+BEGIN
+	FOR cmd IN SELECT * FROM pg_event_trigger_ddl_commands() WHERE classid = 'pg_class'::regclass LOOP
+		SELECT * INTO w FROM prevent.watched WHERE source::oid = cmd.objid;
+		CONTINUE WHEN NOT FOUND;
+		SELECT array_agg(c) INTO missing
+		  FROM unnest(ARRAY[w.text_column, w.key_column, w.unit_column, w.occurred_column] || w.party_columns) c
+		 WHERE c IS NOT NULL
+		   AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = w.source AND a.attname = c
+							  AND a.attnum > 0 AND NOT a.attisdropped);
+		CONTINUE WHEN missing IS NULL;
+		IF cmd.objsubid > 0 AND cardinality(missing) = 1 THEN
+			SELECT a.attname INTO newname FROM pg_attribute a
+			 WHERE a.attrelid = w.source AND a.attnum = cmd.objsubid AND NOT a.attisdropped;
+		END IF;
+		IF newname IS NULL THEN
+			RAISE EXCEPTION 'column "%" of % is watched by prevent', missing[1], w.source
+				USING ERRCODE = 'dependent_objects_still_exist',
+					  HINT = 'Call prevent.unwatch() first.';
+		END IF;
+		UPDATE prevent.watched x
+		   SET text_column = CASE WHEN x.text_column = missing[1] THEN newname ELSE x.text_column END,
+			   key_column = CASE WHEN x.key_column = missing[1] THEN newname ELSE x.key_column END,
+			   unit_column = CASE WHEN x.unit_column = missing[1] THEN newname ELSE x.unit_column END,
+			   occurred_column = CASE WHEN x.occurred_column = missing[1] THEN newname ELSE x.occurred_column END,
+			   party_columns = array_replace(x.party_columns, missing[1], newname)
+		 WHERE x.source = w.source;
+		newname := NULL;
+	END LOOP;
+END
+$$;
+
+CREATE EVENT TRIGGER prevent_sql_drop ON sql_drop EXECUTE FUNCTION prevent._on_sql_drop();
+CREATE EVENT TRIGGER prevent_alter_table ON ddl_command_end WHEN TAG IN ('ALTER TABLE')
+	EXECUTE FUNCTION prevent._on_alter_table();

@@ -1,0 +1,519 @@
+/*
+ * watch.c — the trigger prevent.watch() attaches to incident tables, and
+ * the wrapper behind the lifecycle functions.
+ *
+ * The trigger (AFTER INSERT, FOR EACH ROW, so COPY and multi-row INSERT
+ * are covered, and a deployment distributed by unit can run it) scans the
+ * narrative with the cached lexicon in C; only a row at or above its alert
+ * level goes on to prevent._raise_alert(), through a plan prepared once per
+ * backend.  That call, like the registration lookup, runs as the owner of
+ * the extension's tables (as PostgreSQL's foreign-key triggers run as the
+ * table owner): an application that may only INSERT into its table gets
+ * its alerts, orders and escalations, and no other right.
+ *
+ * prevent_act() backs prevent.review/accept/feedback/close/evaluate: it runs
+ * prevent._<name>(same arguments..., actor) as the owner, passing the
+ * calling role as the actor, which the internal function checks against
+ * prevent.unit_member.
+ *
+ * Caching rule: registrations are cached per backend by relation OID and
+ * dropped on any relcache invalidation of prevent.watched (its statement
+ * trigger sends one) or of a watched table (ALTER TABLE, DROP).
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/partition.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+
+#include "prevent.h"
+
+PG_FUNCTION_INFO_V1(prevent_watch_trigger);
+PG_FUNCTION_INFO_V1(prevent_act);
+
+#define MAX_PARTY_COLUMNS 32
+
+typedef struct WatchInfo
+{
+	Oid			relid;			/* hash key: the relation the trigger fired on */
+	bool		registered;
+	Oid			source;			/* the registered table (an ancestor for partitions) */
+	AttrNumber	text_att;
+	AttrNumber	key_att;
+	AttrNumber	unit_att;		/* 0 if none */
+	AttrNumber	occurred_att;	/* 0 if none */
+	int			nparty;
+	AttrNumber	party_att[MAX_PARTY_COLUMNS];
+	int			alert_level;
+	Interval	repeat_window;
+	int32		repeat_threshold;
+} WatchInfo;
+
+static HTAB *watch_cache = NULL;
+static MemoryContext watch_mcxt = NULL;
+static Oid	watched_relid = InvalidOid;
+static Oid	owner_id = InvalidOid;
+static SPIPlanPtr raise_plan = NULL;
+static pv_result scan_result;
+
+static void
+watch_relcache_cb(Datum arg, Oid relid)
+{
+	if (watch_cache == NULL)
+		return;
+	if (relid == InvalidOid || relid == watched_relid ||
+		hash_search(watch_cache, &relid, HASH_FIND, NULL) != NULL)
+	{
+		hash_destroy(watch_cache);
+		watch_cache = NULL;
+		owner_id = InvalidOid;
+	}
+}
+
+void
+watch_cache_init(void)
+{
+	CacheRegisterRelcacheCallback(watch_relcache_cb, (Datum) 0);
+}
+
+/* the owner of the extension's tables, who runs the internal functions */
+static Oid
+prevent_owner(void)
+{
+	Oid			nsp = get_namespace_oid("prevent", false);
+	Oid			alert = get_relname_relid("alert", nsp);
+	HeapTuple	tup;
+
+	if (!OidIsValid(alert))
+		elog(ERROR, "table prevent.alert does not exist");
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(alert));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for relation %u", alert);
+	owner_id = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+	watched_relid = get_relname_relid("watched", nsp);
+	return owner_id;
+}
+
+static AttrNumber
+column_attnum(Relation rel, const char *name, const char *what)
+{
+	AttrNumber	att;
+
+	if (name == NULL)
+		return 0;
+	att = get_attnum(RelationGetRelid(rel), name);
+	if (att <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("%s \"%s\" of watched table \"%s\" does not exist", what, name,
+						RelationGetRelationName(rel)),
+				 errhint("Call prevent.unwatch() and prevent.watch() again.")));
+	return att;
+}
+
+static int
+level_from_name(const char *s)
+{
+	static const char *const names[] = {"none", "low", "medium", "high", "critical"};
+
+	for (int i = 0; i < PV_NLEVELS; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	elog(ERROR, "unknown risk level \"%s\"", s);
+	return 0;
+}
+
+/* look up (as the owner, inside SPI) the registration of rel or an ancestor */
+static void
+watch_load(WatchInfo *w, Relation rel)
+{
+	List	   *candidates = list_make1_oid(RelationGetRelid(rel));
+	ListCell   *lc;
+	Oid			argtypes[1] = {OIDOID};
+
+	if (rel->rd_rel->relispartition)
+		candidates = list_concat(candidates, get_partition_ancestors(RelationGetRelid(rel)));
+	w->registered = false;
+	foreach(lc, candidates)
+	{
+		Datum		arg = ObjectIdGetDatum(lfirst_oid(lc));
+		int			rc;
+		HeapTuple	tup;
+		TupleDesc	desc;
+		bool		isnull;
+		Datum		parties;
+
+		rc = SPI_execute_with_args("SELECT text_column::text, key_column::text, unit_column::text, "
+								   "occurred_column::text, party_columns::text[], alert_level::text, "
+								   "repeat_window, repeat_threshold "
+								   "FROM prevent.watched WHERE source = $1",
+								   1, argtypes, &arg, NULL, true, 1);
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
+		if (SPI_processed == 0)
+			continue;
+		tup = SPI_tuptable->vals[0];
+		desc = SPI_tuptable->tupdesc;
+		w->registered = true;
+		w->source = lfirst_oid(lc);
+		w->text_att = column_attnum(rel, SPI_getvalue(tup, desc, 1), "text column");
+		w->key_att = column_attnum(rel, SPI_getvalue(tup, desc, 2), "key column");
+		w->unit_att = column_attnum(rel, SPI_getvalue(tup, desc, 3), "unit column");
+		w->occurred_att = column_attnum(rel, SPI_getvalue(tup, desc, 4), "occurred column");
+		parties = SPI_getbinval(tup, desc, 5, &isnull);
+		w->nparty = 0;
+		if (!isnull)
+		{
+			Datum	   *elems;
+			bool	   *enulls;
+			int			n;
+
+			deconstruct_array(DatumGetArrayTypeP(parties), TEXTOID, -1, false, TYPALIGN_INT,
+							  &elems, &enulls, &n);
+			if (n > MAX_PARTY_COLUMNS)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("a watched table may have at most %d party columns", MAX_PARTY_COLUMNS)));
+			for (int i = 0; i < n; i++)
+				if (!enulls[i])
+					w->party_att[w->nparty++] = column_attnum(rel, TextDatumGetCString(elems[i]), "party column");
+		}
+		w->alert_level = level_from_name(SPI_getvalue(tup, desc, 6));
+		w->repeat_window = *DatumGetIntervalP(SPI_getbinval(tup, desc, 7, &isnull));
+		w->repeat_threshold = DatumGetInt32(SPI_getbinval(tup, desc, 8, &isnull));
+		break;
+	}
+}
+
+static void
+prepare_raise_plan(void)
+{
+	Oid			types[13] = {REGCLASSOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INT4OID, TEXTOID,
+		TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTOID, INTERVALOID, INT4OID, NAMEOID};
+	SPIPlanPtr	plan;
+
+	plan = SPI_prepare("SELECT prevent._raise_alert($1, $2, $3, $4, $5, $6::prevent.risk_level, "
+					   "$7, $8, $9, $10, $11, $12, $13)", 13, types);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "SPI_keepplan failed");
+	raise_plan = plan;
+}
+
+static char *
+column_text(HeapTuple tup, TupleDesc desc, AttrNumber att, bool *isnull)
+{
+	Datum		d = heap_getattr(tup, att, desc, isnull);
+	Oid			outfunc;
+	bool		varlena;
+
+	if (*isnull)
+		return NULL;
+	getTypeOutputInfo(TupleDescAttr(desc, att - 1)->atttypid, &outfunc, &varlena);
+	return OidOutputFunctionCall(outfunc, d);
+}
+
+static TimestampTz
+column_timestamptz(HeapTuple tup, TupleDesc desc, AttrNumber att)
+{
+	bool		isnull;
+	Datum		d;
+
+	if (att == 0)
+		return GetCurrentTransactionStartTimestamp();
+	d = heap_getattr(tup, att, desc, &isnull);
+	if (isnull)
+		return GetCurrentTransactionStartTimestamp();
+	switch (TupleDescAttr(desc, att - 1)->atttypid)
+	{
+		case TIMESTAMPTZOID:
+			return DatumGetTimestampTz(d);
+		case TIMESTAMPOID:
+			return DatumGetTimestampTz(DirectFunctionCall1(timestamp_timestamptz, d));
+		case DATEOID:
+			return DatumGetTimestampTz(DirectFunctionCall1(date_timestamptz, d));
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("occurred column of a watched table must be timestamptz, timestamp or date")));
+	}
+	return 0;
+}
+
+static WatchInfo *
+watch_info_get(Relation rel)
+{
+	Oid			relid = RelationGetRelid(rel);
+	WatchInfo  *w;
+	bool		found;
+
+	if (watch_cache == NULL)
+	{
+		HASHCTL		ctl;
+
+		if (watch_mcxt == NULL)
+			watch_mcxt = AllocSetContextCreate(TopMemoryContext, "prevent watch cache",
+											   ALLOCSET_SMALL_SIZES);
+		else
+			MemoryContextReset(watch_mcxt);
+		ctl.keysize = sizeof(Oid);
+		ctl.entrysize = sizeof(WatchInfo);
+		ctl.hcxt = watch_mcxt;
+		watch_cache = hash_create("prevent watch cache", 16, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	w = hash_search(watch_cache, &relid, HASH_FIND, &found);
+	if (w != NULL)
+		return w;
+
+	{
+		WatchInfo	loaded;
+		Oid			save_userid;
+		int			save_sec_context;
+		MemoryContext old;
+
+		memset(&loaded, 0, sizeof(loaded));
+		loaded.relid = relid;
+		GetUserIdAndSecContext(&save_userid, &save_sec_context);
+		SetUserIdAndSecContext(OidIsValid(owner_id) ? owner_id : prevent_owner(),
+							   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		old = MemoryContextSwitchTo(watch_mcxt);
+		watch_load(&loaded, rel);
+		MemoryContextSwitchTo(old);
+		SPI_finish();
+		SetUserIdAndSecContext(save_userid, save_sec_context);
+		/* the callback may have dropped the cache meanwhile */
+		if (watch_cache == NULL)
+			return watch_info_get(rel);
+		w = hash_search(watch_cache, &relid, HASH_ENTER, &found);
+		*w = loaded;
+	}
+	return w;
+}
+
+Datum
+prevent_watch_trigger(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	Relation	rel;
+	HeapTuple	tup;
+	TupleDesc	desc;
+	WatchInfo	wi;
+	WatchInfo  *w = &wi;
+	PvLexicon  *lex;
+	Datum		d;
+	bool		isnull;
+	text	   *doc;
+	int			level;
+	MemoryContext old;
+	int			rc;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("prevent.watch_trigger() must be called as a trigger")));
+	if (!TRIGGER_FIRED_AFTER(td->tg_event) || !TRIGGER_FIRED_FOR_ROW(td->tg_event) ||
+		!TRIGGER_FIRED_BY_INSERT(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("prevent.watch_trigger() must be fired AFTER INSERT FOR EACH ROW"),
+				 errhint("Use prevent.watch() to attach it.")));
+
+	rel = td->tg_relation;
+	tup = td->tg_trigtuple;
+	desc = RelationGetDescr(rel);
+
+	/*
+	 * The lexicon first: taking in invalidations may drop the watch cache,
+	 * so the registration is copied out after it.
+	 */
+	lex = lexicon_cache_get();
+	wi = *watch_info_get(rel);
+	if (!w->registered)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("table \"%s\" has the prevent_watch trigger but is not watched",
+						RelationGetRelationName(rel)),
+				 errhint("Call prevent.watch() for it, or drop the trigger.")));
+
+	d = heap_getattr(tup, w->text_att, desc, &isnull);
+	if (isnull)
+		return PointerGetDatum(NULL);	/* NULL text is no risk */
+	doc = DatumGetTextPP(d);
+
+	old = MemoryContextSwitchTo(TopMemoryContext);
+	rc = pv_scan(lex->lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &scan_result);
+	MemoryContextSwitchTo(old);
+	if (rc != PV_OK)
+		elog(ERROR, "prevent: scan failed: %s", pv_strerror(rc));
+	level = lexicon_level_of(lex, scan_result.score);
+	if (level < w->alert_level)
+		return PointerGetDatum(NULL);
+
+	/* an alert: hand the row over to prevent._raise_alert() */
+	{
+		Datum		values[13];
+		char		nulls[13];
+		ArrayType  *categories;
+		ArrayType  *terms;
+		Datum		party_values[MAX_PARTY_COLUMNS];
+		int			nparty = 0;
+		char	   *s;
+		Oid			save_userid;
+		int			save_sec_context;
+		static const char *const level_names[] = {"none", "low", "medium", "high", "critical"};
+
+		memset(nulls, ' ', sizeof(nulls));
+		prevent_assessment_arrays(lex, &scan_result, &categories, &terms);
+		values[0] = ObjectIdGetDatum(w->source);
+		s = column_text(tup, desc, w->key_att, &isnull);
+		if (isnull)
+			ereport(ERROR,
+					(errcode(ERRCODE_NOT_NULL_VIOLATION),
+					 errmsg("key column of watched table \"%s\" is NULL", RelationGetRelationName(rel)),
+					 errhint("Every incident needs a key to be tracked.")));
+		values[1] = CStringGetTextDatum(s);
+		if (w->unit_att != 0 && (s = column_text(tup, desc, w->unit_att, &isnull)) != NULL)
+			values[2] = CStringGetTextDatum(s);
+		else
+			nulls[2] = 'n';
+		values[3] = TimestampTzGetDatum(column_timestamptz(tup, desc, w->occurred_att));
+		values[4] = Int32GetDatum(scan_result.score);
+		values[5] = CStringGetTextDatum(level_names[level]);
+		values[6] = PointerGetDatum(categories);
+		values[7] = PointerGetDatum(terms);
+		for (int i = 0; i < w->nparty; i++)
+			if ((s = column_text(tup, desc, w->party_att[i], &isnull)) != NULL)
+				party_values[nparty++] = CStringGetTextDatum(s);
+		values[8] = PointerGetDatum(construct_array(party_values, nparty, TEXTOID, -1, false, TYPALIGN_INT));
+		values[9] = PointerGetDatum(doc);
+		values[10] = IntervalPGetDatum(&w->repeat_window);
+		values[11] = Int32GetDatum(w->repeat_threshold);
+		values[12] = DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(GetUserId(), false)));
+
+		GetUserIdAndSecContext(&save_userid, &save_sec_context);
+		SetUserIdAndSecContext(OidIsValid(owner_id) ? owner_id : prevent_owner(),
+							   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		if (raise_plan == NULL)
+			prepare_raise_plan();
+		rc = SPI_execute_plan(raise_plan, values, nulls, false, 1);
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "prevent._raise_alert failed: %s", SPI_result_code_string(rc));
+		SPI_finish();
+		SetUserIdAndSecContext(save_userid, save_sec_context);
+	}
+	return PointerGetDatum(NULL);
+}
+
+/* ---------- lifecycle wrapper ---------- */
+
+typedef struct ActPlan
+{
+	Oid			fn_oid;
+	SPIPlanPtr	plan;
+	int			nargs;
+} ActPlan;
+
+#define MAX_ACT_PLANS 16
+static ActPlan act_plans[MAX_ACT_PLANS];
+static int	n_act_plans = 0;
+
+Datum
+prevent_act(PG_FUNCTION_ARGS)
+{
+	Oid			fn_oid = fcinfo->flinfo->fn_oid;
+	ActPlan    *ap = NULL;
+	Datum		values[FUNC_MAX_ARGS];
+	char		nulls[FUNC_MAX_ARGS];
+	Oid			save_userid;
+	int			save_sec_context;
+	Oid			rettype;
+	int16		typlen;
+	bool		typbyval;
+	Datum		result;
+	bool		isnull;
+	int			rc;
+
+	for (int i = 0; i < n_act_plans; i++)
+		if (act_plans[i].fn_oid == fn_oid)
+			ap = &act_plans[i];
+
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	for (int i = 0; i < PG_NARGS(); i++)
+	{
+		values[i] = PG_GETARG_DATUM(i);
+		nulls[i] = PG_ARGISNULL(i) ? 'n' : ' ';
+	}
+	values[PG_NARGS()] = DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(save_userid, false)));
+	nulls[PG_NARGS()] = ' ';
+
+	SetUserIdAndSecContext(OidIsValid(owner_id) ? owner_id : prevent_owner(),
+						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (ap == NULL)
+	{
+		Oid		   *argtypes;
+		int			nargs;
+		Oid			types[FUNC_MAX_ARGS];
+		StringInfoData sql;
+		SPIPlanPtr	plan;
+
+		if (n_act_plans >= MAX_ACT_PLANS)
+			elog(ERROR, "too many prevent lifecycle functions");
+		get_func_signature(fn_oid, &argtypes, &nargs);
+		if (nargs + 1 > FUNC_MAX_ARGS || nargs != PG_NARGS())
+			elog(ERROR, "unexpected signature of function %u", fn_oid);
+		initStringInfo(&sql);
+		appendStringInfo(&sql, "SELECT prevent.%s(",
+						 quote_identifier(psprintf("_%s", get_func_name(fn_oid))));
+		for (int i = 0; i <= nargs; i++)
+		{
+			types[i] = i < nargs ? argtypes[i] : NAMEOID;
+			appendStringInfo(&sql, "%s$%d", i ? ", " : "", i + 1);
+		}
+		appendStringInfoChar(&sql, ')');
+		plan = SPI_prepare(sql.data, nargs + 1, types);
+		if (plan == NULL)
+			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "SPI_keepplan failed");
+		ap = &act_plans[n_act_plans++];
+		ap->fn_oid = fn_oid;
+		ap->plan = plan;
+		ap->nargs = nargs;
+	}
+	rc = SPI_execute_plan(ap->plan, values, nulls, false, 1);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "prevent lifecycle call failed: %s", SPI_result_code_string(rc));
+	result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	rettype = SPI_gettypeid(SPI_tuptable->tupdesc, 1);
+	get_typlenbyval(rettype, &typlen, &typbyval);
+	if (!isnull)
+		result = SPI_datumTransfer(result, typbyval, typlen);
+	SPI_finish();
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+	if (isnull)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(result);
+}
