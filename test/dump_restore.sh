@@ -9,7 +9,7 @@ dump=$(mktemp)
 trap 'rm -f "$dump"; dropdb --if-exists "$src"; dropdb --if-exists "$dst"' EXIT
 q() { psql -X -q -v ON_ERROR_STOP=1 -At -d "$1" -c "$2"; }
 
-echo "1..6"
+echo "1..9"
 dropdb --if-exists "$src" 2>/dev/null; dropdb --if-exists "$dst" 2>/dev/null
 createdb -E UTF8 -T template0 "$src"
 q "$src" "CREATE EXTENSION prevent"
@@ -22,6 +22,10 @@ q "$src" "INSERT INTO prevent.negation (cue, \"window\") VALUES ('测试否认�
 q "$src" "INSERT INTO prevent.proximity (term_a, term_b, within, category, weight) VALUES ('刷单', '转账', 8, 'fraud', 20)"
 q "$src" "UPDATE prevent.setting SET value = 'category' WHERE name = 'negation_scope'"
 q "$src" "UPDATE prevent.risk_threshold SET min_score = 15 WHERE level = 'low'"
+q "$src" "UPDATE prevent.level_policy SET accept_within = '45 minutes' WHERE level = 'critical'"
+q "$src" "CREATE TABLE incident (id bigserial PRIMARY KEY, station text, narrative text)"
+q "$src" "SELECT prevent.watch('incident', 'narrative', unit_column => 'station', alert_level => 'medium')"
+q "$src" "INSERT INTO incident (station, narrative) VALUES ('A所', '嫌疑人持刀扬言要同归于尽'), ('B所', '今日无事')"
 
 pg_dump -Fc -f "$dump" "$src"
 createdb -E UTF8 -T template0 "$dst"
@@ -38,7 +42,12 @@ snapshot() {
 	   UNION ALL SELECT format('n %s %s %s %s', id, cue, \"window\", enabled) FROM prevent.negation
 	   UNION ALL SELECT format('p %s %s %s %s %s %s', id, term_a, term_b, within, category, weight) FROM prevent.proximity
 	   UNION ALL SELECT format('t %s %s', level, min_score) FROM prevent.risk_threshold
-	   UNION ALL SELECT format('s %s %s', name, value) FROM prevent.setting) x"
+	   UNION ALL SELECT format('l %s %s %s %s', level, auto_issue, tiers, accept_within) FROM prevent.level_policy
+	   UNION ALL SELECT format('s %s %s', name, value) FROM prevent.setting
+	   UNION ALL SELECT format('w %s %s %s %s', source, text_column, unit_column, alert_level) FROM prevent.watched
+	   UNION ALL SELECT format('a %s %s %s %s %s %s', id, source, source_key, unit, level, status) FROM prevent.alert
+	   UNION ALL SELECT format('o %s %s %s %s', id, alert_id, unit, status) FROM prevent.work_order
+	   UNION ALL SELECT format('e %s %s %s', work_order_id, tier, reason) FROM prevent.escalation) x"
 }
 a=$(snapshot "$src"); b=$(snapshot "$dst")
 if [ "$a" = "$b" ]; then echo "ok 2 - lexicon tables are identical after restore"
@@ -59,3 +68,12 @@ else echo "not ok 5 - negation cues and proximity rules can be added after resto
 n=$(q "$dst" "SELECT count(*) FROM prevent.keyword WHERE builtin")
 m=$(q "$src" "SELECT count(*) FROM prevent.keyword WHERE builtin")
 [ "$n" = "$m" ] && echo "ok 6 - no built-in row duplicated or lost ($n)" || echo "not ok 6 - built-in rows: $m before, $n after"
+
+# watching survives: the restored table's trigger raises alerts, with fresh ids
+q "$dst" "INSERT INTO incident (station, narrative) VALUES ('C所', '嫌疑人持刀扬言要同归于尽')" >/dev/null
+n=$(q "$dst" "SELECT count(*) FROM prevent.alert WHERE unit = 'C所'")
+[ "$n" = "1" ] && echo "ok 7 - the restored watched table raises alerts" || echo "not ok 7 - the restored watched table raises alerts ($n)"
+n=$(q "$dst" "SELECT count(DISTINCT id) = count(*) AND count(*) = 2 FROM prevent.alert")
+[ "$n" = "t" ] && echo "ok 8 - restored and new alerts have distinct ids" || echo "not ok 8 - restored and new alerts have distinct ids"
+n=$(q "$dst" "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'incident'::regclass AND tgname = 'prevent_watch'")
+[ "$n" = "1" ] && echo "ok 9 - exactly one prevent_watch trigger after restore" || echo "not ok 9 - prevent_watch triggers after restore: $n"

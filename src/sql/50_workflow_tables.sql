@@ -40,6 +40,26 @@ COMMENT ON COLUMN prevent.level_policy.accept_within IS 'Deadline for accepting 
 COMMENT ON COLUMN prevent.level_policy.feedback_within IS 'Deadline for the first feedback, from its issue';
 COMMENT ON COLUMN prevent.level_policy.close_within IS 'Deadline for closing the order, from its issue';
 
+CREATE FUNCTION prevent.level_policy_before_insert() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	/* pg_restore of a built-in row: take the restored values */
+	IF EXISTS (SELECT 1 FROM prevent.level_policy p WHERE p.level = NEW.level AND p.builtin) THEN
+		UPDATE prevent.level_policy p
+		   SET auto_issue = NEW.auto_issue, tiers = NEW.tiers, accept_within = NEW.accept_within,
+			   feedback_within = NEW.feedback_within, close_within = NEW.close_within, builtin = NEW.builtin
+		 WHERE p.level = NEW.level;
+		RETURN NULL;
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER level_policy_before_insert BEFORE INSERT ON prevent.level_policy
+	FOR EACH ROW EXECUTE FUNCTION prevent.level_policy_before_insert();
+
 INSERT INTO prevent.level_policy (level, auto_issue, tiers, accept_within, feedback_within, close_within, builtin) VALUES
 	('low',      false, '{}',      '4 hours',    '24 hours', '7 days', true),
 	('medium',   false, '{}',      '2 hours',    '24 hours', '7 days', true),
