@@ -238,6 +238,12 @@ BEGIN
 					USING ERRCODE = 'invalid_parameter_value',
 						  HINT = 'Use ''occurrence'' (a cue cancels the match after it) or ''category'' (and every match of that category in the text).';
 			END IF;
+		WHEN 'report_time_zone' THEN
+			IF NEW.value IS NULL OR NOT EXISTS (SELECT 1 FROM pg_timezone_names z WHERE z.name = NEW.value) THEN
+				RAISE EXCEPTION 'invalid value "%" for setting "report_time_zone"', NEW.value
+					USING ERRCODE = 'invalid_parameter_value',
+						  HINT = 'Use a time zone name from pg_timezone_names, e.g. Asia/Shanghai.';
+			END IF;
 		WHEN 'repeat_tier', 'cross_jurisdiction_tier' THEN
 			IF NEW.value IS NULL OR NEW.value NOT IN ('1', '2', '3') THEN
 				RAISE EXCEPTION 'invalid value "%" for setting "%"', NEW.value, NEW.name

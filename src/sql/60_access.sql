@@ -37,6 +37,13 @@ BEGIN
 	END IF;
 	INSERT INTO prevent.unit_member (member, unit) VALUES (member::text, unit) ON CONFLICT DO NOTHING;
 	EXECUTE pg_catalog.format('GRANT SELECT ON prevent.alert, prevent.work_order, prevent.escalation, prevent.event TO %I', member::text);
+	-- the BI views, where they exist (they are created after this function)
+	PERFORM 1 FROM pg_views v WHERE v.schemaname = 'prevent';
+	IF FOUND THEN
+		EXECUTE (SELECT pg_catalog.format('GRANT SELECT ON %s TO %I',
+						string_agg(pg_catalog.format('prevent.%I', v.viewname), ', '), member::text)
+				   FROM pg_views v WHERE v.schemaname = 'prevent');
+	END IF;
 	EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION prevent.review(bigint, boolean, text), '
 		'prevent.accept(bigint, text, timestamptz), prevent.feedback(bigint, text, timestamptz), '
 		'prevent.close(bigint, boolean, text, timestamptz), prevent.evaluate(bigint, int, text, timestamptz) TO %I',

@@ -13,6 +13,7 @@ SELECT pg_catalog.pg_extension_config_dump('prevent.proximity_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('prevent.risk_threshold', '');
 SELECT pg_catalog.pg_extension_config_dump('prevent.setting', '');
 SELECT pg_catalog.pg_extension_config_dump('prevent.level_policy', '');
+SELECT pg_catalog.pg_extension_config_dump('prevent.feedback_bucket', '');
 SELECT pg_catalog.pg_extension_config_dump('prevent.unit_member', '');
 SELECT pg_catalog.pg_extension_config_dump('prevent.watched', '');
 SELECT pg_catalog.pg_extension_config_dump('prevent.alert', '');
@@ -29,11 +30,13 @@ REVOKE ALL ON ALL SEQUENCES IN SCHEMA prevent FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA prevent FROM PUBLIC;
 GRANT USAGE ON SCHEMA prevent TO PUBLIC;
 GRANT SELECT ON prevent.category, prevent.keyword, prevent.negation, prevent.proximity,
-	prevent.risk_threshold, prevent.setting, prevent.level_policy, prevent.unit_member TO PUBLIC;
+	prevent.risk_threshold, prevent.setting, prevent.level_policy, prevent.unit_member,
+	prevent.feedback_bucket TO PUBLIC;
 -- the read-only API, callable by anyone
 GRANT EXECUTE ON FUNCTION prevent.normalize(text), prevent.match(text), prevent.assess(text),
 	prevent.score(text), prevent.level(int), prevent.highlight(text, text, text), prevent.terms(text),
 	prevent.parties(text, text[]), prevent.resident_id_valid(text), prevent.my_units(),
 	prevent.check_term(text, text), prevent.check_category(text), prevent.check_weight(text, int),
-	prevent.setting_int(text, int), prevent.may_act(name, text)
+	prevent.setting_int(text, int), prevent.may_act(name, text),
+	prevent.report_time_zone(), prevent.rate(bigint, bigint)
 	TO PUBLIC;
