@@ -71,20 +71,22 @@ COMMENT ON FUNCTION prevent.parties(text, text[]) IS
 'Parties of an incident: the normalized party-column values plus mainland mobile numbers (11 digits, +86 and separators dropped) and checksum-valid resident ID numbers found in the narrative';
 
 CREATE FUNCTION prevent.setting_int(setting_name text, fallback int) RETURNS int
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
-AS $$ SELECT coalesce((SELECT value::int FROM prevent.setting WHERE name = setting_name), fallback) $$;
+AS $$ BEGIN RETURN coalesce((SELECT value::int FROM prevent.setting WHERE name = setting_name), fallback); END $$;
 
 -- may actor act for unit? (members of '*' act for every unit; superusers always)
 CREATE FUNCTION prevent.may_act(actor name, unit text) RETURNS boolean
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = actor AND r.rolsuper)
+BEGIN
+	RETURN EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = actor AND r.rolsuper)
 		OR EXISTS (SELECT 1 FROM prevent.unit_member m
 					WHERE (m.unit = may_act.unit OR m.unit = '*')
 					  AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = m.member)
-					  AND pg_has_role(actor, m.member, 'MEMBER'))
+					  AND pg_has_role(actor, m.member, 'MEMBER'));
+END
 $$;
 
 -- issue one work order per unit for an alert, with its escalations
@@ -98,7 +100,6 @@ DECLARE
 	o prevent.work_order;
 	u text;
 	n int := 0;
-	t smallint;
 BEGIN
 	SELECT * INTO STRICT pol FROM prevent.level_policy WHERE level = alert.level;
 	FOREACH u IN ARRAY units LOOP
@@ -110,20 +111,12 @@ BEGIN
 		RETURNING * INTO o;
 		CONTINUE WHEN o.id IS NULL;
 		n := n + 1;
-		IF by_level THEN
-			FOREACH t IN ARRAY pol.tiers LOOP
-				INSERT INTO prevent.escalation (work_order_id, unit, tier, reason, created_at)
-				VALUES (o.id, u, t, 'risk_level', at);
-			END LOOP;
-		END IF;
-		IF alert.repeat THEN
-			INSERT INTO prevent.escalation (work_order_id, unit, tier, reason, created_at)
-			VALUES (o.id, u, prevent.setting_int('repeat_tier', 3), 'repeat', at);
-		END IF;
-		IF cardinality(units) > 1 THEN
-			INSERT INTO prevent.escalation (work_order_id, unit, tier, reason, created_at)
-			VALUES (o.id, u, prevent.setting_int('cross_jurisdiction_tier', 1), 'cross_jurisdiction', at);
-		END IF;
+		INSERT INTO prevent.escalation (work_order_id, unit, tier, reason, created_at)
+		SELECT o.id, u, e.tier, e.reason, at
+		  FROM (SELECT t AS tier, 'risk_level' AS reason FROM unnest(CASE WHEN by_level THEN pol.tiers END) t
+				UNION ALL SELECT prevent.setting_int('repeat_tier', 3)::smallint, 'repeat' WHERE alert.repeat
+				UNION ALL SELECT prevent.setting_int('cross_jurisdiction_tier', 1)::smallint, 'cross_jurisdiction'
+				 WHERE cardinality(units) > 1) e;
 		INSERT INTO prevent.event (work_order_id, alert_id, unit, action, from_status, to_status, at, actor)
 		VALUES (o.id, alert.id, u, 'issue', NULL, 'issued', at, actor);
 		o := NULL;
@@ -171,17 +164,18 @@ BEGIN
 		END IF;
 	END LOOP;
 
-	INSERT INTO prevent.alert (source, source_key, unit, occurred_at, score, level, categories, terms, parties, repeat)
-	VALUES (source, source_key, unit, occurred_at, score, level, categories, terms, ps, is_repeat)
+	SELECT pol.auto_issue INTO auto FROM prevent.level_policy pol WHERE pol.level = _raise_alert.level;
+	auto := coalesce(auto, false);
+	INSERT INTO prevent.alert (source, source_key, unit, occurred_at, score, level, categories, terms, parties, repeat, status)
+	VALUES (source, source_key, unit, occurred_at, score, level, categories, terms, ps, is_repeat,
+			CASE WHEN auto OR is_repeat THEN 'issued' ELSE 'pending' END)
 	RETURNING * INTO a;
 
-	SELECT pol.auto_issue INTO auto FROM prevent.level_policy pol WHERE pol.level = a.level;
-	IF coalesce(auto, false) OR is_repeat THEN
+	IF auto OR is_repeat THEN
 		units := ARRAY[unit] || ARRAY(SELECT DISTINCT u FROM unnest(other_units) u
 									  WHERE u IS DISTINCT FROM _raise_alert.unit ORDER BY u);
-		PERFORM prevent._issue(a, units, CASE WHEN coalesce(auto, false) THEN 'risk_level' ELSE 'repeat' END,
-							   coalesce(auto, false), actor, pg_catalog.now());
-		UPDATE prevent.alert SET status = 'issued' WHERE id = a.id;
+		PERFORM prevent._issue(a, units, CASE WHEN auto THEN 'risk_level' ELSE 'repeat' END,
+							   auto, actor, pg_catalog.now());
 	END IF;
 	RETURN a.id;
 END
@@ -317,17 +311,17 @@ END
 $$;
 
 CREATE FUNCTION prevent._accept(order_id bigint, note text, at timestamptz, actor name) RETURNS prevent.work_order
-LANGUAGE sql SET search_path = pg_catalog, pg_temp
-AS $$ SELECT prevent._transition(order_id, 'accept', at, note, NULL, NULL, actor) $$;
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$ BEGIN RETURN prevent._transition(order_id, 'accept', at, note, NULL, NULL, actor); END $$;
 CREATE FUNCTION prevent._feedback(order_id bigint, note text, at timestamptz, actor name) RETURNS prevent.work_order
-LANGUAGE sql SET search_path = pg_catalog, pg_temp
-AS $$ SELECT prevent._transition(order_id, 'feedback', at, note, NULL, NULL, actor) $$;
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$ BEGIN RETURN prevent._transition(order_id, 'feedback', at, note, NULL, NULL, actor); END $$;
 CREATE FUNCTION prevent._close(order_id bigint, resolved boolean, note text, at timestamptz, actor name) RETURNS prevent.work_order
-LANGUAGE sql SET search_path = pg_catalog, pg_temp
-AS $$ SELECT prevent._transition(order_id, 'close', at, note, resolved, NULL, actor) $$;
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$ BEGIN RETURN prevent._transition(order_id, 'close', at, note, resolved, NULL, actor); END $$;
 CREATE FUNCTION prevent._evaluate(order_id bigint, rating int, note text, at timestamptz, actor name) RETURNS prevent.work_order
-LANGUAGE sql SET search_path = pg_catalog, pg_temp
-AS $$ SELECT prevent._transition(order_id, 'evaluate', at, note, NULL, rating, actor) $$;
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$ BEGIN RETURN prevent._transition(order_id, 'evaluate', at, note, NULL, rating, actor); END $$;
 
 /* the public lifecycle functions: C wrappers that run prevent._<name> as
  * the extension owner with the calling role as the actor */

@@ -221,6 +221,11 @@ SELECT o.work_order_id, o.unit, o.level, o.status, o.issued_at, o.breach,
 		 WHERE w.status IN ('issued', 'accepted', 'fed_back')) o
  WHERE o.breach IS NOT NULL;
 COMMENT ON VIEW prevent.overdue_orders IS 'Open work orders past a deadline now: the earliest missed deadline, how late, and the highest tier now following the order';
+COMMENT ON COLUMN prevent.overdue_orders.work_order_id IS 'The work order';
+COMMENT ON COLUMN prevent.overdue_orders.unit IS 'Unit it was issued to';
+COMMENT ON COLUMN prevent.overdue_orders.level IS 'Risk level of the order';
+COMMENT ON COLUMN prevent.overdue_orders.status IS 'Its status now: issued, accepted or fed_back';
+COMMENT ON COLUMN prevent.overdue_orders.issued_at IS 'When it was issued';
 COMMENT ON COLUMN prevent.overdue_orders.breach IS 'The earliest missed deadline: accept, feedback or close';
 COMMENT ON COLUMN prevent.overdue_orders.due_at IS 'When that deadline was';
 COMMENT ON COLUMN prevent.overdue_orders.overdue_by IS 'How late the order is now';
@@ -300,5 +305,4 @@ COMMENT ON COLUMN prevent.unit_dashboard.feedback_rate_30d IS '24-hour feedback 
 
 CREATE INDEX work_order_closed_idx ON prevent.work_order (unit, closed_at) WHERE closed_at IS NOT NULL;
 CREATE INDEX alert_occurred_idx ON prevent.alert (occurred_at);
-CREATE INDEX alert_terms_idx ON prevent.alert USING gin (terms);
 CREATE INDEX escalation_work_order_idx ON prevent.escalation (work_order_id);
