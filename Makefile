@@ -40,6 +40,9 @@ src/normtable.h: src/gen/normtable_gen
 
 src/normalize.o: src/normtable.h
 
+# every object depends on the headers (PGXS tracks no dependencies by default)
+$(OBJS): $(filter-out src/normtable.h,$(wildcard src/*.h))
+
 # the pure C core, standalone, under AddressSanitizer and UBSan
 CORE_SRC = src/normalize.c src/matcher.c
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

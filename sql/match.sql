@@ -1,6 +1,7 @@
 -- prevent.match / assess / score / highlight / level / terms over a small,
 -- known lexicon (the default lexicon is set aside inside this transaction).
 BEGIN;
+UPDATE prevent.setting SET value = 'occurrence' WHERE name = 'negation_scope';
 DO $$ BEGIN DELETE FROM prevent.proximity; DELETE FROM prevent.negation; DELETE FROM prevent.keyword; END $$;
 INSERT INTO prevent.keyword (id, term, category, weight) OVERRIDING SYSTEM VALUE VALUES
 	(1, '杀人', 'threat', 40), (2, '扬言', 'threat', 20), (3, '杀了', 'threat', 40),

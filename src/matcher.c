@@ -632,6 +632,7 @@ pv_result_free(pv_result *res)
 	pv_release(res->spans);
 	pv_release(res->cues);
 	pv_release(res->scratch);
+	pv_release(res->denied);
 	pv_result_init(res);
 }
 
@@ -788,11 +789,12 @@ apply_exclusions(pv_result *res)
 }
 
 /* negation: a cue cancels a term hit starting within its window, same scope */
-static void
+static int
 apply_negation(const pv_lexicon *lex, pv_result *res)
 {
+	res->ndenied = 0;
 	if (res->ncues == 0)
-		return;
+		return PV_OK;
 	for (int32_t i = 0; i < res->nterms; i++)
 	{
 		pv_term_hit *h = &res->terms[i];
@@ -824,7 +826,12 @@ apply_negation(const pv_lexicon *lex, pv_result *res)
 	}
 	if (lex->negation_scope == PV_NEGATE_CATEGORY)
 	{
-		/* a category denied anywhere in the text is denied throughout */
+		/*
+		 * A category denied anywhere in the text is denied throughout: its
+		 * other matches are cancelled here, its proximity rules in
+		 * apply_rules().  The denied categories go to res->denied.
+		 */
+		res->ndenied = 0;
 		for (int32_t i = 0; i < res->nterms; i++)
 		{
 			if (res->terms[i].status != PV_HIT_NEGATED)
@@ -833,19 +840,29 @@ apply_negation(const pv_lexicon *lex, pv_result *res)
 				 k = lex->keywords[k].next_same)
 			{
 				int32_t		cat = lex->keywords[k].category;
+				int			seen = 0;
 
-				for (int32_t j = 0; j < res->nterms; j++)
-				{
-					if (res->terms[j].status != PV_HIT_OK)
-						continue;
-					for (int32_t k2 = lex->patterns[res->terms[j].pattern].first_keyword; k2 >= 0;
-						 k2 = lex->keywords[k2].next_same)
-						if (lex->keywords[k2].category == cat)
-							res->terms[j].status = PV_HIT_NEGATED;
-				}
+				for (int32_t d = 0; d < res->ndenied; d++)
+					seen |= res->denied[d] == cat;
+				if (seen)
+					continue;
+				if (GROW(res->denied, res->denied_cap, res->ndenied + 1))
+					return PV_ERR_NOMEM;
+				res->denied[res->ndenied++] = cat;
 			}
 		}
+		for (int32_t j = 0; j < res->nterms && res->ndenied > 0; j++)
+		{
+			if (res->terms[j].status != PV_HIT_OK)
+				continue;
+			for (int32_t k2 = lex->patterns[res->terms[j].pattern].first_keyword; k2 >= 0;
+				 k2 = lex->keywords[k2].next_same)
+				for (int32_t d = 0; d < res->ndenied; d++)
+					if (lex->keywords[k2].category == res->denied[d])
+						res->terms[j].status = PV_HIT_NEGATED;
+		}
 	}
+	return PV_OK;
 }
 
 /* proximity rules: both terms, unsuppressed, in one clause within distance */
@@ -859,6 +876,12 @@ apply_rules(const pv_lexicon *lex, pv_result *res)
 		const pv_term_hit *last_a = NULL,
 				   *last_b = NULL;
 		int			fired = 0;
+
+		for (int32_t d = 0; d < res->ndenied; d++)
+			if (res->denied[d] == ru->category)
+				fired = -1;		/* its category was denied */
+		if (fired < 0)
+			continue;
 
 		for (int32_t i = 0; i < res->nterms && !fired; i++)
 		{
@@ -903,7 +926,7 @@ pv_scan(const pv_lexicon *lex, const char *doc, size_t len, pv_result *res)
 
 	if (lex == NULL || !lex->compiled)
 		return PV_ERR_STATE;
-	res->nhits = res->nrules = res->nterms = res->nspans = res->ncues = 0;
+	res->nhits = res->nrules = res->nterms = res->nspans = res->ncues = res->ndenied = 0;
 	res->score = 0;
 	st.lex = lex;
 	st.res = res;
@@ -992,8 +1015,7 @@ pv_scan(const pv_lexicon *lex, const char *doc, size_t len, pv_result *res)
 		return PV_OK;
 
 	apply_exclusions(res);
-	apply_negation(lex, res);
-	if (apply_rules(lex, res) != PV_OK)
+	if (apply_negation(lex, res) != PV_OK || apply_rules(lex, res) != PV_OK)
 		return PV_ERR_NOMEM;
 
 	/* keyword occurrences, every status, in text order */

@@ -86,6 +86,9 @@ typedef struct pv_result
 	int32_t		cues_cap;
 	int32_t    *scratch;
 	int32_t		scratch_cap;
+	int32_t    *denied;			/* categories denied (PV_NEGATE_CATEGORY) */
+	int32_t		ndenied;
+	int32_t		denied_cap;
 } pv_result;
 
 pv_lexicon *pv_lexicon_new(void);
