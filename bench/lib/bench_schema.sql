@@ -1,0 +1,76 @@
+/*
+ * bench/lib/bench_schema.sql — helpers of bench/assess.sh, in schema bench
+ * (created on demand, never part of the extension).
+ *
+ *   bench.rnd(i, salt, m)      deterministic pseudo-random 1..m (a hash of i and salt:
+ *                              the same on every run, whatever the plan or order)
+ *   bench.fw(n)                n in full-width digits (１２３)
+ *   bench.neutral(phrases)     the phrases containing no term of bench.gen_terms (all of them
+ *                              if none is left)
+ *   bench.regex_quote(term)    term with ARE metacharacters escaped
+ *   bench.like_quote(term)     term with LIKE's \ % _ escaped (default escape \)
+ *   bench.time_query(q, runs, slow_ms)
+ *                              runs q up to `runs` times, timing each execution
+ *                              server-side with clock_timestamp() around EXECUTE;
+ *                              stops after the first run if it took more than slow_ms
+ *   bench.meta                 what bench.incident was generated from (rows, terms)
+ *
+ * Idempotent: run it before every benchmark.
+ */
+CREATE SCHEMA IF NOT EXISTS bench;
+
+CREATE TABLE IF NOT EXISTS bench.meta (
+	name text PRIMARY KEY,
+	value text NOT NULL
+);
+
+CREATE OR REPLACE FUNCTION bench.rnd(i bigint, salt bigint, m int) RETURNS int
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN ((hashint8extended(i, salt) & 9223372036854775807) % m)::int + 1;
+
+CREATE OR REPLACE FUNCTION bench.fw(n int) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN translate(n::text, '0123456789', '０１２３４５６７８９');
+
+CREATE TABLE IF NOT EXISTS bench.gen_terms (term text NOT NULL);
+
+CREATE OR REPLACE FUNCTION bench.neutral(phrases text[]) RETURNS text[]
+LANGUAGE sql STABLE
+RETURN coalesce((SELECT array_agg(p ORDER BY o) FROM unnest(phrases) WITH ORDINALITY u(p, o)
+				  WHERE NOT EXISTS (SELECT 1 FROM bench.gen_terms g WHERE strpos(p, g.term) > 0)),
+				phrases);
+
+CREATE OR REPLACE FUNCTION bench.regex_quote(term text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN regexp_replace(term, '([.^$*+?()\[\]{}|\\])', '\\\1', 'g');
+
+CREATE OR REPLACE FUNCTION bench.like_quote(term text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN replace(replace(replace(term, '\', '\\'), '%', '\%'), '_', '\_');
+
+CREATE OR REPLACE FUNCTION bench.time_query(q text, runs int DEFAULT 3, slow_ms float8 DEFAULT 1e9,
+	OUT runs_done int, OUT best_ms float8, OUT all_ms text, OUT result text)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	t0 timestamptz;
+	ms float8;
+	r text;
+	times float8[] := '{}';
+BEGIN
+	FOR i IN 1 .. runs LOOP
+		t0 := clock_timestamp();
+		EXECUTE 'SELECT btrim(x::text, ''()'') FROM (' || q || ') x' INTO r;
+		ms := extract(epoch FROM clock_timestamp() - t0) * 1000;
+		times := times || ms;
+		IF result IS NOT NULL AND result IS DISTINCT FROM r THEN
+			RAISE EXCEPTION 'bench: run % of "%" returned %, an earlier run %', i, left(q, 60), r, result;
+		END IF;
+		result := r;
+		EXIT WHEN ms > slow_ms;
+	END LOOP;
+	runs_done := cardinality(times);
+	best_ms := (SELECT min(t) FROM unnest(times) t);
+	all_ms := (SELECT string_agg(round(t::numeric, 1)::text, ' / ') FROM unnest(times) t);
+END
+$$;
