@@ -44,10 +44,10 @@ src/normalize.o: src/normtable.h
 $(OBJS): $(filter-out src/normtable.h,$(wildcard src/*.h))
 
 # the pure C core, standalone, under AddressSanitizer and UBSan
-CORE_SRC = src/normalize.c src/matcher.c
+CORE_SRC = src/normalize.c src/matcher.c src/parties.c
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-test/core/core_test: test/core/core_test.c $(CORE_SRC) src/normtable.h src/normalize.h src/matcher.h
+test/core/core_test: test/core/core_test.c $(CORE_SRC) src/normtable.h src/normalize.h src/matcher.h src/parties.h
 	$(CC) $(SAN_FLAGS) -Wall -Wextra -Werror -Isrc -o $@ test/core/core_test.c $(CORE_SRC)
 
 check-core: test/core/core_test

@@ -2,12 +2,24 @@
  * watch.c — the trigger prevent.watch() attaches to incident tables, and
  * the wrapper behind the lifecycle functions.
  *
- * The trigger (AFTER INSERT, FOR EACH ROW, so COPY and multi-row INSERT
- * are covered, and a deployment distributed by unit can run it) scans the
- * narrative with the cached lexicon in C; only a row at or above its alert
- * level goes on to prevent._raise_alert(), through a plan prepared once per
- * backend.  That call, like the registration lookup, runs as the owner of
- * the extension's tables (as PostgreSQL's foreign-key triggers run as the
+ * The row trigger (AFTER INSERT, FOR EACH ROW, so COPY and multi-row
+ * INSERT are covered) scans the narrative with the cached lexicon in C.  A
+ * row at or above its alert level becomes a prevent._alert_input value
+ * (parties extracted in C, parties.c) queued for the statement; the
+ * statement trigger prevent_watch_flush hands the whole queue to
+ * prevent._raise_alerts(), which writes alerts, orders, escalations and
+ * events with a fixed number of set-based statements.  In row mode
+ * (setting watch_mode = 'row', and always for partitioned tables, whose
+ * partitions do not inherit statement triggers) the row trigger flushes at
+ * once: that path needs no statement trigger, for a deployment that
+ * distributes the table by unit.  Queue rule: entries live in
+ * TopTransactionContext and are tagged with their subtransaction; an
+ * aborted subtransaction drops its entries, and a transaction that would
+ * commit with entries left (a missing flush trigger) fails instead of
+ * losing alerts.
+ *
+ * The flush, like the registration lookup, runs as the owner of the
+ * extension's tables (as PostgreSQL's foreign-key triggers run as the
  * table owner): an application that may only INSERT into its table gets
  * its alerts, orders and escalations, and no other right.
  *
@@ -29,6 +41,7 @@
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
+#include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -40,11 +53,18 @@
 #include "utils/rel.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
+#include "utils/typcache.h"
 
+#include "parties.h"
 #include "prevent.h"
 
 PG_FUNCTION_INFO_V1(prevent_watch_trigger);
+PG_FUNCTION_INFO_V1(prevent_watch_flush);
 PG_FUNCTION_INFO_V1(prevent_act);
+PG_FUNCTION_INFO_V1(prevent_parties);
+PG_FUNCTION_INFO_V1(prevent_resident_id_valid);
+
+#define FLUSH_AT 10000			/* queued alerts that force a flush mid-statement */
 
 #define MAX_PARTY_COLUMNS 32
 
@@ -69,7 +89,17 @@ static MemoryContext watch_mcxt = NULL;
 static Oid	watched_relid = InvalidOid;
 static Oid	owner_id = InvalidOid;
 static SPIPlanPtr raise_plan = NULL;
+static Oid	alert_input_type = InvalidOid;
 static pv_result scan_result;
+
+/* alerts of the running statement(s) waiting for the flush */
+static struct
+{
+	Datum	   *items;
+	SubTransactionId *subids;
+	int			n;
+	int			cap;
+} queue;
 
 static void
 watch_relcache_cb(Datum arg, Oid relid)
@@ -82,6 +112,55 @@ watch_relcache_cb(Datum arg, Oid relid)
 		hash_destroy(watch_cache);
 		watch_cache = NULL;
 		owner_id = InvalidOid;
+		alert_input_type = InvalidOid;
+	}
+}
+
+static void
+queue_xact_cb(XactEvent event, void *arg)
+{
+	switch (event)
+	{
+		case XACT_EVENT_PRE_COMMIT:
+		case XACT_EVENT_PARALLEL_PRE_COMMIT:
+		case XACT_EVENT_PRE_PREPARE:
+			if (queue.n > 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+						 errmsg("prevent: %d alerts were raised but not written", queue.n),
+						 errdetail("A watched table lost its prevent_watch_flush trigger."),
+						 errhint("Call prevent.unwatch() and prevent.watch() for the table again.")));
+			break;
+		default:
+			/* commit, abort, prepare: the memory went with TopTransactionContext */
+			queue.items = NULL;
+			queue.subids = NULL;
+			queue.n = queue.cap = 0;
+			break;
+	}
+}
+
+static void
+queue_subxact_cb(SubXactEvent event, SubTransactionId mySubid,
+				 SubTransactionId parentSubid, void *arg)
+{
+	int			kept = 0;
+
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+	{
+		for (int i = 0; i < queue.n; i++)
+			if (queue.subids[i] != mySubid)
+			{
+				queue.items[kept] = queue.items[i];
+				queue.subids[kept++] = queue.subids[i];
+			}
+		queue.n = kept;
+	}
+	else if (event == SUBXACT_EVENT_COMMIT_SUB)
+	{
+		for (int i = 0; i < queue.n; i++)
+			if (queue.subids[i] == mySubid)
+				queue.subids[i] = parentSubid;
 	}
 }
 
@@ -89,6 +168,8 @@ void
 watch_cache_init(void)
 {
 	CacheRegisterRelcacheCallback(watch_relcache_cb, (Datum) 0);
+	RegisterXactCallback(queue_xact_cb, NULL);
+	RegisterSubXactCallback(queue_subxact_cb, NULL);
 }
 
 /* the owner of the extension's tables, who runs the internal functions */
@@ -108,6 +189,18 @@ prevent_owner(void)
 	ReleaseSysCache(tup);
 	watched_relid = get_relname_relid("watched", nsp);
 	return owner_id;
+}
+
+/* prevent.risk_level */
+static Oid
+level_type(void)
+{
+	static Oid	cached = InvalidOid;
+
+	if (!OidIsValid(alert_input_type) || !OidIsValid(cached))
+		cached = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("risk_level"),
+								 ObjectIdGetDatum(get_namespace_oid("prevent", false)));
+	return cached;
 }
 
 static AttrNumber
@@ -204,17 +297,112 @@ watch_load(WatchInfo *w, Relation rel)
 static void
 prepare_raise_plan(void)
 {
-	Oid			types[13] = {REGCLASSOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INT4OID, TEXTOID,
-		TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTOID, INTERVALOID, INT4OID, NAMEOID};
+	Oid			types[2] = {get_array_type(alert_input_type), NAMEOID};
 	SPIPlanPtr	plan;
 
-	plan = SPI_prepare("SELECT prevent._raise_alert($1, $2, $3, $4, $5, $6::prevent.risk_level, "
-					   "$7, $8, $9, $10, $11, $12, $13)", 13, types);
+	plan = SPI_prepare("SELECT prevent._raise_alerts($1, $2)", 2, types);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 	if (SPI_keepplan(plan) != 0)
 		elog(ERROR, "SPI_keepplan failed");
 	raise_plan = plan;
+}
+
+static Oid
+alert_input_typeid(void)
+{
+	if (!OidIsValid(alert_input_type))
+	{
+		alert_input_type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+										   CStringGetDatum("_alert_input"),
+										   ObjectIdGetDatum(get_namespace_oid("prevent", false)));
+		if (!OidIsValid(alert_input_type))
+			elog(ERROR, "type prevent._alert_input does not exist");
+		if (raise_plan != NULL)
+		{
+			SPI_freeplan(raise_plan);
+			raise_plan = NULL;
+		}
+	}
+	return alert_input_type;
+}
+
+/* write the queued alerts: prevent._raise_alerts(queue, actor) as the owner */
+static void
+flush_queue(void)
+{
+	Oid			typid = alert_input_typeid();
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	ArrayType  *batch;
+	Datum		values[2];
+	Oid			save_userid;
+	int			save_sec_context;
+	int			rc;
+
+	if (queue.n == 0)
+		return;
+	get_typlenbyvalalign(typid, &typlen, &typbyval, &typalign);
+	batch = construct_array(queue.items, queue.n, typid, typlen, typbyval, typalign);
+	queue.n = 0;
+	values[0] = PointerGetDatum(batch);
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	values[1] = DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(save_userid, false)));
+	SetUserIdAndSecContext(OidIsValid(owner_id) ? owner_id : prevent_owner(),
+						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (raise_plan == NULL)
+		prepare_raise_plan();
+	rc = SPI_execute_plan(raise_plan, values, NULL, false, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "prevent._raise_alerts failed: %s", SPI_result_code_string(rc));
+	SPI_finish();
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+}
+
+static void
+queue_alert(Datum item)
+{
+	if (queue.n == queue.cap)
+	{
+		int			cap = queue.cap ? queue.cap * 2 : 64;
+
+		if (queue.items == NULL)
+		{
+			queue.items = MemoryContextAlloc(TopTransactionContext, cap * sizeof(Datum));
+			queue.subids = MemoryContextAlloc(TopTransactionContext, cap * sizeof(SubTransactionId));
+		}
+		else
+		{
+			queue.items = repalloc(queue.items, cap * sizeof(Datum));
+			queue.subids = repalloc(queue.subids, cap * sizeof(SubTransactionId));
+		}
+		queue.cap = cap;
+	}
+	queue.items[queue.n] = item;
+	queue.subids[queue.n] = GetCurrentSubTransactionId();
+	queue.n++;
+}
+
+/* the canonical parties of a row: party columns and numbers in the narrative */
+static ArrayType *
+parties_array(pv_parties *ps)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * (ps->n + 1));
+
+	pv_parties_finish(ps);
+	for (int i = 0; i < ps->n; i++)
+		elems[i] = CStringGetTextDatum(ps->items[i]);
+	return construct_array(elems, ps->n, TEXTOID, -1, false, TYPALIGN_INT);
+}
+
+static void
+check_parties_rc(int rc)
+{
+	if (rc != PV_OK)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 }
 
 static char *
@@ -368,20 +556,19 @@ prevent_watch_trigger(PG_FUNCTION_ARGS)
 	if (level < w->alert_level)
 		return PointerGetDatum(NULL);
 
-	/* an alert: hand the row over to prevent._raise_alert() */
+	/* an alert: queue it as a prevent._alert_input value */
 	{
-		Datum		values[13];
-		char		nulls[13];
+		Datum		values[11];
+		bool		nulls[11] = {false};
 		ArrayType  *categories;
 		ArrayType  *terms;
-		Datum		party_values[MAX_PARTY_COLUMNS];
-		int			nparty = 0;
+		pv_parties	ps = {0};
 		char	   *s;
-		Oid			save_userid;
-		int			save_sec_context;
+		TupleDesc	itemdesc;
+		Datum		item;
+		bool		row_mode;
 		static const char *const level_names[] = {"none", "low", "medium", "high", "critical"};
 
-		memset(nulls, ' ', sizeof(nulls));
 		prevent_assessment_arrays(lex, &scan_result, &categories, &terms);
 		values[0] = ObjectIdGetDatum(w->source);
 		s = column_text(tup, desc, w->key_att, &isnull);
@@ -394,35 +581,91 @@ prevent_watch_trigger(PG_FUNCTION_ARGS)
 		if (w->unit_att != 0 && (s = column_text(tup, desc, w->unit_att, &isnull)) != NULL)
 			values[2] = CStringGetTextDatum(s);
 		else
-			nulls[2] = 'n';
+			nulls[2] = true;
 		values[3] = TimestampTzGetDatum(column_timestamptz(tup, desc, w->occurred_att));
 		values[4] = Int32GetDatum(scan_result.score);
-		values[5] = CStringGetTextDatum(level_names[level]);
+		values[5] = DirectFunctionCall2(enum_in, CStringGetDatum(level_names[level]),
+										ObjectIdGetDatum(level_type()));
 		values[6] = PointerGetDatum(categories);
 		values[7] = PointerGetDatum(terms);
 		for (int i = 0; i < w->nparty; i++)
 			if ((s = column_text(tup, desc, w->party_att[i], &isnull)) != NULL)
-				party_values[nparty++] = CStringGetTextDatum(s);
-		values[8] = PointerGetDatum(construct_array(party_values, nparty, TEXTOID, -1, false, TYPALIGN_INT));
-		values[9] = PointerGetDatum(doc);
-		values[10] = IntervalPGetDatum(&w->repeat_window);
-		values[11] = Int32GetDatum(w->repeat_threshold);
-		values[12] = DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(GetUserId(), false)));
+				check_parties_rc(pv_parties_add_value(&ps, s, strlen(s)));
+		check_parties_rc(pv_parties_from_text(&ps, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc)));
+		values[8] = PointerGetDatum(parties_array(&ps));
+		pv_parties_free(&ps);
+		values[9] = IntervalPGetDatum(&w->repeat_window);
+		values[10] = Int32GetDatum(w->repeat_threshold);
 
-		GetUserIdAndSecContext(&save_userid, &save_sec_context);
-		SetUserIdAndSecContext(OidIsValid(owner_id) ? owner_id : prevent_owner(),
-							   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
-		if (raise_plan == NULL)
-			prepare_raise_plan();
-		rc = SPI_execute_plan(raise_plan, values, nulls, false, 1);
-		if (rc != SPI_OK_SELECT)
-			elog(ERROR, "prevent._raise_alert failed: %s", SPI_result_code_string(rc));
-		SPI_finish();
-		SetUserIdAndSecContext(save_userid, save_sec_context);
+		itemdesc = lookup_rowtype_tupdesc(alert_input_typeid(), -1);
+		old = MemoryContextSwitchTo(TopTransactionContext);
+		item = HeapTupleGetDatum(heap_form_tuple(itemdesc, values, nulls));
+		MemoryContextSwitchTo(old);
+		ReleaseTupleDesc(itemdesc);
+		queue_alert(item);
+
+		row_mode = td->tg_trigger->tgnargs > 0 && strcmp(td->tg_trigger->tgargs[0], "row") == 0;
+		if (row_mode || queue.n >= FLUSH_AT)
+			flush_queue();
 	}
 	return PointerGetDatum(NULL);
+}
+
+/* AFTER INSERT ... FOR EACH STATEMENT: write the statement's alerts */
+Datum
+prevent_watch_flush(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
+		!TRIGGER_FIRED_FOR_STATEMENT(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("prevent.watch_flush() must be fired AFTER ... FOR EACH STATEMENT"),
+				 errhint("Use prevent.watch() to attach it.")));
+	flush_queue();
+	return PointerGetDatum(NULL);
+}
+
+Datum
+prevent_parties(PG_FUNCTION_ARGS)
+{
+	pv_parties	ps = {0};
+	ArrayType  *result;
+
+	if (!PG_ARGISNULL(1))
+	{
+		ArrayType  *values = PG_GETARG_ARRAYTYPE_P(1);
+		Datum	   *elems;
+		bool	   *enulls;
+		int			n;
+
+		deconstruct_array(values, TEXTOID, -1, false, TYPALIGN_INT, &elems, &enulls, &n);
+		for (int i = 0; i < n; i++)
+			if (!enulls[i])
+			{
+				text	   *t = DatumGetTextPP(elems[i]);
+
+				check_parties_rc(pv_parties_add_value(&ps, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)));
+			}
+	}
+	if (!PG_ARGISNULL(0))
+	{
+		text	   *doc = PG_GETARG_TEXT_PP(0);
+
+		check_parties_rc(pv_parties_from_text(&ps, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc)));
+	}
+	result = parties_array(&ps);
+	pv_parties_free(&ps);
+	PG_RETURN_ARRAYTYPE_P(result);
+}
+
+Datum
+prevent_resident_id_valid(PG_FUNCTION_ARGS)
+{
+	text	   *id = PG_GETARG_TEXT_PP(0);
+
+	PG_RETURN_BOOL(pv_resident_id_valid(VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id)));
 }
 
 /* ---------- lifecycle wrapper ---------- */

@@ -238,6 +238,12 @@ BEGIN
 					USING ERRCODE = 'invalid_parameter_value',
 						  HINT = 'Use ''occurrence'' (a cue cancels the match after it) or ''category'' (and every match of that category in the text).';
 			END IF;
+		WHEN 'watch_mode' THEN
+			IF NEW.value IS NULL OR NEW.value NOT IN ('batch', 'row') THEN
+				RAISE EXCEPTION 'invalid value "%" for setting "watch_mode"', NEW.value
+					USING ERRCODE = 'invalid_parameter_value',
+						  HINT = 'Use ''batch'' (alerts of a statement written together) or ''row'' (each alert at once, for distributed tables).';
+			END IF;
 		WHEN 'report_time_zone' THEN
 			IF NEW.value IS NULL OR NOT EXISTS (SELECT 1 FROM pg_timezone_names z WHERE z.name = NEW.value) THEN
 				RAISE EXCEPTION 'invalid value "%" for setting "report_time_zone"', NEW.value

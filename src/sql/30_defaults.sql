@@ -20,4 +20,5 @@ INSERT INTO prevent.setting (name, value, description, builtin) VALUES
 	('negation_scope', 'occurrence',
 	 'occurrence: a negation cue cancels the match it precedes; category: it also cancels every match of that category in the text', true),
 	('repeat_tier', '3', 'Tier that follows a repeat incident''s work orders (1 command center, 2 specialist unit, 3 base-control center)', true),
+	('watch_mode', 'batch', 'batch: the alerts of one INSERT or COPY are written together at its end; row: each at once (for tables distributed by unit). Read by prevent.watch()', true),
 	('cross_jurisdiction_tier', '1', 'Tier that follows work orders pushed to several units for one repeat incident', true);

@@ -92,7 +92,8 @@ CREATE TABLE prevent.alert (
 	reviewed_by name,
 	review_note text
 );
-CREATE INDEX alert_parties_idx ON prevent.alert USING gin (parties);
+-- probed once per party of every new alert: no pending list to scan each time
+CREATE INDEX alert_parties_idx ON prevent.alert USING gin (parties) WITH (fastupdate = off);
 CREATE INDEX alert_source_idx ON prevent.alert (source, source_key);
 CREATE INDEX alert_unit_idx ON prevent.alert (unit, occurred_at);
 COMMENT ON TABLE prevent.alert IS 'Warning clues: watched rows at or above their alert level';

@@ -11,64 +11,16 @@
  * ------------------------------------------------------------------------ */
 
 CREATE FUNCTION prevent.resident_id_valid(id text) RETURNS boolean
-LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	w constant int[] := '{7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2}';
-	s int := 0;
-BEGIN
-	IF id !~ '^[0-9]{17}[0-9Xx]$' THEN
-		RETURN false;
-	END IF;
-	FOR i IN 1..17 LOOP
-		s := s + substr(id, i, 1)::int * w[i];
-	END LOOP;
-	RETURN substr('10X98765432', s % 11 + 1, 1) = upper(substr(id, 18, 1));
-END
-$$;
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'prevent_resident_id_valid';
 COMMENT ON FUNCTION prevent.resident_id_valid(text) IS
 'Whether an 18-character resident ID number has a valid checksum (GB 11643)';
 
 CREATE FUNCTION prevent.parties(narrative text, party_values text[] DEFAULT '{}') RETURNS text[]
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	result text[] := '{}';
-	norm text;
-	m text[];
-	v text;
-BEGIN
-	-- party columns: normalized; phone numbers lose a +86 / 0086 prefix
-	FOREACH v IN ARRAY coalesce(party_values, '{}') LOOP
-		CONTINUE WHEN v IS NULL;
-		norm := prevent.normalize(v);
-		CONTINUE WHEN norm = '';
-		IF norm ~ '^(0086|86)?1[3-9][0-9]{9}$' THEN
-			norm := right(norm, 11);
-		ELSIF prevent.resident_id_valid(norm) THEN
-			norm := upper(norm);
-		END IF;
-		result := result || norm;
-	END LOOP;
-	IF narrative IS NOT NULL THEN
-		-- normalization drops the spaces, dashes, brackets and + inside numbers
-		norm := prevent.normalize(narrative);
-		FOR m IN SELECT regexp_matches(norm, '(?:^|[^0-9])(?:0086|86)?(1[3-9][0-9]{9})(?![0-9])', 'g') LOOP
-			result := result || m[1];
-		END LOOP;
-		FOR m IN SELECT regexp_matches(norm, '(?:^|[^0-9])([1-9][0-9]{16}[0-9x])(?![0-9x])', 'g') LOOP
-			IF prevent.resident_id_valid(m[1]) THEN
-				result := result || upper(m[1]);
-			END IF;
-		END LOOP;
-	END IF;
-	RETURN ARRAY(SELECT DISTINCT p FROM unnest(result) p ORDER BY p);
-END
-$$;
+LANGUAGE c IMMUTABLE PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'prevent_parties';
 COMMENT ON FUNCTION prevent.parties(text, text[]) IS
-'Parties of an incident: the normalized party-column values plus mainland mobile numbers (11 digits, +86 and separators dropped) and checksum-valid resident ID numbers found in the narrative';
+'Parties of an incident, sorted: the normalized party-column values plus mainland mobile numbers (11 digits, +86 and separators dropped) and checksum-valid resident ID numbers (X upper case) found in the narrative';
 
 CREATE FUNCTION prevent.setting_int(setting_name text, fallback int) RETURNS int
 LANGUAGE plpgsql STABLE
@@ -125,59 +77,135 @@ BEGIN
 END
 $$;
 
+/* one alert candidate, as the trigger on a watched table hands it over */
+CREATE TYPE prevent._alert_input AS (
+	source regclass,
+	source_key text,
+	unit text,
+	occurred_at timestamptz,
+	score int,
+	level prevent.risk_level,
+	categories text[],
+	terms text[],
+	parties text[],
+	repeat_window interval,
+	repeat_threshold int
+);
+
 /*
- * Called by the trigger on a watched table (as the extension owner) for a
- * row at or above its alert level.  Parties are locked (advisory, in a fixed
- * order) before the repeat check, so two concurrent incidents of one party
- * cannot both miss each other.
+ * Called (as the extension owner) by the triggers on a watched table with
+ * the rows of one statement at or above their alert level, in insertion
+ * order: the whole batch is written with a fixed number of set-based
+ * statements, so COPY and multi-row INSERT cost little per alert.
+ *
+ * Parties are locked first (advisory locks, in a fixed order), and the
+ * repeat check runs in the next statement, whose snapshot sees every
+ * incident committed before the locks were granted: two concurrent
+ * incidents of one party cannot both miss each other.  An incident is a
+ * repeat when, with the earlier alerts of one of its parties within
+ * repeat_window (earlier in this batch or in the table), it makes
+ * repeat_threshold.
  */
-CREATE FUNCTION prevent._raise_alert(source regclass, source_key text, unit text, occurred_at timestamptz,
-									 score int, level prevent.risk_level, categories text[], terms text[],
-									 party_values text[], narrative text,
-									 repeat_window interval, repeat_threshold int, actor name) RETURNS bigint
+CREATE FUNCTION prevent._raise_alerts(batch prevent._alert_input[], actor name) RETURNS int
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+-- plan with the batch as a constant: the row estimates of unnest() then are the real ones
+SET plan_cache_mode = force_custom_plan
+-- and never JIT-compile it: its cost estimates are high, its real cost small
+SET jit = off
 AS $$
 DECLARE
-	a prevent.alert;
-	ps text[] := prevent.parties(narrative, party_values);
-	p text;
-	cnt bigint;
-	us text[];
-	other_units text[] := '{}';
-	is_repeat boolean := false;
-	auto boolean;
-	units text[];
+	n int;
+	repeat_tier constant smallint := prevent.setting_int('repeat_tier', 3);
+	cross_tier constant smallint := prevent.setting_int('cross_jurisdiction_tier', 1);
 BEGIN
-	FOREACH p IN ARRAY ps LOOP	-- sorted by prevent.parties
-		PERFORM pg_advisory_xact_lock(hashtextextended('prevent.party:' || p, 0));
-	END LOOP;
-	FOREACH p IN ARRAY ps LOOP
-		SELECT count(*), coalesce(array_agg(DISTINCT x.unit) FILTER (WHERE x.unit IS NOT NULL), '{}')
-		  INTO cnt, us
-		  FROM prevent.alert x
-		 WHERE x.parties @> ARRAY[p]
-		   AND x.occurred_at BETWEEN _raise_alert.occurred_at - repeat_window AND _raise_alert.occurred_at + repeat_window;
-		IF cnt + 1 >= repeat_threshold THEN
-			is_repeat := true;
-			other_units := other_units || us;
-		END IF;
-	END LOOP;
+	PERFORM pg_advisory_xact_lock(x.h)
+	   FROM (SELECT DISTINCT hashtextextended('prevent.party:' || p.party, 0) AS h
+			   FROM unnest(batch) b CROSS JOIN LATERAL unnest(b.parties) p(party)
+			  ORDER BY 1) x;
 
-	SELECT pol.auto_issue INTO auto FROM prevent.level_policy pol WHERE pol.level = _raise_alert.level;
-	auto := coalesce(auto, false);
-	INSERT INTO prevent.alert (source, source_key, unit, occurred_at, score, level, categories, terms, parties, repeat, status)
-	VALUES (source, source_key, unit, occurred_at, score, level, categories, terms, ps, is_repeat,
-			CASE WHEN auto OR is_repeat THEN 'issued' ELSE 'pending' END)
-	RETURNING * INTO a;
-
-	IF auto OR is_repeat THEN
-		units := ARRAY[unit] || ARRAY(SELECT DISTINCT u FROM unnest(other_units) u
-									  WHERE u IS DISTINCT FROM _raise_alert.unit ORDER BY u);
-		PERFORM prevent._issue(a, units, CASE WHEN auto THEN 'risk_level' ELSE 'repeat' END,
-							   auto, actor, pg_catalog.now());
-	END IF;
-	RETURN a.id;
+	WITH b AS MATERIALIZED (
+		SELECT x.*, nextval('prevent.alert_id_seq'::regclass) AS id
+		  FROM unnest(batch) WITH ORDINALITY
+			   AS x(source, source_key, unit, occurred_at, score, level, categories, terms,
+					parties, repeat_window, repeat_threshold, ord)
+	), bp AS MATERIALIZED (
+		SELECT b.ord, p.party, b.unit, b.occurred_at, b.repeat_window, b.repeat_threshold
+		  FROM b CROSS JOIN LATERAL unnest(b.parties) p(party)
+	), prior_old AS (
+		SELECT bp.ord, bp.party, count(*) AS n, array_agg(DISTINCT a.unit) FILTER (WHERE a.unit IS NOT NULL) AS units
+		  FROM bp
+		  JOIN prevent.alert a ON a.parties @> ARRAY[bp.party]
+		   AND a.occurred_at BETWEEN bp.occurred_at - bp.repeat_window AND bp.occurred_at + bp.repeat_window
+		 GROUP BY bp.ord, bp.party
+	), prior_new AS (
+		SELECT bp.ord, bp.party, count(*) AS n, array_agg(DISTINCT bp2.unit) FILTER (WHERE bp2.unit IS NOT NULL) AS units
+		  FROM bp
+		  JOIN bp bp2 ON bp2.party = bp.party AND bp2.ord < bp.ord
+		   AND bp2.occurred_at BETWEEN bp.occurred_at - bp.repeat_window AND bp.occurred_at + bp.repeat_window
+		 GROUP BY bp.ord, bp.party
+	), hits AS MATERIALIZED (
+		SELECT bp.ord, bp.party, o.units AS old_units, nw.units AS new_units
+		  FROM bp
+		  LEFT JOIN prior_old o ON o.ord = bp.ord AND o.party = bp.party
+		  LEFT JOIN prior_new nw ON nw.ord = bp.ord AND nw.party = bp.party
+		 WHERE coalesce(o.n, 0) + coalesce(nw.n, 0) + 1 >= bp.repeat_threshold
+	), flags AS MATERIALIZED (
+		SELECT b.ord,
+			   r.ord IS NOT NULL AS is_repeat,
+			   coalesce(pol.auto_issue, false) AS auto_issue,
+			   coalesce(pol.tiers, '{}') AS tiers,
+			   pol.accept_within, pol.feedback_within, pol.close_within
+		  FROM b LEFT JOIN prevent.level_policy pol ON pol.level = b.level
+		  LEFT JOIN (SELECT DISTINCT h.ord FROM hits h) r ON r.ord = b.ord
+	), ins_alert AS (
+		INSERT INTO prevent.alert (id, source, source_key, unit, occurred_at, score, level, categories, terms,
+								   parties, repeat, status)
+		SELECT b.id, b.source, b.source_key, b.unit, b.occurred_at, b.score, b.level, b.categories, b.terms,
+			   b.parties, f.is_repeat, CASE WHEN f.auto_issue OR f.is_repeat THEN 'issued' ELSE 'pending' END
+		  FROM b JOIN flags f ON f.ord = b.ord
+		 ORDER BY b.ord
+		RETURNING 1
+	), orders AS MATERIALIZED (
+		SELECT o.*, nextval('prevent.work_order_id_seq'::regclass) AS order_id,
+			   count(*) OVER (PARTITION BY o.ord) AS nunits
+		  FROM (SELECT b.ord, b.id AS alert_id, b.unit,
+					   CASE WHEN f.auto_issue THEN 'risk_level' ELSE 'repeat' END AS reason
+				  FROM b JOIN flags f ON f.ord = b.ord
+				 WHERE f.auto_issue OR f.is_repeat
+				UNION
+				SELECT h.ord, b.id, u.unit, 'cross_jurisdiction'
+				  FROM hits h JOIN b ON b.ord = h.ord
+				 CROSS JOIN LATERAL unnest(coalesce(h.old_units, '{}') || coalesce(h.new_units, '{}')) u(unit)
+				 WHERE u.unit IS DISTINCT FROM b.unit) o
+		 ORDER BY o.ord, o.reason <> 'cross_jurisdiction' DESC, o.unit
+	), ins_order AS (
+		INSERT INTO prevent.work_order (id, alert_id, unit, level, reason, issued_at, accept_due, due_at, close_due)
+		SELECT o.order_id, o.alert_id, o.unit, b.level, o.reason, pg_catalog.now(),
+			   pg_catalog.now() + f.accept_within, pg_catalog.now() + f.feedback_within, pg_catalog.now() + f.close_within
+		  FROM orders o JOIN b ON b.ord = o.ord JOIN flags f ON f.ord = o.ord
+		RETURNING 1
+	), ins_escalation AS (
+		INSERT INTO prevent.escalation (work_order_id, unit, tier, reason, created_at)
+		SELECT o.order_id, o.unit, t.tier, 'risk_level', pg_catalog.now()
+		  FROM orders o JOIN flags f ON f.ord = o.ord
+		 CROSS JOIN LATERAL unnest(CASE WHEN f.auto_issue THEN f.tiers END) t(tier)
+		UNION ALL
+		SELECT o.order_id, o.unit, repeat_tier, 'repeat', pg_catalog.now()
+		  FROM orders o JOIN flags f ON f.ord = o.ord WHERE f.is_repeat
+		UNION ALL
+		SELECT o.order_id, o.unit, cross_tier, 'cross_jurisdiction', pg_catalog.now()
+		  FROM orders o WHERE o.nunits > 1
+		RETURNING 1
+	), ins_event AS (
+		INSERT INTO prevent.event (work_order_id, alert_id, unit, action, from_status, to_status, at, actor)
+		SELECT o.order_id, o.alert_id, o.unit, 'issue', NULL, 'issued', pg_catalog.now(), actor
+		  FROM orders o
+		RETURNING 1
+	)
+	-- (every data-modifying WITH runs to completion, read or not)
+	SELECT count(*) INTO n FROM ins_alert;
+	RETURN n;
 END
 $$;
 

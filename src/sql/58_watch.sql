@@ -9,7 +9,12 @@
 CREATE FUNCTION prevent.watch_trigger() RETURNS trigger
 LANGUAGE c AS 'MODULE_PATHNAME', 'prevent_watch_trigger';
 COMMENT ON FUNCTION prevent.watch_trigger() IS
-'AFTER INSERT row trigger that prevent.watch() attaches to incident tables';
+'AFTER INSERT row trigger that prevent.watch() attaches to incident tables (argument ''batch'' or ''row'')';
+
+CREATE FUNCTION prevent.watch_flush() RETURNS trigger
+LANGUAGE c AS 'MODULE_PATHNAME', 'prevent_watch_flush';
+COMMENT ON FUNCTION prevent.watch_flush() IS
+'AFTER INSERT statement trigger that writes the alerts the row trigger queued';
 
 -- the column's type, or a clear error if it does not exist
 CREATE FUNCTION prevent._column_type(tbl regclass, col name, what text) RETURNS regtype
@@ -113,7 +118,15 @@ BEGIN
 								 occurred_column, alert_level, repeat_window, repeat_threshold)
 	VALUES (tbl, text_column, key_column, unit_column, coalesce(party_columns, '{}'),
 			occurred_column, alert_level, repeat_window, repeat_threshold);
-	EXECUTE pg_catalog.format('CREATE TRIGGER prevent_watch AFTER INSERT ON %s FOR EACH ROW EXECUTE FUNCTION prevent.watch_trigger()', tbl);
+	-- batch mode: the row trigger queues, the statement trigger writes; row mode (setting
+	-- watch_mode, and partitioned tables, whose partitions inherit no statement trigger):
+	-- every alert is written by the row trigger
+	IF rel.relkind = 'p' OR coalesce((SELECT s.value FROM prevent.setting s WHERE s.name = 'watch_mode'), 'batch') = 'row' THEN
+		EXECUTE pg_catalog.format('CREATE TRIGGER prevent_watch AFTER INSERT ON %s FOR EACH ROW EXECUTE FUNCTION prevent.watch_trigger(%L)', tbl, 'row');
+	ELSE
+		EXECUTE pg_catalog.format('CREATE TRIGGER prevent_watch AFTER INSERT ON %s FOR EACH ROW EXECUTE FUNCTION prevent.watch_trigger(%L)', tbl, 'batch');
+		EXECUTE pg_catalog.format('CREATE TRIGGER prevent_watch_flush AFTER INSERT ON %s FOR EACH STATEMENT EXECUTE FUNCTION prevent.watch_flush()', tbl);
+	END IF;
 END
 $$;
 COMMENT ON FUNCTION prevent.watch(regclass, name, name, name, name[], name, prevent.risk_level, interval, int) IS
@@ -130,6 +143,7 @@ BEGIN
 			USING ERRCODE = 'undefined_object';
 	END IF;
 	EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS prevent_watch ON %s', tbl);
+	EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS prevent_watch_flush ON %s', tbl);
 END
 $$;
 COMMENT ON FUNCTION prevent.unwatch(regclass) IS

@@ -1,0 +1,348 @@
+/*
+ * contains.c — the containment operators over normalized text, the exact
+ * test behind prevent.gin_ops (gin.c):
+ *
+ *   doc &~ term      prevent.normalize(term) is a substring of
+ *                    prevent.normalize(doc)
+ *   doc &~| terms    the same for at least one element of terms (text[]);
+ *                    NULL elements are ignored, so an empty array or one of
+ *                    NULLs only is false
+ *
+ * A term is compared after normalization, as keywords are: 殺人, 杀 人 and
+ * 杀人 are one term, and noise in the document does not hide it.  A term
+ * that normalizes to nothing (empty, or only whitespace, punctuation,
+ * symbols, emoji) is refused with SQLSTATE 22023: it would be contained in
+ * every text.  A term may contain a clause break (。！？；!?; or a line
+ * break); it then matches only where the document has a break at that
+ * place, so '杀人。' finds a clause that ends with 杀人.  Matching is by
+ * bytes of the normalized UTF-8, which is exact because UTF-8 is
+ * self-synchronizing.
+ *
+ * Caching rule: each call site (FmgrInfo) keeps in fn_extra the last right
+ * operand it saw, compared by its bytes, and what was built from it: the
+ * normalized term for &~; for &~| one or more Aho-Corasick automata over the
+ * terms (matcher.h; split so that no automaton's transition table exceeds
+ * AUTOMATON_BUDGET) plus the normalized terms an automaton cannot hold
+ * (longer than PV_MAX_TERM, or with a clause break), which are searched in
+ * the normalized document.  Everything is allocated in a memory context
+ * under fn_mcxt that is reset when the operand changes, so nothing outlives
+ * the query.
+ */
+#include "postgres.h"
+
+#include <string.h>
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+#include "matcher.h"
+#include "normalize.h"
+#include "prevent.h"
+
+PG_FUNCTION_INFO_V1(prevent_contains);
+PG_FUNCTION_INFO_V1(prevent_contains_any);
+
+/* largest transition table of one automaton: states x symbols entries */
+#define AUTOMATON_BUDGET ((int64) 4 * 1024 * 1024)
+
+/* &~: the last term seen at this call site */
+typedef struct TermCache
+{
+	MemoryContext mcxt;
+	bool		valid;
+	char	   *raw;			/* the term as given (bytes, no header) */
+	Size		rawlen;
+	char	   *norm;			/* normalized */
+	Size		normlen;
+} TermCache;
+
+/* &~|: the last array seen at this call site, compiled */
+typedef struct TermSetCache
+{
+	MemoryContext mcxt;
+	bool		valid;
+	char	   *raw;			/* the array datum's bytes */
+	Size		rawlen;
+	int			nautomata;
+	pv_lexicon **automata;
+	pv_result	result;			/* scan buffers, reused row after row */
+	int			nslow;			/* terms searched in the normalized document */
+	char	  **slow;
+	Size	   *slowlen;
+} TermSetCache;
+
+static void
+report_empty_term(const char *term, Size len)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("search term \"%s\" is empty after normalization",
+					pnstrdup(term, len)),
+			 errdetail("Whitespace, punctuation, symbols and emoji are dropped when text is normalized, so the term would be contained in every text."),
+			 errhint("A term needs at least one letter, digit or Chinese character.")));
+}
+
+/* normalized copy of a UTF-8 string, in the current memory context */
+static char *
+normalize_bytes(const char *s, Size len, Size *outlen)
+{
+	char	   *out = pv_normalize(s, len, outlen);
+
+	if (out == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	return out;
+}
+
+static bool
+bytes_contain(const char *hay, Size haylen, const char *needle, Size needlelen)
+{
+	return needlelen <= haylen && memmem(hay, haylen, needle, needlelen) != NULL;
+}
+
+/* ---------------------------------------------------------------- &~ */
+
+static TermCache *
+term_cache_get(FunctionCallInfo fcinfo, text *term)
+{
+	TermCache  *cache = (TermCache *) fcinfo->flinfo->fn_extra;
+	const char *raw = VARDATA_ANY(term);
+	Size		rawlen = VARSIZE_ANY_EXHDR(term);
+	MemoryContext old;
+
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(TermCache));
+		cache->mcxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "prevent &~ term",
+											 ALLOCSET_SMALL_SIZES);
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	if (cache->valid && cache->rawlen == rawlen && memcmp(cache->raw, raw, rawlen) == 0)
+		return cache;
+
+	cache->valid = false;
+	MemoryContextReset(cache->mcxt);
+	old = MemoryContextSwitchTo(cache->mcxt);
+	cache->norm = normalize_bytes(raw, rawlen, &cache->normlen);
+	MemoryContextSwitchTo(old);
+	if (cache->normlen == 0)
+		report_empty_term(raw, rawlen);
+	cache->raw = MemoryContextAlloc(cache->mcxt, rawlen + 1);
+	memcpy(cache->raw, raw, rawlen);
+	cache->rawlen = rawlen;
+	cache->valid = true;
+	return cache;
+}
+
+Datum
+prevent_contains(PG_FUNCTION_ARGS)
+{
+	text	   *doc = PG_GETARG_TEXT_PP(0);
+	TermCache  *cache = term_cache_get(fcinfo, PG_GETARG_TEXT_PP(1));
+	Size		normlen;
+	char	   *norm = normalize_bytes(VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &normlen);
+	bool		found = bytes_contain(norm, normlen, cache->norm, cache->normlen);
+
+	pfree(norm);
+	PG_RETURN_BOOL(found);
+}
+
+/* --------------------------------------------------------------- &~| */
+
+/* does the normalized term go into an automaton (no break, not too long)? */
+static bool
+term_fits_automaton(const char *norm, Size len, int *ncps)
+{
+	size_t		i = 0;
+	int			n = 0;
+
+	while (i < len)
+	{
+		uint32		c = pv_utf8_next((const unsigned char *) norm, len, &i);
+
+		if (pv_norm_kind(pv_norm_entry(c)) == PV_NK_BREAK || ++n > PV_MAX_TERM)
+			return false;
+	}
+	*ncps = n;
+	return true;
+}
+
+static void
+check_core_rc(int rc, const char *what)
+{
+	if (rc == PV_ERR_NOMEM)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	if (rc < 0)
+		elog(ERROR, "prevent: %s failed: %s", what, pv_strerror(rc));
+}
+
+/*
+ * Build the automata and the slow list from the array's elements; runs in
+ * cache->mcxt.  Terms are taken in array order and an automaton is closed
+ * when states x symbols could exceed the budget (states <= code points + 1,
+ * symbols <= distinct code points).
+ */
+static void
+term_set_build(TermSetCache *cache, ArrayType *arr)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			nelems;
+	int			maxautomata;
+	pv_lexicon *lex = NULL;
+	int64		states = 1;
+	int64		symbols = 0;
+	uint8	   *seen = NULL;	/* code points in the open automaton, a bitmap */
+
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &nelems);
+	maxautomata = nelems + 1;
+	cache->automata = palloc(sizeof(pv_lexicon *) * maxautomata);
+	cache->slow = palloc(sizeof(char *) * (nelems + 1));
+	cache->slowlen = palloc(sizeof(Size) * (nelems + 1));
+
+	for (int i = 0; i < nelems; i++)
+	{
+		text	   *term;
+		Size		normlen;
+		char	   *norm;
+		int			ncps;
+		int			rc;
+
+		if (nulls[i])
+			continue;
+		term = DatumGetTextPP(elems[i]);
+		norm = normalize_bytes(VARDATA_ANY(term), VARSIZE_ANY_EXHDR(term), &normlen);
+		if (normlen == 0)
+			report_empty_term(VARDATA_ANY(term), VARSIZE_ANY_EXHDR(term));
+		if (!term_fits_automaton(norm, normlen, &ncps))
+		{
+			cache->slow[cache->nslow] = norm;
+			cache->slowlen[cache->nslow++] = normlen;
+			continue;
+		}
+
+		/* would this term push the open automaton over the budget? */
+		{
+			int64		newsyms = 0;
+			size_t		p = 0;
+
+			if (seen == NULL)
+				seen = palloc0(PV_MAX_CODEPOINT / 8 + 1);
+			while (p < normlen)
+			{
+				uint32		c = pv_utf8_next((const unsigned char *) norm, normlen, &p);
+
+				if (!(seen[c >> 3] & (1 << (c & 7))))
+					newsyms++;
+			}
+			if (lex != NULL && (states + ncps) * (symbols + newsyms) > AUTOMATON_BUDGET)
+			{
+				check_core_rc(pv_lexicon_compile(lex), "compiling the search terms");
+				cache->automata[cache->nautomata++] = lex;
+				lex = NULL;
+				memset(seen, 0, PV_MAX_CODEPOINT / 8 + 1);
+				states = 1;
+				symbols = 0;
+			}
+			p = 0;
+			while (p < normlen)
+			{
+				uint32		c = pv_utf8_next((const unsigned char *) norm, normlen, &p);
+
+				if (!(seen[c >> 3] & (1 << (c & 7))))
+				{
+					seen[c >> 3] |= 1 << (c & 7);
+					symbols++;
+				}
+			}
+			states += ncps;
+		}
+
+		if (lex == NULL)
+		{
+			lex = pv_lexicon_new();
+			if (lex == NULL)
+				check_core_rc(PV_ERR_NOMEM, "building the search terms");
+		}
+		/* the core normalizes the term as it normalizes the text it scans */
+		rc = pv_lexicon_add_keyword(lex, VARDATA_ANY(term), VARSIZE_ANY_EXHDR(term), 0, 1);
+		check_core_rc(rc, "adding a search term");
+		pfree(norm);
+	}
+	if (lex != NULL)
+	{
+		check_core_rc(pv_lexicon_compile(lex), "compiling the search terms");
+		cache->automata[cache->nautomata++] = lex;
+	}
+	if (seen != NULL)
+		pfree(seen);
+	pv_result_init(&cache->result);
+}
+
+static TermSetCache *
+term_set_cache_get(FunctionCallInfo fcinfo, ArrayType *arr)
+{
+	TermSetCache *cache = (TermSetCache *) fcinfo->flinfo->fn_extra;
+	Size		rawlen = VARSIZE(arr);
+	MemoryContext old;
+
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(TermSetCache));
+		cache->mcxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "prevent &~| terms",
+											 ALLOCSET_DEFAULT_SIZES);
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	if (cache->valid && cache->rawlen == rawlen && memcmp(cache->raw, arr, rawlen) == 0)
+		return cache;
+
+	cache->valid = false;
+	MemoryContextReset(cache->mcxt);
+	cache->nautomata = 0;
+	cache->nslow = 0;
+	old = MemoryContextSwitchTo(cache->mcxt);
+	term_set_build(cache, arr);
+	cache->raw = palloc(rawlen);
+	memcpy(cache->raw, arr, rawlen);
+	cache->rawlen = rawlen;
+	MemoryContextSwitchTo(old);
+	cache->valid = true;
+	return cache;
+}
+
+Datum
+prevent_contains_any(PG_FUNCTION_ARGS)
+{
+	text	   *doc = PG_GETARG_TEXT_PP(0);
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
+	TermSetCache *cache = term_set_cache_get(fcinfo, arr);
+	const char *s = VARDATA_ANY(doc);
+	Size		len = VARSIZE_ANY_EXHDR(doc);
+
+	for (int i = 0; i < cache->nautomata; i++)
+	{
+		MemoryContext old = MemoryContextSwitchTo(cache->mcxt);
+		int			rc = pv_scan(cache->automata[i], s, len, &cache->result);
+
+		MemoryContextSwitchTo(old);
+		check_core_rc(rc, "scanning a text");
+		if (cache->result.nhits > 0)
+			PG_RETURN_BOOL(true);
+	}
+	if (cache->nslow > 0)
+	{
+		Size		normlen;
+		char	   *norm = normalize_bytes(s, len, &normlen);
+
+		for (int i = 0; i < cache->nslow; i++)
+			if (bytes_contain(norm, normlen, cache->slow[i], cache->slowlen[i]))
+			{
+				pfree(norm);
+				PG_RETURN_BOOL(true);
+			}
+		pfree(norm);
+	}
+	PG_RETURN_BOOL(false);
+}
