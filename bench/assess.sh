@@ -14,7 +14,9 @@
 #
 # Timing: server-side, clock_timestamp() around EXECUTE in a plpgsql function
 # (bench.time_query), best of BENCH_RUNS (3) runs after a warm-up scan; a query whose first
-# run takes longer than BENCH_SLOW_MS (5000) ms is run once.  Every session runs with
+# run takes longer than BENCH_SLOW_MS (5000) ms is run once.  The floor, assess and score
+# queries are run in turn (floor assess score floor assess score ...), so that a change in the
+# machine's load during the run does not skew their ratios.  Every session runs with
 # max_parallel_workers_per_gather = 0 and jit = off, so all queries do the same serial scan.
 #
 # The lexicon is the installed one (prevent.terms()).  While it has fewer than 100 terms (the
@@ -239,12 +241,8 @@ fi
 		SELECT count(*), sum(octet_length(content)) FROM bench.incident \g /dev/null
 		SELECT prevent.score('报警人称') \g /dev/null
 	EOF
-	echo "\\warn '  (d) floor ...'"
-	echo "SELECT 'R', 'floor', * FROM bench.time_query('$q_floor', $runs, $slow_ms);"
-	echo "\\warn '  (a) assess ...'"
-	echo "SELECT 'R', 'assess', * FROM bench.time_query(\$q\$$q_assess\$q\$, $runs, $slow_ms);"
-	echo "\\warn '  (a) score ...'"
-	echo "SELECT 'R', 'score', * FROM bench.time_query('$q_score', $runs, $slow_ms);"
+	echo "\\warn '  (d) floor, (a) assess, (a) score, in turn, $runs times ...'"
+	echo "SELECT 'R', * FROM bench.time_queries('{floor,assess,score}', ARRAY[\$q\$$q_floor\$q\$, \$q\$$q_assess\$q\$, \$q\$$q_score\$q\$], $runs, $slow_ms);"
 	echo '\if :has_terms'
 	echo "\\warn '  (b) regex alternation ...'"
 	echo "SELECT 'R', 'regex', * FROM bench.time_query(format('SELECT count(*) FROM bench.incident WHERE content ~ %L', :'re'), $runs, $slow_ms);"

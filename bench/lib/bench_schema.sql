@@ -13,6 +13,10 @@
  *                              runs q up to `runs` times, timing each execution
  *                              server-side with clock_timestamp() around EXECUTE;
  *                              stops after the first run if it took more than slow_ms
+ *   bench.time_queries(keys, qs, runs, slow_ms)
+ *                              the same for several queries, run in turn (q1 q2 q3 q1 q2 q3
+ *                              ...), so that a machine whose load changes during the run
+ *                              slows them alike and their ratios stay meaningful
  *   bench.meta                 what bench.incident was generated from (rows, terms)
  *
  * Idempotent: run it before every benchmark.
@@ -72,5 +76,44 @@ BEGIN
 	runs_done := cardinality(times);
 	best_ms := (SELECT min(t) FROM unnest(times) t);
 	all_ms := (SELECT string_agg(round(t::numeric, 1)::text, ' / ') FROM unnest(times) t);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION bench.time_queries(keys text[], qs text[], runs int DEFAULT 3, slow_ms float8 DEFAULT 1e9)
+RETURNS TABLE (key text, runs_done int, best_ms float8, all_ms text, result text)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	n int := cardinality(qs);
+	times float8[] := array_fill(NULL::float8, ARRAY[n * runs]);
+	results text[] := array_fill(NULL::text, ARRAY[n]);
+	slow boolean[] := array_fill(false, ARRAY[n]);
+	t0 timestamptz;
+	ms float8;
+	r text;
+BEGIN
+	FOR i IN 1 .. runs LOOP
+		FOR k IN 1 .. n LOOP
+			CONTINUE WHEN slow[k];		/* too slow to repeat */
+			t0 := clock_timestamp();
+			EXECUTE 'SELECT btrim(x::text, ''()'') FROM (' || qs[k] || ') x' INTO r;
+			ms := extract(epoch FROM clock_timestamp() - t0) * 1000;
+			IF results[k] IS NOT NULL AND results[k] IS DISTINCT FROM r THEN
+				RAISE EXCEPTION 'bench: run % of "%" returned %, an earlier run %', i, left(qs[k], 60), r, results[k];
+			END IF;
+			results[k] := r;
+			times[(i - 1) * n + k] := ms;
+			slow[k] := ms > slow_ms;
+		END LOOP;
+	END LOOP;
+	FOR k IN 1 .. n LOOP
+		key := keys[k];
+		result := results[k];
+		SELECT count(t), min(t), string_agg(round(t::numeric, 1)::text, ' / ' ORDER BY i)
+		  INTO runs_done, best_ms, all_ms
+		  FROM generate_series(1, runs) i, LATERAL (SELECT times[(i - 1) * n + k] AS t) x
+		 WHERE t IS NOT NULL;
+		RETURN NEXT;
+	END LOOP;
 END
 $$;
