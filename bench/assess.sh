@@ -32,8 +32,9 @@
 #
 # Usage:   bench/assess.sh [--rebuild] [--no-standin] [--profile]
 #   --profile   also record the backend with `perf record -g` while it runs the assess query
-#               and print the top entries (needs perf and the right to attach to the server
-#               process: root, or the server's user with kernel.perf_event_paranoid <= 1)
+#               and print the top entries (a server on this machine only; needs perf and the
+#               right to attach to the server process: root, or the server's user with
+#               kernel.perf_event_paranoid <= 1)
 # Connection: the standard libpq variables (PGHOST, PGPORT, PGDATABASE, PGUSER, ...).
 # The database needs the extension (CREATE EXTENSION prevent; created here if missing) and a
 # role that may create schema bench (and, for the stand-in, write prevent's lexicon tables).
@@ -79,7 +80,9 @@ sql() { "${PSQL[@]}" -A -t -c "$1"; }
 tmp=$(mktemp -d /tmp/prevent-bench.XXXXXX)
 cleanup() {
 	# a perf left running by an interrupted --profile
-	[ -s "$tmp/perf.pid" ] && kill -INT "$(cat "$tmp/perf.pid")" 2>/dev/null || true
+	if [ -s "$tmp/perf.pid" ]; then
+		kill -INT "$(cat "$tmp/perf.pid")" 2>/dev/null || true
+	fi
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -162,7 +165,7 @@ standin_sql() {
 EOF
 terms_fp=$(sql "SELECT count(*) || ':' || coalesce(md5(string_agg(term, E'\n' ORDER BY term)), '-') FROM bench.gen_terms")
 n_terms=${terms_fp%%:*}
-gen_fp=$(cat "$lib/generate.sql" | md5sum | cut -c1-32)
+gen_fp=$(md5sum <"$lib/generate.sql" | cut -c1-32)
 
 # ---------------------------------------------------------------- data
 reason=
