@@ -240,6 +240,11 @@ lexicon_build(void)
 			k->term = MemoryContextStrdup(mcxt, term);
 			k->category = MemoryContextStrdup(mcxt, category ? category : "");
 			k->weight = (int32) spi_int(r, 4);
+			k->category_code = category_code(&categories, k->category);
+			old = MemoryContextSwitchTo(mcxt);
+			k->term_text = CStringGetTextDatum(term);
+			k->category_text = CStringGetTextDatum(k->category);
+			MemoryContextSwitchTo(old);
 			pl->nkeywords++;
 		}
 	}
@@ -283,6 +288,11 @@ lexicon_build(void)
 		pl->rules[rc].label = MemoryContextStrdup(mcxt, psprintf("%s…%s", a, b));
 		pl->rules[rc].category = MemoryContextStrdup(mcxt, category);
 		pl->rules[rc].weight = (int32) spi_int(r, 6);
+		pl->rules[rc].category_code = category_code(&categories, category);
+		old = MemoryContextSwitchTo(mcxt);
+		pl->rules[rc].label_text = CStringGetTextDatum(pl->rules[rc].label);
+		pl->rules[rc].category_text = CStringGetTextDatum(category);
+		MemoryContextSwitchTo(old);
 		pl->nrules++;
 	}
 

@@ -30,24 +30,60 @@ PG_FUNCTION_INFO_V1(prevent_highlight);
 
 static const char *const level_names[PV_NLEVELS] = {"none", "low", "medium", "high", "critical"};
 
-pv_result *
-prevent_scan_text(FunctionCallInfo fcinfo, const PvLexicon *lex, text *doc)
+/*
+ * Per call site: the scan buffers, and for prevent.assess the result row's
+ * descriptor and the risk_level values, looked up once.
+ */
+typedef struct CallCache
 {
-	pv_result  *res = (pv_result *) fcinfo->flinfo->fn_extra;
-	MemoryContext old;
-	int			rc;
+	pv_result	res;
+	TupleDesc	tupdesc;
+	Oid			level_type;
+	Datum		levels[PV_NLEVELS];
+} CallCache;
 
-	if (res == NULL)
+static CallCache *
+call_cache(FunctionCallInfo fcinfo)
+{
+	CallCache  *cc = (CallCache *) fcinfo->flinfo->fn_extra;
+
+	if (cc == NULL)
 	{
-		res = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(pv_result));
-		fcinfo->flinfo->fn_extra = res;
+		cc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CallCache));
+		fcinfo->flinfo->fn_extra = cc;
 	}
-	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-	rc = pv_scan(lex->lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), res);
+	return cc;
+}
+
+static void
+call_cache_levels(CallCache *cc, Oid level_type)
+{
+	if (cc->level_type == level_type)
+		return;
+	for (int l = 0; l < PV_NLEVELS; l++)
+		cc->levels[l] = DirectFunctionCall2(enum_in, CStringGetDatum(level_names[l]),
+											ObjectIdGetDatum(level_type));
+	cc->level_type = level_type;
+}
+
+void
+prevent_scan_into(const PvLexicon *lex, const char *doc, size_t len, pv_result *res, MemoryContext mcxt)
+{
+	MemoryContext old = MemoryContextSwitchTo(mcxt);
+	int			rc = pv_scan(lex->lex, doc, len, res);
+
 	MemoryContextSwitchTo(old);
 	if (rc != PV_OK)
 		elog(ERROR, "prevent: scan failed: %s", pv_strerror(rc));
-	return res;
+}
+
+pv_result *
+prevent_scan_text(FunctionCallInfo fcinfo, const PvLexicon *lex, text *doc)
+{
+	CallCache  *cc = call_cache(fcinfo);
+
+	prevent_scan_into(lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &cc->res, fcinfo->flinfo->fn_mcxt);
+	return &cc->res;
 }
 
 Datum
@@ -95,68 +131,63 @@ prevent_match(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-static bool
-list_has_string(List *l, const char *s)
-{
-	ListCell   *lc;
-
-	foreach(lc, l)
-		if (strcmp((const char *) lfirst(lc), s) == 0)
-			return true;
-	return false;
-}
-
-static ArrayType *
-string_list_to_array(List *l)
-{
-	Datum	   *elems = palloc(sizeof(Datum) * (list_length(l) + 1));
-	ListCell   *lc;
-	int			n = 0;
-
-	foreach(lc, l)
-		elems[n++] = CStringGetTextDatum((const char *) lfirst(lc));
-	return construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT);
-}
-
-/* the enum value of a level; enumtype is prevent.risk_level as the caller sees it */
-static Datum
-level_datum(Oid enumtype, int level)
-{
-	return DirectFunctionCall2(enum_in, CStringGetDatum(level_names[level]),
-							   ObjectIdGetDatum(enumtype));
-}
-
-/* the categories and distinct terms of a scan, in order of first occurrence */
+/*
+ * The categories and distinct terms of a scan, in order of first
+ * occurrence.  Hits are few per text: duplicates are found by comparing
+ * keyword and category indexes, no strings.
+ */
 void
 prevent_assessment_arrays(const PvLexicon *lex, const pv_result *res,
 						  ArrayType **categories_out, ArrayType **terms_out)
 {
-	List	   *categories = NIL;
-	List	   *terms = NIL;
+	int			cap = res->nhits + res->nrules + 1;
+	Datum	   *cats = palloc(sizeof(Datum) * cap);
+	Datum	   *terms = palloc(sizeof(Datum) * cap);
+	int32	   *cat_codes = palloc(sizeof(int32) * cap);
+	int32	   *kw_seen = palloc(sizeof(int32) * cap);
+	int			ncats = 0,
+				nterms = 0,
+				nkw = 0;
 
-	for (int32 i = 0; i < res->nhits; i++)
+	for (int32 i = 0; i < res->nhits + res->nrules; i++)
 	{
-		const PvKeywordInfo *k = &lex->keywords[res->hits[i].keyword];
+		int32		code;
+		Datum		cat_text;
+		bool		dup = false;
 
-		if (res->hits[i].status != PV_HIT_OK)
-			continue;
-		if (!list_has_string(categories, k->category))
-			categories = lappend(categories, k->category);
-		if (!list_has_string(terms, k->term))
-			terms = lappend(terms, k->term);
-	}
-	for (int32 i = 0; i < res->nrules; i++)
-	{
-		const PvRuleInfo *r = &lex->rules[res->rules[i]];
+		if (i < res->nhits)
+		{
+			const PvKeywordInfo *k = &lex->keywords[res->hits[i].keyword];
 
-		if (!list_has_string(categories, r->category))
-			categories = lappend(categories, r->category);
-		terms = lappend(terms, r->label);
+			if (res->hits[i].status != PV_HIT_OK)
+				continue;
+			for (int j = 0; j < nkw && !dup; j++)
+				dup = kw_seen[j] == res->hits[i].keyword;
+			if (dup)
+				continue;
+			kw_seen[nkw++] = res->hits[i].keyword;
+			terms[nterms++] = k->term_text;
+			code = k->category_code;
+			cat_text = k->category_text;
+		}
+		else
+		{
+			const PvRuleInfo *r = &lex->rules[res->rules[i - res->nhits]];
+
+			terms[nterms++] = r->label_text;
+			code = r->category_code;
+			cat_text = r->category_text;
+		}
+		for (int j = 0; j < ncats && !dup; j++)
+			dup = cat_codes[j] == code;
+		if (!dup)
+		{
+			cat_codes[ncats] = code;
+			cats[ncats++] = cat_text;
+		}
 	}
-	*categories_out = string_list_to_array(categories);
-	*terms_out = string_list_to_array(terms);
-	list_free(categories);
-	list_free(terms);
+	*categories_out = construct_array(cats, ncats, TEXTOID, -1, false, TYPALIGN_INT);
+	*terms_out = construct_array(terms, nterms, TEXTOID, -1, false, TYPALIGN_INT);
 }
 
 Datum
@@ -164,22 +195,31 @@ prevent_assess(PG_FUNCTION_ARGS)
 {
 	text	   *doc = PG_GETARG_TEXT_PP(0);
 	PvLexicon  *lex = lexicon_cache_get();
-	pv_result  *res = prevent_scan_text(fcinfo, lex, doc);
+	CallCache  *cc = call_cache(fcinfo);
 	ArrayType  *categories;
 	ArrayType  *terms;
-	TupleDesc	tupdesc;
 	Datum		values[4];
 	bool		nulls[4] = {false};
 
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	tupdesc = BlessTupleDesc(tupdesc);
-	prevent_assessment_arrays(lex, res, &categories, &terms);
-	values[0] = Int32GetDatum(res->score);
-	values[1] = level_datum(TupleDescAttr(tupdesc, 1)->atttypid, lexicon_level_of(lex, res->score));
+	if (cc->tupdesc == NULL)
+	{
+		TupleDesc	tupdesc;
+		MemoryContext old;
+
+		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "return type must be a row type");
+		old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		cc->tupdesc = BlessTupleDesc(CreateTupleDescCopy(tupdesc));
+		MemoryContextSwitchTo(old);
+		call_cache_levels(cc, TupleDescAttr(cc->tupdesc, 1)->atttypid);
+	}
+	prevent_scan_into(lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &cc->res, fcinfo->flinfo->fn_mcxt);
+	prevent_assessment_arrays(lex, &cc->res, &categories, &terms);
+	values[0] = Int32GetDatum(cc->res.score);
+	values[1] = cc->levels[lexicon_level_of(lex, cc->res.score)];
 	values[2] = PointerGetDatum(categories);
 	values[3] = PointerGetDatum(terms);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cc->tupdesc, values, nulls)));
 }
 
 Datum
@@ -198,7 +238,10 @@ prevent_level(PG_FUNCTION_ARGS)
 	int32		score = PG_GETARG_INT32(0);
 	PvLexicon  *lex = lexicon_cache_get();
 
-	PG_RETURN_DATUM(level_datum(get_fn_expr_rettype(fcinfo->flinfo), lexicon_level_of(lex, score)));
+	CallCache  *cc = call_cache(fcinfo);
+
+	call_cache_levels(cc, get_fn_expr_rettype(fcinfo->flinfo));
+	PG_RETURN_DATUM(cc->levels[lexicon_level_of(lex, score)]);
 }
 
 Datum

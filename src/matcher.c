@@ -119,7 +119,18 @@ struct pv_lexicon
 	uint32_t   *alphabet;		/* sorted distinct code points; symbol = index + 1 */
 	uint32_t	nsyms;
 	uint16_t   *bmp;			/* 65536 entries */
-	uint32_t   *delta;			/* nstates * nsyms */
+	uint32_t   *delta;			/* nstates * nsyms, while building */
+	/*
+	 * When nstates < 32768, instead of the full table: the root's row, and
+	 * per state the transitions that differ from it, sorted by symbol and
+	 * packed as sym << 16 | target (target's top bit: has output).  Most
+	 * states differ from the root only by their own children, so this is
+	 * small enough to stay in cache.
+	 */
+	uint16_t   *root_row;
+	uint32_t   *exc;
+	uint32_t   *exc_off;		/* nstates + 1 */
+	int32_t   **rules_of;		/* per pattern: rules it is part of, -1 terminated; NULL if none */
 	trie_node  *nodes;
 	int32_t		nstates;
 	int32_t		nodes_cap;
@@ -291,6 +302,13 @@ pv_lexicon_free(pv_lexicon *lex)
 	pv_release(lex->alphabet);
 	pv_release(lex->bmp);
 	pv_release(lex->delta);
+	pv_release(lex->root_row);
+	pv_release(lex->exc);
+	pv_release(lex->exc_off);
+	if (lex->rules_of)
+		for (int32_t i = 0; i < lex->npatterns; i++)
+			pv_release(lex->rules_of[i]);
+	pv_release(lex->rules_of);
 	pv_release(lex->nodes);
 	pv_release(lex);
 }
@@ -412,7 +430,10 @@ pv_lexicon_memory(const pv_lexicon *lex)
 {
 	if (!lex->compiled)
 		return 0;
-	return 65536 * sizeof(uint16_t) + (size_t) lex->nstates * lex->nsyms * sizeof(uint32_t) +
+	return 65536 * sizeof(uint16_t) +
+		(lex->delta ? (size_t) lex->nstates * lex->nsyms * sizeof(uint32_t)
+		 : lex->nsyms * sizeof(uint16_t) + lex->exc_off[lex->nstates] * sizeof(uint32_t) +
+		 (lex->nstates + 1) * sizeof(uint32_t)) +
 		(size_t) lex->nstates * sizeof(trie_node) + lex->nsyms * sizeof(uint32_t);
 }
 
@@ -611,6 +632,89 @@ pv_lexicon_compile(pv_lexicon *lex)
 	}
 	pv_release(queue);
 	pv_release(fail);
+
+	/* small automata: the root row plus each state's exceptions to it */
+	if (lex->nstates < 0x8000)
+	{
+		size_t		nexc = 0;
+		const uint32_t *root = lex->delta;
+
+		lex->exc_off = pv_alloc((lex->nstates + 1) * sizeof(uint32_t));
+		lex->root_row = pv_alloc(lex->nsyms * sizeof(uint16_t) + 1);
+		if (lex->exc_off == NULL || lex->root_row == NULL)
+			return PV_ERR_NOMEM;
+		for (int32_t st = 0; st < lex->nstates; st++)
+			for (uint32_t a = 0; a < lex->nsyms; a++)
+				nexc += lex->delta[(size_t) st * lex->nsyms + a] != root[a];
+		if (nexc >= UINT32_MAX)
+			return PV_ERR_TOO_MANY;
+		lex->exc = pv_alloc(nexc * sizeof(uint32_t) + 1);
+		if (lex->exc == NULL)
+			return PV_ERR_NOMEM;
+		for (uint32_t a = 0; a < lex->nsyms; a++)
+			lex->root_row[a] = (uint16_t) ((root[a] & ~STATE_OUT) | ((root[a] & STATE_OUT) ? 0x8000u : 0));
+		nexc = 0;
+		for (int32_t st = 0; st < lex->nstates; st++)
+		{
+			lex->exc_off[st] = (uint32_t) nexc;
+			for (uint32_t a = 0; a < lex->nsyms; a++)
+			{
+				uint32_t	t = lex->delta[(size_t) st * lex->nsyms + a];
+
+				if (t != root[a])
+					lex->exc[nexc++] = ((a + 1) << 16) | (t & ~STATE_OUT) | ((t & STATE_OUT) ? 0x8000u : 0);
+			}
+		}
+		lex->exc_off[lex->nstates] = (uint32_t) nexc;
+		pv_release(lex->delta);
+		lex->delta = NULL;
+	}
+
+	/* which rules each pattern takes part in */
+	if (lex->nrules > 0)
+	{
+		int32_t    *count = pv_alloc(lex->npatterns * sizeof(int32_t) + 1);
+
+		lex->rules_of = pv_alloc(lex->npatterns * sizeof(int32_t *) + 1);
+		if (count == NULL || lex->rules_of == NULL)
+		{
+			pv_release(count);
+			return PV_ERR_NOMEM;
+		}
+		memset(count, 0, lex->npatterns * sizeof(int32_t));
+		memset(lex->rules_of, 0, lex->npatterns * sizeof(int32_t *));
+		for (int32_t r = 0; r < lex->nrules; r++)
+		{
+			count[lex->rules[r].a]++;
+			if (lex->rules[r].b != lex->rules[r].a)
+				count[lex->rules[r].b]++;
+		}
+		for (int32_t p = 0; p < lex->npatterns; p++)
+		{
+			if (count[p] == 0)
+				continue;
+			lex->rules_of[p] = pv_alloc((count[p] + 1) * sizeof(int32_t));
+			if (lex->rules_of[p] == NULL)
+			{
+				pv_release(count);
+				return PV_ERR_NOMEM;
+			}
+			count[p] = 0;
+		}
+		for (int32_t r = 0; r < lex->nrules; r++)
+		{
+			int32_t		a = lex->rules[r].a,
+						b = lex->rules[r].b;
+
+			lex->rules_of[a][count[a]++] = r;
+			if (b != a)
+				lex->rules_of[b][count[b]++] = r;
+		}
+		for (int32_t p = 0; p < lex->npatterns; p++)
+			if (lex->rules_of[p])
+				lex->rules_of[p][count[p]] = -1;
+		pv_release(count);
+	}
 	lex->compiled = 1;
 	return PV_OK;
 }
@@ -633,6 +737,7 @@ pv_result_free(pv_result *res)
 	pv_release(res->cues);
 	pv_release(res->scratch);
 	pv_release(res->denied);
+	pv_release(res->seen);
 	pv_result_init(res);
 }
 
@@ -719,20 +824,163 @@ emit(scan_state *st, uint32_t state, int64_t ci, size_t bend)
 	}
 }
 
-/* step on one normalized code point (symbol sym) of original character ci */
+/* next state in the compact form: the state's exceptions, else the root row */
 static inline uint32_t
-step(scan_state *st, uint32_t state, uint32_t sym, int64_t ci, size_t b0, size_t b1)
+narrow_next(const uint16_t *root, const uint32_t *exc, const uint32_t *exc_off,
+			uint32_t state, uint32_t sym)
 {
-	int32_t		slot = st->npos & (RING - 1);
+	uint32_t	lo = exc_off[state],
+				hi = exc_off[state + 1];
 
-	st->ring_char[slot] = ci;
-	st->ring_byte[slot] = b0;
-	st->ring_scope[slot] = st->scope;
-	st->npos++;
-	state = st->lex->delta[(size_t) (state & ~STATE_OUT) * st->lex->nsyms + sym - 1];
-	if (state & STATE_OUT)
-		emit(st, state & ~STATE_OUT, ci, b1);
-	return state;
+	if (hi - lo > 8)
+	{
+		/* lower bound of sym */
+		while (lo < hi)
+		{
+			uint32_t	mid = (lo + hi) / 2;
+
+			if ((exc[mid] >> 16) < sym)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return (lo < exc_off[state + 1] && (exc[lo] >> 16) == sym) ? (exc[lo] & 0xFFFFu) : root[sym - 1];
+	}
+	for (; lo < hi; lo++)
+		if ((exc[lo] >> 16) == sym)
+			return exc[lo] & 0xFFFFu;
+	return root[sym - 1];
+}
+
+/*
+ * The scan loop, specialized by the compiler for 16- and 32-bit transition
+ * tables (wide is a constant at each call).  The automaton state, the
+ * normalized position and the scope live in locals; the ring remembers, for
+ * each of the last RING normalized positions, the original character and
+ * byte it came from and the scope there.
+ */
+static inline __attribute__((always_inline)) int
+scan_loop(const pv_lexicon *lex, scan_state *st, const unsigned char *s, size_t len, const int wide)
+{
+	const uint16_t *bmp = lex->bmp;
+	const uint16_t *root = lex->root_row;
+	const uint32_t *exc = lex->exc;
+	const uint32_t *exc_off = lex->exc_off;
+	const uint32_t *d32 = lex->delta;
+	const uint32_t nsyms = lex->nsyms;
+	const uint32_t out_bit = wide ? STATE_OUT : 0x8000u;
+	uint32_t	state = 0;
+	int32_t		npos = 0,
+				scope = 0,
+				clause = 0;
+	size_t		i = 0;
+	int64_t		ci = 0;
+
+#define PV_STEP(sym) \
+	do { \
+		int32_t		slot_ = npos & (RING - 1); \
+		st->ring_char[slot_] = ci; \
+		st->ring_byte[slot_] = b0; \
+		st->ring_scope[slot_] = scope; \
+		npos++; \
+		state = wide ? d32[(size_t) (state & ~out_bit) * nsyms + (sym) - 1] \
+			: narrow_next(root, exc, exc_off, state & ~out_bit, (sym)); \
+		if (state & out_bit) \
+		{ \
+			st->npos = npos; \
+			st->scope = scope; \
+			st->clause = clause; \
+			emit(st, state & ~out_bit, ci, i); \
+			if (st->failed) \
+				return PV_ERR_NOMEM; \
+		} \
+	} while (0)
+
+	while (i < len)
+	{
+		size_t		b0 = i;
+		uint32_t	c = s[i];
+		uint32_t	sym;
+
+		/* decode: ASCII and 3-byte sequences (CJK) inline */
+		if (c < 0x80)
+			i++;
+		else if ((c & 0xF0) == 0xE0 && i + 2 < len &&
+				 (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80 &&
+				 (c = ((c & 0x0F) << 12) | ((uint32_t) (s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F)) >= 0x800 &&
+				 (c < 0xD800 || c > 0xDFFF))
+			i += 3;
+		else
+		{
+			i = b0;
+			c = pv_utf8_next(s, len, &i);
+		}
+		sym = c < 0x10000 ? bmp[c] : SYM_SLOW;
+		if (sym == 0)
+		{
+			/* a character in no term: nothing can match across it */
+			state = 0;
+			npos++;
+		}
+		else if (sym < SYM_LIMIT)
+			PV_STEP(sym);
+		else if (sym == SYM_SKIP)
+			;
+		else if (sym == SYM_SOFT)
+			scope++;
+		else if (sym == SYM_BREAK)
+		{
+			state = 0;
+			clause++;
+			scope++;
+		}
+		else
+		{
+			/* expansions and characters outside the BMP */
+			uint32_t	e = pv_norm_entry(c);
+			uint32_t	one = 0;
+			const uint32_t *exp = &one;
+			int			n = 1;
+
+			switch (pv_norm_kind(e))
+			{
+				case PV_NK_KEEP:
+					one = pv_norm_keep_cp(c, e);
+					break;
+				case PV_NK_EXPAND:
+					exp = pv_norm_expansion(e, &n);
+					break;
+				case PV_NK_SOFT:
+					scope++;
+					n = 0;
+					break;
+				case PV_NK_BREAK:
+					state = 0;
+					clause++;
+					scope++;
+					n = 0;
+					break;
+				default:
+					n = 0;
+					break;
+			}
+			for (int k = 0; k < n; k++)
+			{
+				uint32_t	sy = symbol_of(lex, exp[k]);
+
+				if (sy == 0)
+				{
+					state = 0;
+					npos++;
+				}
+				else
+					PV_STEP(sy);
+			}
+		}
+		ci++;
+	}
+#undef PV_STEP
+	return PV_OK;
 }
 
 static int
@@ -755,6 +1003,53 @@ cmp_i32(const void *a, const void *b)
 	int32_t		y = *(const int32_t *) b;
 
 	return (x > y) - (x < y);
+}
+
+/*
+ * Drop the hits that cannot matter: a pattern that is no keyword and is
+ * part of no proximity rule whose other part was seen too.  Proximity
+ * rules on common characters make such hits frequent; most texts then end
+ * here with nothing left.
+ */
+static int
+prune_terms(const pv_lexicon *lex, pv_result *res)
+{
+	int32_t		kept = 0;
+
+	if (lex->rules_of == NULL)
+		return PV_OK;			/* every term hit is a keyword's */
+	if (res->seen_cap < lex->npatterns)
+	{
+		pv_release(res->seen);
+		res->seen = pv_alloc((size_t) lex->npatterns * sizeof(uint32_t) + 1);
+		if (res->seen == NULL)
+		{
+			res->seen_cap = 0;
+			return PV_ERR_NOMEM;
+		}
+		memset(res->seen, 0, (size_t) lex->npatterns * sizeof(uint32_t));
+		res->seen_cap = lex->npatterns;
+		res->stamp = 0;
+	}
+	if (++res->stamp == 0)
+	{
+		memset(res->seen, 0, (size_t) res->seen_cap * sizeof(uint32_t));
+		res->stamp = 1;
+	}
+	for (int32_t i = 0; i < res->nterms; i++)
+		res->seen[res->terms[i].pattern] = res->stamp;
+	for (int32_t i = 0; i < res->nterms; i++)
+	{
+		int32_t		p = res->terms[i].pattern;
+		int			keep = lex->patterns[p].first_keyword >= 0;
+
+		for (const int32_t *r = lex->rules_of[p]; !keep && r != NULL && *r >= 0; r++)
+			keep = res->seen[lex->rules[*r].a] == res->stamp && res->seen[lex->rules[*r].b] == res->stamp;
+		if (keep)
+			res->terms[kept++] = res->terms[i];
+	}
+	res->nterms = kept;
+	return PV_OK;
 }
 
 /* exclusions: a term hit lying inside an exclusion span is suppressed */
@@ -869,14 +1164,45 @@ apply_negation(const pv_lexicon *lex, pv_result *res)
 static int
 apply_rules(const pv_lexicon *lex, pv_result *res)
 {
+	int32_t		ncand = 0;
+
 	res->nrules = 0;
-	for (int32_t r = 0; r < lex->nrules; r++)
+	if (lex->nrules == 0)
+		return PV_OK;
+
+	/* candidate rules: those with a part among the unsuppressed hits */
+	if (GROW(res->scratch, res->scratch_cap, res->nterms * 4 + 16))
+		return PV_ERR_NOMEM;
+	for (int32_t i = 0; i < res->nterms; i++)
 	{
+		const int32_t *rs = lex->rules_of[res->terms[i].pattern];
+
+		if (res->terms[i].status != PV_HIT_OK || rs == NULL)
+			continue;
+		for (; *rs >= 0; rs++)
+		{
+			if (GROW(res->scratch, res->scratch_cap, ncand + 1))
+				return PV_ERR_NOMEM;
+			res->scratch[ncand++] = *rs;
+		}
+	}
+	if (ncand == 0)
+		return PV_OK;
+	qsort(res->scratch, ncand, sizeof(int32_t), cmp_i32);
+
+	for (int32_t c = 0; c < ncand; c++)
+	{
+		int32_t		r = res->scratch[c];
 		const rule *ru = &lex->rules[r];
 		const pv_term_hit *last_a = NULL,
 				   *last_b = NULL;
 		int			fired = 0;
 
+		/* each rule once; both parts must be there */
+		if (c > 0 && res->scratch[c - 1] == r)
+			continue;
+		if (ru->a != ru->b && (c + 1 >= ncand || res->scratch[c + 1] != r))
+			continue;
 		for (int32_t d = 0; d < res->ndenied; d++)
 			if (res->denied[d] == ru->category)
 				fired = -1;		/* its category was denied */
@@ -915,11 +1241,7 @@ int
 pv_scan(const pv_lexicon *lex, const char *doc, size_t len, pv_result *res)
 {
 	const unsigned char *s = (const unsigned char *) doc;
-	const uint16_t *bmp;
 	scan_state	st;
-	uint32_t	state = 0;
-	size_t		i = 0;
-	int64_t		ci = 0;
 	int32_t		nout = 0;
 	int32_t		ndistinct = 0;
 	int64_t		score = 0;
@@ -932,85 +1254,13 @@ pv_scan(const pv_lexicon *lex, const char *doc, size_t len, pv_result *res)
 	st.res = res;
 	st.npos = st.clause = st.scope = 0;
 	st.failed = 0;
-	bmp = lex->bmp;
+	if ((lex->delta == NULL ? scan_loop(lex, &st, s, len, 0) : scan_loop(lex, &st, s, len, 1)) != PV_OK)
+		return PV_ERR_NOMEM;
 
-	while (i < len)
-	{
-		size_t		b0 = i;
-		uint32_t	c;
-		uint32_t	sym;
-
-		if (s[i] < 0x80)
-			c = s[i++];
-		else
-			c = pv_utf8_next(s, len, &i);
-		sym = c < 0x10000 ? bmp[c] : SYM_SLOW;
-		if (sym == 0)
-		{
-			/* a character in no term: nothing can match across it */
-			state = 0;
-			st.npos++;
-		}
-		else if (sym < SYM_LIMIT)
-			state = step(&st, state, sym, ci, b0, i);
-		else if (sym == SYM_SKIP)
-			;
-		else if (sym == SYM_SOFT)
-			st.scope++;
-		else if (sym == SYM_BREAK)
-		{
-			state = 0;
-			st.clause++;
-			st.scope++;
-		}
-		else
-		{
-			/* expansions and characters outside the BMP */
-			uint32_t	e = pv_norm_entry(c);
-			uint32_t	one;
-			const uint32_t *exp = &one;
-			int			n = 1;
-
-			switch (pv_norm_kind(e))
-			{
-				case PV_NK_KEEP:
-					one = pv_norm_keep_cp(c, e);
-					break;
-				case PV_NK_EXPAND:
-					exp = pv_norm_expansion(e, &n);
-					break;
-				case PV_NK_SOFT:
-					st.scope++;
-					n = 0;
-					break;
-				case PV_NK_BREAK:
-					state = 0;
-					st.clause++;
-					st.scope++;
-					n = 0;
-					break;
-				default:
-					n = 0;
-					break;
-			}
-			for (int k = 0; k < n; k++)
-			{
-				uint32_t	sy = symbol_of(lex, exp[k]);
-
-				if (sy == 0)
-				{
-					state = 0;
-					st.npos++;
-				}
-				else
-					state = step(&st, state, sy, ci, b0, i);
-			}
-		}
-		if (st.failed)
-			return PV_ERR_NOMEM;
-		ci++;
-	}
-
+	if (res->nterms == 0)
+		return PV_OK;
+	if (prune_terms(lex, res) != PV_OK)
+		return PV_ERR_NOMEM;
 	if (res->nterms == 0)
 		return PV_OK;
 

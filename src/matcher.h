@@ -89,6 +89,9 @@ typedef struct pv_result
 	int32_t    *denied;			/* categories denied (PV_NEGATE_CATEGORY) */
 	int32_t		ndenied;
 	int32_t		denied_cap;
+	uint32_t   *seen;			/* per pattern: stamp of the last scan that saw it */
+	int32_t		seen_cap;
+	uint32_t	stamp;
 } pv_result;
 
 pv_lexicon *pv_lexicon_new(void);

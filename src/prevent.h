@@ -26,6 +26,9 @@ typedef struct PvKeywordInfo
 	char	   *term;
 	char	   *category;
 	int32		weight;
+	int32		category_code;	/* index into PvLexicon.categories */
+	Datum		term_text;		/* term and category as text, built once */
+	Datum		category_text;
 } PvKeywordInfo;
 
 typedef struct PvRuleInfo
@@ -34,6 +37,9 @@ typedef struct PvRuleInfo
 	char	   *label;			/* "term_a…term_b" */
 	char	   *category;
 	int32		weight;
+	int32		category_code;
+	Datum		label_text;
+	Datum		category_text;
 } PvRuleInfo;
 
 /*
@@ -71,5 +77,9 @@ extern void watch_cache_init(void);
 
 /* a pv_result kept in fn_extra and scanned into under fn_mcxt */
 extern pv_result *prevent_scan_text(FunctionCallInfo fcinfo, const PvLexicon *lex, text *doc);
+
+/* scan a document into res, allocating under mcxt */
+extern void prevent_scan_into(const PvLexicon *lex, const char *doc, size_t len,
+							  pv_result *res, MemoryContext mcxt);
 
 #endif							/* PREVENT_H */
