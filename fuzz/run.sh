@@ -77,6 +77,7 @@ flags=(-g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all -Wall -Wextra -W
 	"$work/fuzz_matcher.o" "$work/normalize.o" "$work/matcher.o"
 
 # generated seeds (besides the committed fuzz/corpus/*.txt)
+# shellcheck disable=SC2059  # the seed is a printf format: \n, \xNN escapes
 seed() { printf "$2" > "$work/seeds/$1"; }
 seed empty ''
 seed breaks '杀。人！杀!人？杀?人；杀;人\n杀\r\n人 杀，人 杀：人 杀、人'
