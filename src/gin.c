@@ -1,24 +1,29 @@
 /*
  * gin.c — GIN support functions of the operator class prevent.gin_ops.
  *
- * Keys are character bigrams of the normalized text (normalize.h), so the
+ * Keys are character trigrams of the normalized text (normalize.h), so the
  * index sees what prevent.normalize() returns: Traditional characters,
  * full-width forms, case and evasion noise are gone, clause breaks remain.
- * A key is an int4: (hi << 16) | lo, where hi is the first character and lo
- * the next one, or 0 (END) after the last character of the text.  A code
- * point outside the BMP is folded into the surrogate range D800-DFFF, which
- * never occurs in text; the fold is lossy, which only costs a recheck.
- * A bigram whose first character is a clause break is not stored: breaks
- * are frequent and no search needs them.
+ * A key is an int8 holding three code points of 21 bits, (a << 42) |
+ * (b << 21) | c, and one is stored for every position of the text whose
+ * character a is not a clause break: b and c are the next two characters,
+ * or 0 (END) past the end of the text; after a break (b is one) c is END
+ * too, since no search needs what follows a break.  Keys sort as the
+ * sequences they hold, so all keys that begin with a, or with a b, are one
+ * contiguous range.
  *
- * What a search string needs, given its normalized form t1..tm:
- *   - every bigram (ti, ti+1) whose first character is not a break (AND);
- *   - if there is none, and tm is not a break (a one-character term, or one
- *     after a break), a partial match on the prefix hi = tm: every key of
- *     the form (tm, x) or (tm, END); as all keys with one hi are contiguous
- *     in int4 order, the scan starts at (tm, END) and stops at the next hi;
- *   - if the term is made of breaks only, nothing: the whole index is
+ * What a search string t1..tm (normalized) needs:
+ *   - the trigram at every position i <= m-2 whose ti is not a break (AND);
+ *   - if there is none: the range of keys beginning with t(m-1) tm (a
+ *     partial match; an exact key if tm is a break), or, if t(m-1) is a
+ *     break or m = 1, the range beginning with tm; so a two-character term
+ *     costs one range of keys and a one-character term a wider one;
+ *   - if the string is made of breaks only, nothing: the whole index is
  *     scanned (GIN_SEARCH_MODE_ALL).
+ * Trigrams rather than bigrams: terms made of common pairs (10岁, 16岁 in
+ * texts full of ages and dates) stay selective, and a &~| query over a
+ * whole lexicon then visits few rows.
+ *
  * These keys are necessary, not sufficient; every strategy asks for a
  * recheck, and the operator's own function (contains.c, or textlike) gives
  * the exact answer, so an index scan returns exactly what a sequential scan
@@ -52,6 +57,10 @@
 #define LikeStrategyNumber			3
 
 #define KEY_END 0u
+#define CP_BITS 21
+#define CP_MASK ((1u << CP_BITS) - 1)
+
+typedef int64 GinKey;
 
 PG_FUNCTION_INFO_V1(prevent_gin_extract_value);
 PG_FUNCTION_INFO_V1(prevent_gin_extract_query);
@@ -67,76 +76,31 @@ typedef struct TermSetPlan
 	int32	   *keyidx;			/* indexes into the query's keys */
 } TermSetPlan;
 
-/* a growing array of keys; partial is set for prefix keys */
+/* a growing array of keys */
 typedef struct KeyBuf
 {
-	int32	   *keys;
-	bool	   *partial;
+	GinKey	   *keys;
 	int32		n;
 	int32		cap;
 } KeyBuf;
+
+/* a growing array of code points */
+typedef struct CpBuf
+{
+	uint32	   *cps;
+	int32		n;
+	int32		cap;
+} CpBuf;
 
 /* what a search string contributes */
 typedef enum SearchKeys
 {
 	SEARCH_EMPTY,				/* normalizes to nothing */
-	SEARCH_KEYS,				/* bigrams or a prefix were added */
+	SEARCH_KEYS,				/* keys were added */
 	SEARCH_NO_KEYS				/* clause breaks only: no key can be required */
 } SearchKeys;
 
 /* ------------------------------------------------------------ keys */
-
-/* walks the code points of the normalized text without building it */
-typedef struct NormCursor
-{
-	const unsigned char *s;
-	size_t		len;
-	size_t		pos;
-	const uint32 *pending;		/* rest of an expansion */
-	int			npending;
-} NormCursor;
-
-static inline void
-norm_cursor_init(NormCursor *cur, const char *s, size_t len)
-{
-	cur->s = (const unsigned char *) s;
-	cur->len = len;
-	cur->pos = 0;
-	cur->pending = NULL;
-	cur->npending = 0;
-}
-
-static inline bool
-norm_cursor_next(NormCursor *cur, uint32 *cp)
-{
-	while (cur->npending == 0)
-	{
-		uint32		c,
-					e;
-
-		if (cur->pos >= cur->len)
-			return false;
-		c = pv_utf8_next(cur->s, cur->len, &cur->pos);
-		e = pv_norm_entry(c);
-		switch (pv_norm_kind(e))
-		{
-			case PV_NK_KEEP:
-				*cp = pv_norm_keep_cp(c, e);
-				return true;
-			case PV_NK_BREAK:
-				*cp = e & PV_NK_PAYLOAD;
-				return true;
-			case PV_NK_EXPAND:
-				cur->pending = pv_norm_expansion(e, &cur->npending);
-				break;
-			default:			/* noise and soft breaks are dropped */
-				break;
-		}
-	}
-	cur->npending--;
-	*cp = *cur->pending++;
-	return true;
-}
 
 static inline bool
 is_break(uint32 cp)
@@ -144,52 +108,118 @@ is_break(uint32 cp)
 	return pv_norm_kind(pv_norm_entry(cp)) == PV_NK_BREAK;
 }
 
-static inline uint32
-fold(uint32 cp)
+static inline GinKey
+make_key(uint32 a, uint32 b, uint32 c)
 {
-	return cp <= 0xFFFF ? cp : 0xD800 | (cp & 0x7FF);
+	return ((GinKey) a << (2 * CP_BITS)) | ((GinKey) b << CP_BITS) | c;
 }
 
-static inline int32
-make_key(uint32 hi, uint32 lo)
+/* the second and third characters of a key */
+static inline uint32
+key_b(GinKey key)
 {
-	return (int32) ((fold(hi) << 16) | lo);
+	return (uint32) (key >> CP_BITS) & CP_MASK;
+}
+
+static inline uint32
+key_c(GinKey key)
+{
+	return (uint32) key & CP_MASK;
+}
+
+/*
+ * A partial-match (range) key has c = END and b either END (the range of
+ * one first character) or not a break (the range of two).  Stored keys and
+ * exact query keys with c = END have a break as b (or b = END at the end of
+ * a text, which no query asks for exactly), so the value tells.
+ */
+static inline bool
+key_is_range(GinKey key)
+{
+	return key_c(key) == KEY_END && (key_b(key) == KEY_END || !is_break(key_b(key)));
+}
+
+/* the normalized code points of a UTF-8 string, appended to cb */
+static void
+normalize_cps(const char *s, size_t len, CpBuf *cb)
+{
+	const unsigned char *u = (const unsigned char *) s;
+	size_t		i = 0;
+
+	while (i < len)
+	{
+		uint32		c = pv_utf8_next(u, len, &i);
+		uint32		e = pv_norm_entry(c);
+		const uint32 *exp = &c;
+		int			n = 0;
+
+		switch (pv_norm_kind(e))
+		{
+			case PV_NK_KEEP:
+				c = pv_norm_keep_cp(c, e);
+				n = 1;
+				break;
+			case PV_NK_BREAK:
+				c = e & PV_NK_PAYLOAD;
+				n = 1;
+				break;
+			case PV_NK_EXPAND:
+				exp = pv_norm_expansion(e, &n);
+				break;
+			default:			/* noise and soft breaks are dropped */
+				break;
+		}
+		if (cb->n + n > cb->cap)
+		{
+			cb->cap = Max(cb->cap * 2, cb->n + n + 64);
+			cb->cps = cb->cps ? repalloc_huge(cb->cps, sizeof(uint32) * cb->cap)
+				: palloc(sizeof(uint32) * cb->cap);
+		}
+		for (int k = 0; k < n; k++)
+			cb->cps[cb->n++] = exp[k];
+	}
 }
 
 static void
-keybuf_push(KeyBuf *kb, int32 key, bool partial)
+keybuf_push(KeyBuf *kb, GinKey key)
 {
 	if (kb->n >= kb->cap)
 	{
 		kb->cap = kb->cap ? kb->cap * 2 : 64;
-		kb->keys = kb->keys ? repalloc_huge(kb->keys, sizeof(int32) * kb->cap)
-			: palloc(sizeof(int32) * kb->cap);
-		kb->partial = kb->partial ? repalloc_huge(kb->partial, sizeof(bool) * kb->cap)
-			: palloc(sizeof(bool) * kb->cap);
+		kb->keys = kb->keys ? repalloc_huge(kb->keys, sizeof(GinKey) * kb->cap)
+			: palloc(sizeof(GinKey) * kb->cap);
 	}
-	kb->keys[kb->n] = key;
-	kb->partial[kb->n] = partial;
-	kb->n++;
+	kb->keys[kb->n++] = key;
+}
+
+/* the key stored for position i of cps[0..n) */
+static inline GinKey
+key_at(const uint32 *cps, int32 n, int32 i)
+{
+	uint32		b = i + 1 < n ? cps[i + 1] : KEY_END;
+	uint32		c = (i + 2 < n && !is_break(b)) ? cps[i + 2] : KEY_END;
+
+	return make_key(cps[i], b, c);
 }
 
 static int
-cmp_int32(const void *a, const void *b)
+cmp_key(const void *a, const void *b)
 {
-	int32		x = *(const int32 *) a;
-	int32		y = *(const int32 *) b;
+	GinKey		x = *(const GinKey *) a;
+	GinKey		y = *(const GinKey *) b;
 
 	return (x > y) - (x < y);
 }
 
-/* sort (in btint4cmp order) and drop duplicates; partial flags are not kept */
+/* sort (in btint8cmp order) and drop duplicates */
 static int32
-sort_unique(int32 *keys, int32 n)
+sort_unique(GinKey *keys, int32 n)
 {
 	int32		u = 0;
 
 	if (n <= 1)
 		return n;
-	qsort(keys, n, sizeof(int32), cmp_int32);
+	qsort(keys, n, sizeof(GinKey), cmp_key);
 	for (int32 i = 0; i < n; i++)
 		if (u == 0 || keys[u - 1] != keys[i])
 			keys[u++] = keys[i];
@@ -200,49 +230,43 @@ sort_unique(int32 *keys, int32 n)
 static void
 document_keys(const char *s, size_t len, KeyBuf *kb)
 {
-	NormCursor	cur;
-	uint32		prev = 0;
-	bool		have_prev = false;
-	uint32		cp;
+	CpBuf		cb = {0};
 
-	norm_cursor_init(&cur, s, len);
-	while (norm_cursor_next(&cur, &cp))
-	{
-		if (have_prev && !is_break(prev))
-			keybuf_push(kb, make_key(prev, fold(cp)), false);
-		prev = cp;
-		have_prev = true;
-	}
-	if (have_prev && !is_break(prev))
-		keybuf_push(kb, make_key(prev, KEY_END), false);
+	normalize_cps(s, len, &cb);
+	for (int32 i = 0; i < cb.n; i++)
+		if (!is_break(cb.cps[i]))
+			keybuf_push(kb, key_at(cb.cps, cb.n, i));
+	if (cb.cps)
+		pfree(cb.cps);
 }
 
 /* the keys every text containing the string must have, appended to kb */
 static SearchKeys
 search_keys(const char *s, size_t len, KeyBuf *kb)
 {
-	NormCursor	cur;
-	uint32		prev = 0;
-	bool		have_prev = false;
+	CpBuf		cb = {0};
+	SearchKeys	res = SEARCH_KEYS;
+	int32		m;
 	int32		n0 = kb->n;
-	uint32		cp;
 
-	norm_cursor_init(&cur, s, len);
-	while (norm_cursor_next(&cur, &cp))
-	{
-		if (have_prev && !is_break(prev))
-			keybuf_push(kb, make_key(prev, fold(cp)), false);
-		prev = cp;
-		have_prev = true;
-	}
-	if (!have_prev)
-		return SEARCH_EMPTY;
-	if (kb->n > n0)
-		return SEARCH_KEYS;
-	if (is_break(prev))
-		return SEARCH_NO_KEYS;
-	keybuf_push(kb, make_key(prev, KEY_END), true);
-	return SEARCH_KEYS;
+	normalize_cps(s, len, &cb);
+	m = cb.n;
+	for (int32 i = 0; i + 2 < m; i++)
+		if (!is_break(cb.cps[i]))
+			keybuf_push(kb, key_at(cb.cps, m, i));
+	if (m == 0)
+		res = SEARCH_EMPTY;
+	else if (kb->n > n0)
+		;
+	else if (m >= 2 && !is_break(cb.cps[m - 2]))
+		keybuf_push(kb, make_key(cb.cps[m - 2], cb.cps[m - 1], KEY_END));
+	else if (!is_break(cb.cps[m - 1]))
+		keybuf_push(kb, make_key(cb.cps[m - 1], KEY_END, KEY_END));
+	else
+		res = SEARCH_NO_KEYS;
+	if (cb.cps)
+		pfree(cb.cps);
+	return res;
 }
 
 static void
@@ -307,19 +331,16 @@ prevent_gin_extract_value(PG_FUNCTION_ARGS)
 	{
 		entries = (Datum *) palloc(sizeof(Datum) * *nentries);
 		for (int32 i = 0; i < *nentries; i++)
-			entries[i] = Int32GetDatum(kb.keys[i]);
+			entries[i] = Int64GetDatum(kb.keys[i]);
 	}
 	if (kb.keys)
-	{
 		pfree(kb.keys);
-		pfree(kb.partial);
-	}
 	PG_RETURN_POINTER(entries);
 }
 
 /* index of key in the sorted unique array keys[0..n) */
 static int32
-key_index(const int32 *keys, int32 n, int32 key)
+key_index(const GinKey *keys, int32 n, GinKey key)
 {
 	int32		lo = 0,
 				hi = n;
@@ -350,7 +371,7 @@ term_set_keys(ArrayType *arr, KeyBuf *kb, TermSetPlan **planp)
 	int			nelems;
 	int32	   *bounds;			/* term i's keys are kb->keys[bounds[i] .. bounds[i+1]) */
 	int32		nterms = 0;
-	int32	   *all;
+	GinKey	   *all;
 	int32		nall;
 	TermSetPlan *plan;
 
@@ -377,24 +398,22 @@ term_set_keys(ArrayType *arr, KeyBuf *kb, TermSetPlan **planp)
 		bounds[++nterms] = kb->n;
 	}
 
-	/* distinct keys; a prefix key never equals a bigram key (lo = END) */
-	all = palloc(sizeof(int32) * (kb->n + 1));
-	memcpy(all, kb->keys, sizeof(int32) * kb->n);
+	/* the distinct keys */
+	all = palloc(sizeof(GinKey) * (kb->n + 1));
+	if (kb->n > 0)
+		memcpy(all, kb->keys, sizeof(GinKey) * kb->n);
 	nall = sort_unique(all, kb->n);
 
 	plan = palloc(sizeof(TermSetPlan));
 	plan->nterms = nterms;
-	plan->start = palloc(sizeof(int32) * (nterms + 1));
+	plan->start = bounds;
 	plan->keyidx = palloc(sizeof(int32) * (kb->n + 1));
-	for (int32 t = 0; t <= nterms; t++)
-		plan->start[t] = bounds[t];
 	for (int32 j = 0; j < kb->n; j++)
 		plan->keyidx[j] = key_index(all, nall, kb->keys[j]);
 
-	/* kb now holds the distinct keys */
-	memcpy(kb->keys, all, sizeof(int32) * nall);
-	for (int32 j = 0; j < nall; j++)
-		kb->partial[j] = ((uint32) all[j] & 0xFFFF) == KEY_END;
+	if (kb->keys)
+		pfree(kb->keys);
+	kb->keys = all;
 	kb->n = nall;
 	*planp = plan;
 	return true;
@@ -420,18 +439,9 @@ prevent_gin_extract_query(PG_FUNCTION_ARGS)
 	{
 		case ContainsStrategyNumber:
 			query = PG_GETARG_TEXT_PP(0);
-			switch (search_keys(VARDATA_ANY(query), VARSIZE_ANY_EXHDR(query), &kb))
-			{
-				case SEARCH_EMPTY:
-					report_empty_term(VARDATA_ANY(query), VARSIZE_ANY_EXHDR(query));
-					break;
-				case SEARCH_NO_KEYS:
-				case SEARCH_KEYS:
-					break;
-			}
-			/* a term's bigrams may repeat (哈哈哈); a prefix key is alone */
-			if (kb.n > 1)
-				kb.n = sort_unique(kb.keys, kb.n);
+			if (search_keys(VARDATA_ANY(query), VARSIZE_ANY_EXHDR(query), &kb) == SEARCH_EMPTY)
+				report_empty_term(VARDATA_ANY(query), VARSIZE_ANY_EXHDR(query));
+			kb.n = sort_unique(kb.keys, kb.n);	/* 哈哈哈哈 repeats a key */
 			break;
 		case ContainsAnyStrategyNumber:
 			if (!term_set_keys(PG_GETARG_ARRAYTYPE_P(0), &kb, &plan))
@@ -446,13 +456,7 @@ prevent_gin_extract_query(PG_FUNCTION_ARGS)
 		case LikeStrategyNumber:
 			query = PG_GETARG_TEXT_PP(0);
 			like_keys(VARDATA_ANY(query), VARSIZE_ANY_EXHDR(query), &kb);
-			if (kb.n > 1)
-			{
-				/* runs may repeat keys; prefix keys stay recognizable by lo = END */
-				kb.n = sort_unique(kb.keys, kb.n);
-				for (int32 j = 0; j < kb.n; j++)
-					kb.partial[j] = ((uint32) kb.keys[j] & 0xFFFF) == KEY_END;
-			}
+			kb.n = sort_unique(kb.keys, kb.n);
 			break;
 		default:
 			elog(ERROR, "unrecognized strategy number: %d", strategy);
@@ -471,8 +475,8 @@ prevent_gin_extract_query(PG_FUNCTION_ARGS)
 	*pmatch = (bool *) palloc(sizeof(bool) * kb.n);
 	for (int32 j = 0; j < kb.n; j++)
 	{
-		entries[j] = Int32GetDatum(kb.keys[j]);
-		(*pmatch)[j] = kb.partial[j];
+		entries[j] = Int64GetDatum(kb.keys[j]);
+		(*pmatch)[j] = key_is_range(kb.keys[j]);
 	}
 	if (plan != NULL)
 	{
@@ -590,15 +594,17 @@ prevent_gin_triconsistent(PG_FUNCTION_ARGS)
 }
 
 /*
- * A prefix key (c, END) matches every key (c, x); keys are scanned in
- * ascending order from the prefix key itself, so the first key with another
- * first character ends the scan.
+ * A range key (a, END, END) matches every key beginning with a, and
+ * (a, b, END) every key beginning with a, b.  Keys are scanned in ascending
+ * order from the range key itself, so the first key outside the range ends
+ * the scan.
  */
 Datum
 prevent_gin_compare_partial(PG_FUNCTION_ARGS)
 {
-	uint32		prefix = (uint32) PG_GETARG_INT32(0);
-	uint32		key = (uint32) PG_GETARG_INT32(1);
+	GinKey		range = PG_GETARG_INT64(0);
+	GinKey		key = PG_GETARG_INT64(1);
+	int			shift = key_b(range) == KEY_END ? 2 * CP_BITS : CP_BITS;
 
-	PG_RETURN_INT32((prefix >> 16) == (key >> 16) ? 0 : 1);
+	PG_RETURN_INT32((range >> shift) == (key >> shift) ? 0 : 1);
 }

@@ -9,19 +9,20 @@
  * write OPERATOR(prevent.&~).  Estimates come from matchingsel, which runs
  * the operator over the column's most common values and histogram, so the
  * planner takes the index for rare terms and a sequential scan for common
- * ones.  The operator class also serves LIKE on the raw text (strategy 3):
+ * ones.  Both functions normalize the whole text, hence COST 100 (that of
+ * to_tsvector): cheaper conditions are tested first, and rechecks weigh.  The operator class also serves LIKE on the raw text (strategy 3):
  * normalization maps each character on its own, so whatever a LIKE pattern's
  * literal parts need in the normalized text, the index can look up.
  * ------------------------------------------------------------------------ */
 
 CREATE FUNCTION prevent.contains(doc text, term text) RETURNS boolean
-LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE COST 100
 AS 'MODULE_PATHNAME', 'prevent_contains';
 COMMENT ON FUNCTION prevent.contains(text, text) IS
 'True when prevent.normalize(term) is a substring of prevent.normalize(doc); a term that normalizes to nothing is an error (operator &~)';
 
 CREATE FUNCTION prevent.contains_any(doc text, terms text[]) RETURNS boolean
-LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE COST 100
 AS 'MODULE_PATHNAME', 'prevent_contains_any';
 COMMENT ON FUNCTION prevent.contains_any(text, text[]) IS
 'True when doc contains (as prevent.contains) at least one of the terms; NULL elements are ignored (operator &~|)';
@@ -60,7 +61,7 @@ RETURNS boolean
 LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
 AS 'MODULE_PATHNAME', 'prevent_gin_consistent';
 
-CREATE FUNCTION prevent.gin_compare_partial(int4, int4, int2, internal) RETURNS int4
+CREATE FUNCTION prevent.gin_compare_partial(int8, int8, int2, internal) RETURNS int4
 LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
 AS 'MODULE_PATHNAME', 'prevent_gin_compare_partial';
 
@@ -75,12 +76,12 @@ AS
 	OPERATOR	1	prevent.&~ (text, text),
 	OPERATOR	2	prevent.&~| (text, text[]),
 	OPERATOR	3	pg_catalog.~~ (text, text),
-	FUNCTION	1	pg_catalog.btint4cmp (int4, int4),
+	FUNCTION	1	pg_catalog.btint8cmp (int8, int8),
 	FUNCTION	2	prevent.gin_extract_value (text, internal),
 	FUNCTION	3	prevent.gin_extract_query (text, internal, int2, internal, internal, internal, internal),
 	FUNCTION	4	prevent.gin_consistent (internal, int2, text, int4, internal, internal, internal, internal),
-	FUNCTION	5	prevent.gin_compare_partial (int4, int4, int2, internal),
+	FUNCTION	5	prevent.gin_compare_partial (int8, int8, int2, internal),
 	FUNCTION	6	prevent.gin_triconsistent (internal, int2, text, int4, internal, internal, internal),
-	STORAGE		int4;
+	STORAGE		int8;
 COMMENT ON OPERATOR CLASS prevent.gin_ops USING gin IS
 'GIN index on character bigrams of prevent.normalize(text), for &~, &~| and LIKE';

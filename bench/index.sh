@@ -1,0 +1,389 @@
+#!/usr/bin/env bash
+# bench/index.sh — prevent.gin_ops against a sequential scan and against pg_trgm.
+#
+# Over one table of BENCH_ROWS (default 1,000,000) synthetic 110 incident narratives
+# (bench_index.narrative: ~145 characters each, built from everyday narrative clauses; ~5 % of
+# the rows carry a lexicon term, one in five of those with a space or a dot inside it, the way
+# people dodge keyword filters), one run prints:
+#   - build time and size of a GIN index with prevent.gin_ops and of one with pg_trgm's
+#     gin_trgm_ops, on the same column (maintenance_work_mem = 256MB for both);
+#   - for (1) a single two-character term, (2) a single rare term, (3) all lexicon terms, the
+#     rows found and the time of
+#        prevent's index      narrative &~ 't'  /  narrative &~| '{...}'   (Bitmap Index Scan)
+#        a sequential scan    the same operators
+#        pg_trgm's index      narrative LIKE '%t%'  /  narrative ~ '(t1|t2|...)'
+#     (LIKE and ~ read the raw text, so they miss the dodged forms: their row counts are lower),
+#     and the ratios; plus (3) written as  narrative &~| prevent.terms()  through the index;
+#   - the targets of issue 3, PASS or MISS: (2) at least 50x faster through prevent's index than
+#     by the sequential scan, and prevent's index at most 1.5x the size of pg_trgm's.
+#
+# Plans are forced with enable_* settings (each method's plan is printed next to its time);
+# pg_trgm is timed in a transaction that drops prevent's index and rolls back, since
+# prevent.gin_ops serves LIKE as well.  Timing is server-side, clock_timestamp() around EXECUTE
+# in a plpgsql function, best of BENCH_RUNS (3) runs; a query whose first run takes longer than
+# BENCH_SLOW_MS (5000) ms is run once, and one still running after BENCH_CAP_S (60) seconds is
+# cancelled and reported as such.  Sessions run with max_parallel_workers_per_gather = 0 and
+# jit = off, so every method is one serial scan.
+#
+# The terms: the installed lexicon (prevent.terms()), or, while it has fewer than 100 terms,
+# the match terms of bench/lib/standin_lexicon.tsv.  (1) is the lexicon's first two-character
+# term, (2) its last term of four or more characters (terms are drawn with a bias towards the
+# start of the lexicon, so the last ones are rare).
+#
+# The table is generated once, deterministically (setseed and random(), serially), and reused
+# with its indexes and their recorded build times while its size, generator and terms are
+# unchanged; --rebuild makes a new table, --reindex rebuilds only the indexes.  A run takes
+# ~1.5 minutes when the table and indexes exist, ~8 minutes on 2 cores when it builds them
+# (pg_trgm's index alone takes ~4.5 minutes).
+#
+# Usage:       bench/index.sh [--rebuild] [--reindex]
+# Connection:  the standard libpq variables (PGHOST, PGPORT, PGUSER, PGDATABASE, ...).  The
+#              database needs the extensions prevent and pg_trgm (created here if missing, which
+#              takes a superuser) and a role that may create the schema bench_index.
+# Environment: BENCH_ROWS (1000000), BENCH_RUNS (3), BENCH_SLOW_MS (5000), BENCH_CAP_S (60).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }
+
+rows=${BENCH_ROWS:-1000000}
+runs=${BENCH_RUNS:-3}
+slow_ms=${BENCH_SLOW_MS:-5000}
+cap_s=${BENCH_CAP_S:-60}
+rebuild=0
+reindex=0
+while [ $# -gt 0 ]; do
+	case $1 in
+		--rebuild) rebuild=1 ;;
+		--reindex) reindex=1 ;;
+		-h | --help) usage; exit 0 ;;
+		*) echo "index.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+	esac
+	shift
+done
+for v in rows runs slow_ms cap_s; do
+	if ! [[ ${!v} =~ ^[1-9][0-9]*$ ]]; then
+		echo "index.sh: $v must be a positive whole number, not '${!v}'" >&2
+		exit 2
+	fi
+done
+
+export PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c max_parallel_workers_per_gather=0 -c jit=off -c statement_timeout=0 -c client_min_messages=warning"
+export PGAPPNAME=bench/index.sh
+PSQL=(psql -X -q -v ON_ERROR_STOP=1)
+sql() { "${PSQL[@]}" -A -t -c "$1"; }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# bump when the generator below changes, so old tables are not reused
+generator=3
+
+# --------------------------------------------------------------- set-up
+"${PSQL[@]}" <<'SQL'
+CREATE EXTENSION IF NOT EXISTS prevent;
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE SCHEMA IF NOT EXISTS bench_index;
+CREATE TABLE IF NOT EXISTS bench_index.meta (key text PRIMARY KEY, value text NOT NULL);
+
+/*
+ * best of runs executions of q, which returns one bigint, and the plan's first scan node; a
+ * first run slower than slow_ms is not repeated, one cancelled by statement_timeout gives
+ * best_ms NULL
+ */
+CREATE OR REPLACE FUNCTION bench_index.time_query(q text, runs int, slow_ms numeric,
+	OUT best_ms numeric, OUT n bigint, OUT done int, OUT plan text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	t0 timestamptz;
+	ms numeric;
+	line text;
+BEGIN
+	FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
+		IF plan IS NULL AND line ~ '(Seq Scan|Index Scan|Index Only Scan) on' THEN
+			plan := regexp_replace(btrim(line), '^->\s+', '');
+		END IF;
+	END LOOP;
+	done := 0;
+	BEGIN
+		FOR i IN 1..runs LOOP
+			t0 := clock_timestamp();
+			EXECUTE q INTO n;
+			ms := extract(epoch FROM clock_timestamp() - t0) * 1000;
+			best_ms := least(best_ms, ms);
+			done := done + 1;
+			EXIT WHEN ms > slow_ms;
+		END LOOP;
+	EXCEPTION WHEN query_canceled THEN
+		n := NULL;
+	END;
+END
+$$;
+
+/* LIKE pattern and regular expression that find a term in the raw text */
+CREATE OR REPLACE FUNCTION bench_index.like_pattern(term text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT '%' || replace(replace(replace(term, '\', '\\'), '%', '\%'), '_', '\_') || '%'
+$$;
+/* a term as people write it to dodge keyword filters: a space or a dot after its first character */
+CREATE OR REPLACE FUNCTION bench_index.dodge(term text, dodge boolean, noise text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE WHEN dodge AND length(term) > 1 THEN left(term, 1) || noise || substr(term, 2) ELSE term END
+$$;
+CREATE OR REPLACE FUNCTION bench_index.regex_quote(term text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT regexp_replace(term, '([.^$*+?()\[\]{}|\\-])', '\\\1', 'g')
+$$;
+SQL
+
+# ------------------------------------------------------------- the terms
+nterms=$(sql "SELECT cardinality(prevent.terms())")
+if [ "$nterms" -ge 100 ]; then
+	lexicon_source="installed lexicon, prevent.terms()"
+	sql "DROP TABLE IF EXISTS bench_index.lexicon_new;
+		 CREATE TABLE bench_index.lexicon_new AS
+		 SELECT t.term, t.ord::int AS ord FROM unnest(prevent.terms()) WITH ORDINALITY AS t(term, ord)" >/dev/null
+else
+	tsv=$here/lib/standin_lexicon.tsv
+	if [ ! -r "$tsv" ]; then
+		echo "index.sh: the installed lexicon has $nterms terms and $tsv is missing" >&2
+		exit 1
+	fi
+	lexicon_source="stand-in lexicon, $tsv (installed one has $nterms terms)"
+	"${PSQL[@]}" <<SQL
+DROP TABLE IF EXISTS bench_index.lexicon_new;
+CREATE TABLE bench_index.lexicon_new (term text, ord int);
+CREATE TEMP TABLE tsv (kind text, category text, weight text, term text);
+\copy tsv FROM program 'grep -v "^#" $tsv' WITH (FORMAT text)
+INSERT INTO bench_index.lexicon_new
+SELECT term, row_number() OVER () FROM tsv WHERE kind = 'match';
+SQL
+fi
+fingerprint=$(sql "SELECT md5('$rows/$generator/' || string_agg(term, '|' ORDER BY ord)) FROM bench_index.lexicon_new")
+old=$(sql "SELECT value FROM bench_index.meta WHERE key = 'fingerprint'")
+have_table=$(sql "SELECT to_regclass('bench_index.narrative') IS NOT NULL")
+if [ "$rebuild" = 1 ] || [ "$have_table" != t ] || [ "$old" != "$fingerprint" ]; then
+	rebuild=1
+fi
+
+# ------------------------------------------------------------ the table
+if [ "$rebuild" = 1 ]; then
+	echo "generating $rows narratives ..." >&2
+	t0=$(now_ms)
+	"${PSQL[@]}" -v rows="$rows" <<'SQL'
+SELECT setseed(0.2024);
+DROP TABLE IF EXISTS bench_index.narrative;
+DROP TABLE IF EXISTS bench_index.lexicon;
+ALTER TABLE bench_index.lexicon_new RENAME TO lexicon;
+DELETE FROM bench_index.meta;
+CREATE TABLE bench_index.narrative (id bigint NOT NULL, narrative text NOT NULL);
+/*
+ * A narrative: who called and when, where, what happened, three or four details, in about one
+ * row in twenty a lexicon term in a carrier phrase (drawn with random()^2, so early terms are
+ * common and late ones rare; one in five with a space or a dot after its first character),
+ * what the police did, the outcome, often a phone number.  No clause contains a term of the
+ * default lexicon.
+ */
+INSERT INTO bench_index.narrative (id, narrative)
+SELECT g.i,
+	v.opening[1 + floor(random() * cardinality(v.opening))::int]
+	|| (2018 + floor(random() * 7)::int) || '年' || (1 + floor(random() * 12)::int) || '月'
+	|| (1 + floor(random() * 28)::int) || '日' || floor(random() * 24)::int || '时'
+	|| floor(random() * 60)::int || '分许，'
+	|| v.surname[1 + floor(random() * cardinality(v.surname))::int] || '某（'
+	|| CASE WHEN random() < 0.5 THEN '男，' ELSE '女，' END
+	|| (18 + floor(random() * 60)::int) || '岁）称其'
+	|| v.place[1 + floor(random() * cardinality(v.place))::int]
+	|| v.event[1 + floor(random() * cardinality(v.event))::int]
+	|| v.detail[1 + floor(random() * cardinality(v.detail))::int]
+	|| CASE WHEN random() < 0.05 THEN
+			v.carrier[1 + floor(random() * cardinality(v.carrier))::int]
+			|| bench_index.dodge(v.terms[1 + floor(power(random(), 2) * cardinality(v.terms))::int],
+								 random() < 0.2, (ARRAY[' ', '.'])[1 + floor(random() * 2)::int])
+			|| '，'
+		ELSE '' END
+	|| v.detail[1 + floor(random() * cardinality(v.detail))::int]
+	|| v.background[1 + floor(random() * cardinality(v.background))::int]
+	|| v.background[1 + floor(random() * cardinality(v.background))::int]
+	|| v.detail[1 + floor(random() * cardinality(v.detail))::int]
+	|| CASE WHEN random() < 0.5
+			THEN v.detail[1 + floor(random() * cardinality(v.detail))::int]
+			ELSE '' END
+	|| v.action[1 + floor(random() * cardinality(v.action))::int]
+	|| v.outcome[1 + floor(random() * cardinality(v.outcome))::int]
+	|| CASE WHEN random() < 0.7
+			THEN '报警人电话：1' || (30 + floor(random() * 60)::int)
+				 || lpad(floor(random() * 100000000)::int::text, 8, '0') || '。'
+			ELSE '' END
+FROM generate_series(1, :rows) AS g(i),
+	(SELECT
+		ARRAY['报警人', '来电人', '群众', '报警人', '网格员', '居民', '事主', '当事人'] AS opening,
+		ARRAY['张', '王', '李', '赵', '刘', '陈', '杨', '黄', '周', '吴', '徐', '孙', '马', '朱', '胡',
+			  '郭', '何', '林', '罗', '高'] AS surname,
+		ARRAY['在城东区某小区', '在城西菜市场门口', '在家中', '在某出租屋内', '在某KTV包厢内',
+			  '在某学校门口', '在某工地宿舍', '在某网吧', '在某商场停车场', '在某村委会',
+			  '在某医院急诊科', '在河滨公园', '在某饭店', '在某超市收银台', '在火车站广场',
+			  '在某公司办公室', '在某洗浴中心', '在某加油站', '在某物流园', '在某足浴店',
+			  '在人民路与解放路交叉口', '在某小学附近', '在某银行网点', '在某快递驿站'] AS place,
+		ARRAY['与邻居因停车问题发生纠纷，', '与其丈夫因家庭琐事发生争吵，', '因工资结算与老板发生争执，',
+			  '因楼上噪音问题与住户发生口角，', '发现其电动车被盗，', '手机在公交车上被盗，',
+			  '与亲戚因房屋买卖发生纠纷，', '因灌溉用水与同村村民发生争执，', '被人骗走现金两千余元，',
+			  '与出租车司机因车费发生争执，', '因装修漏水与楼下住户发生纠纷，', '与顾客因退款问题发生争吵，',
+			  '发现家中门锁被撬，', '与同事因工作分配发生矛盾，', '因借款未还与朋友发生纠纷，',
+			  '与物业因收费问题发生争执，', '其母亲外出后迟迟没有消息，', '其儿子周末外出购物，',
+			  '与网约车司机因路线问题发生争执，', '因交通事故赔偿问题与对方协商未果，',
+			  '在聚餐时与他人发生口角，', '网购商品后被要求额外付款，', '其车辆在停车场被剐蹭，',
+			  '店内一名顾客拒绝付款，'] AS event,
+		ARRAY['双方情绪较为激动，', '对方态度蛮横，', '现场无人员受伤，', '双方互不相让，',
+			  '现场围观群众较多，', '此事已持续一个多月，', '双方各执一词，', '对方拒绝沟通，',
+			  '报警人要求民警到场处理，', '物业人员也在现场，', '社区网格员已到场协助，',
+			  '报警人称对方多次上门吵闹，', '损失金额约三千元，', '经现场核实情况基本属实，',
+			  '报警人情绪不稳，', '双方系同村村民，', '双方系朋友关系，', '对方已离开现场，',
+			  '车辆停放约两小时，', '民警调取了周边监控，', '报警人称其受到惊吓，',
+			  '双方对赔偿金额分歧较大，'] AS detail,
+		ARRAY['经了解，双方此前曾因类似问题多次发生矛盾，', '据现场群众介绍，事发时周围人员较多，',
+			  '报警人表示希望尽快得到解决，', '经询问，对方承认确有此事，',
+			  '报警人称已向社区反映过多次但未解决，', '双方均同意由民警居中协调，',
+			  '事发地点附近有监控设备，', '报警人称自己身体不适，', '民警到场时双方仍在争执，',
+			  '经核实双方均为本地居民，', '报警人称对方曾多次借故滋事，',
+			  '现场有一名目击者愿意作证，'] AS background,
+		ARRAY['并称对方', '据邻居反映当事人曾说', '现场有人喊', '其微信消息中有', '报警人称对方说',
+			  '聊天记录中出现'] AS carrier,
+		ARRAY['民警到场后对双方进行了调解。', '民警对双方进行了批评教育。', '民警现场处置完毕。',
+			  '民警已将双方带回所内处理。', '民警已开具受案回执。', '民警已告知其通过法律途径解决。',
+			  '民警已联系其家属到场。', '民警已登记备案并将持续关注。', '民警协助双方达成和解。',
+			  '民警已通知相关部门处理。'] AS action,
+		ARRAY['双方表示不再追究。', '报警人对处理结果表示满意。', '后续由社区跟进回访。',
+			  '案件已移交派出所办理。', '现场秩序恢复正常。', '报警人表示将自行协商。', ''] AS outcome,
+		(SELECT array_agg(term ORDER BY ord) FROM bench_index.lexicon) AS terms
+	) AS v;
+ALTER TABLE bench_index.narrative ADD PRIMARY KEY (id);
+VACUUM ANALYZE bench_index.narrative;
+SQL
+	sql "INSERT INTO bench_index.meta VALUES ('fingerprint', '$fingerprint'), ('generate_ms', '$(($(now_ms) - t0))')" >/dev/null
+	reindex=1
+else
+	sql "DROP TABLE bench_index.lexicon_new" >/dev/null
+fi
+
+# ------------------------------------------------------------ the indexes
+have_indexes=$(sql "SELECT to_regclass('bench_index.narrative_prevent_gin') IS NOT NULL
+						   AND to_regclass('bench_index.narrative_trgm_gin') IS NOT NULL")
+if [ "$reindex" = 1 ] || [ "$have_indexes" != t ]; then
+	sql "DROP INDEX IF EXISTS bench_index.narrative_prevent_gin; DROP INDEX IF EXISTS bench_index.narrative_trgm_gin;
+		 DELETE FROM bench_index.meta WHERE key LIKE 'build_ms_%'" >/dev/null
+	for ix in prevent trgm; do
+		case $ix in
+			prevent) opclass=prevent.gin_ops ;;
+			trgm) opclass=gin_trgm_ops ;;
+		esac
+		echo "building the $opclass index ..." >&2
+		t0=$(now_ms)
+		sql "SET maintenance_work_mem = '256MB';
+			 CREATE INDEX narrative_${ix}_gin ON bench_index.narrative USING gin (narrative $opclass)" >/dev/null
+		sql "INSERT INTO bench_index.meta VALUES ('build_ms_$ix', '$(($(now_ms) - t0))')" >/dev/null
+	done
+	sql "VACUUM ANALYZE bench_index.narrative" >/dev/null
+fi
+
+# ------------------------------------------------------------ the searches
+two_ord=$(sql "SELECT min(ord) FROM bench_index.lexicon WHERE length(term) = 2")
+rare_ord=$(sql "SELECT max(ord) FROM bench_index.lexicon WHERE length(term) >= 4")
+two=$(sql "SELECT term FROM bench_index.lexicon WHERE ord = $two_ord")
+rare=$(sql "SELECT term FROM bench_index.lexicon WHERE ord = $rare_ord")
+
+tmp=$(mktemp -d /tmp/prevent-bench-index.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+# time METHOD SEARCH SETTINGS QUERY [DROP_PREVENT_INDEX]: appends a line to $tmp/results
+time_it() {
+	local method=$1 search=$2 settings=$3 query=$4 drop=${5:-0} out
+	out=$("${PSQL[@]}" -A -t -F '|' <<SQL
+BEGIN;
+$(if [ "$drop" = 1 ]; then echo "DROP INDEX bench_index.narrative_prevent_gin;"; fi)
+$settings
+SET LOCAL statement_timeout = '${cap_s}s';
+SELECT round(best_ms, 1), n, done, plan FROM bench_index.time_query(\$q\$$query\$q\$, $runs, $slow_ms);
+ROLLBACK;
+SQL
+)
+	echo "$search|$method|$out" >>"$tmp/results"
+	echo "  $search, $method: $(cut -d'|' -f1 <<<"$out") ms" | sed 's/:  ms/: cancelled after '"$cap_s"' s/' >&2
+}
+
+index_only="SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off;"
+seq_only="SET LOCAL enable_bitmapscan = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off;"
+from="SELECT count(*) FROM bench_index.narrative WHERE narrative"
+
+# literal arrays and patterns, as an application would send them
+all_array=$(sql "SELECT quote_literal(array_agg(term ORDER BY ord)) FROM bench_index.lexicon")
+all_regex=$(sql "SELECT quote_literal('(' || string_agg(bench_index.regex_quote(term), '|' ORDER BY ord) || ')')
+				 FROM bench_index.lexicon")
+
+echo "timing (best of $runs) ..." >&2
+for s in two rare; do
+	ord_var=${s}_ord
+	lit=$(sql "SELECT quote_literal(term) FROM bench_index.lexicon WHERE ord = ${!ord_var}")
+	pattern=$(sql "SELECT quote_literal(bench_index.like_pattern(term)) FROM bench_index.lexicon WHERE ord = ${!ord_var}")
+	time_it "prevent index" "$s" "$index_only" "$from OPERATOR(prevent.&~) $lit"
+	time_it "sequential scan" "$s" "$seq_only" "$from OPERATOR(prevent.&~) $lit"
+	time_it "pg_trgm index" "$s" "$index_only" "$from LIKE $pattern" 1
+done
+time_it "prevent index" all "$index_only" "$from OPERATOR(prevent.&~|) $all_array"
+time_it "sequential scan" all "$seq_only" "$from OPERATOR(prevent.&~|) $all_array"
+time_it "pg_trgm index" all "$index_only" "$from ~ $all_regex" 1
+time_it "prevent index" terms "$index_only" "$from OPERATOR(prevent.&~|) prevent.terms()"
+
+# ------------------------------------------------------------ the report
+"${PSQL[@]}" -v two="$two" -v rare="$rare" -v lexicon_source="$lexicon_source" -v cap_s="$cap_s" <<SQL
+CREATE TEMP TABLE result (search text, method text, ms numeric, n bigint, done int, plan text);
+\copy result FROM '$tmp/results' WITH (FORMAT csv, DELIMITER '|')
+\pset footer off
+\echo
+\echo 'prevent.gin_ops vs pg_trgm, bench/index.sh'
+WITH d AS (SELECT count(*) AS n, round(avg(length(narrative))) AS avg_len FROM bench_index.narrative)
+SELECT format('%s rows, %s MB of narratives (avg %s characters); %s terms from the %s; %s %% of the rows contain one',
+			  to_char(d.n, 'FM9,999,999'), pg_table_size('bench_index.narrative') / 1048576, d.avg_len,
+			  (SELECT count(*) FROM bench_index.lexicon), :'lexicon_source',
+			  (SELECT round(100.0 * r.n / d.n, 1) FROM result r WHERE r.search = 'all' AND r.method = 'prevent index'))
+	   AS "data"
+  FROM d;
+
+\echo
+\echo 'Index build (maintenance_work_mem = 256MB)'
+SELECT i.opclass AS "operator class",
+	   round((SELECT value::numeric FROM bench_index.meta WHERE key = 'build_ms_' || i.ix) / 1000, 1) AS "build s",
+	   pg_relation_size(i.rel) / 1048576 AS "size MB"
+  FROM (VALUES ('prevent.gin_ops', 'prevent', 'bench_index.narrative_prevent_gin'::regclass),
+			   ('pg_trgm gin_trgm_ops', 'trgm', 'bench_index.narrative_trgm_gin'::regclass)) AS i(opclass, ix, rel);
+
+\echo
+\echo 'Searches (ms: best of the runs done)'
+SELECT CASE r.search WHEN 'two' THEN '(1) two characters: ' || :'two'
+					 WHEN 'rare' THEN '(2) rare term: ' || :'rare'
+					 WHEN 'all' THEN '(3) all lexicon terms'
+					 ELSE '(3) the same, &~| prevent.terms()' END AS search,
+	   r.method, r.n AS "rows",
+	   coalesce(r.ms::text, '> ' || :cap_s * 1000 || ' (cancelled)') AS ms, r.done AS runs,
+	   CASE WHEN r.method = 'prevent index' THEN NULL
+			WHEN r.ms IS NULL THEN '> ' || round(:cap_s * 1000 / nullif(p.ms, 0), 1)
+			ELSE round(r.ms / nullif(p.ms, 0), 1)::text END AS "x prevent index",
+	   r.plan
+  FROM result r
+  LEFT JOIN result p ON p.search = r.search AND p.method = 'prevent index'
+ ORDER BY array_position(ARRAY['two', 'rare', 'all', 'terms'], r.search),
+		  array_position(ARRAY['prevent index', 'sequential scan', 'pg_trgm index'], r.method);
+
+\echo
+\echo 'Targets (issue 3)'
+SELECT t.target, t.measured, CASE WHEN t.ok THEN 'PASS' ELSE 'MISS' END AS result
+  FROM (SELECT 'rare term: prevent index >= 50x faster than the sequential scan' AS target,
+			   round(s.ms / nullif(p.ms, 0), 1) || 'x' AS measured, s.ms >= 50 * p.ms AS ok
+		  FROM result p JOIN result s ON s.search = p.search AND s.method = 'sequential scan'
+		 WHERE p.search = 'rare' AND p.method = 'prevent index'
+		UNION ALL
+		SELECT 'index size <= 1.5x pg_trgm''s',
+			   round(pg_relation_size('bench_index.narrative_prevent_gin')::numeric
+					 / pg_relation_size('bench_index.narrative_trgm_gin'), 2) || 'x',
+			   pg_relation_size('bench_index.narrative_prevent_gin')
+				 <= 1.5 * pg_relation_size('bench_index.narrative_trgm_gin')) AS t;
+SQL
