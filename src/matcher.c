@@ -640,7 +640,7 @@ pv_lexicon_compile(pv_lexicon *lex)
 		const uint32_t *root = lex->delta;
 
 		lex->exc_off = pv_alloc((lex->nstates + 1) * sizeof(uint32_t));
-		lex->root_row = pv_alloc(lex->nsyms * sizeof(uint16_t) + 1);
+		lex->root_row = pv_alloc((lex->nsyms + 1) * sizeof(uint16_t));
 		if (lex->exc_off == NULL || lex->root_row == NULL)
 			return PV_ERR_NOMEM;
 		for (int32_t st = 0; st < lex->nstates; st++)
@@ -651,8 +651,10 @@ pv_lexicon_compile(pv_lexicon *lex)
 		lex->exc = pv_alloc(nexc * sizeof(uint32_t) + 1);
 		if (lex->exc == NULL)
 			return PV_ERR_NOMEM;
+		/* indexed by symbol; symbol 0 (a character in no term) leads to the root */
+		lex->root_row[0] = 0;
 		for (uint32_t a = 0; a < lex->nsyms; a++)
-			lex->root_row[a] = (uint16_t) ((root[a] & ~STATE_OUT) | ((root[a] & STATE_OUT) ? 0x8000u : 0));
+			lex->root_row[a + 1] = (uint16_t) ((root[a] & ~STATE_OUT) | ((root[a] & STATE_OUT) ? 0x8000u : 0));
 		nexc = 0;
 		for (int32_t st = 0; st < lex->nstates; st++)
 		{
@@ -748,7 +750,6 @@ typedef struct scan_state
 	int32_t		npos;			/* normalized code points so far */
 	int32_t		clause;
 	int32_t		scope;
-	int64_t		ring_char[RING];
 	size_t		ring_byte[RING];
 	int32_t		ring_scope[RING];
 	int			failed;
@@ -756,7 +757,7 @@ typedef struct scan_state
 
 /* record the patterns ending at the current position (state has output) */
 static void
-emit(scan_state *st, uint32_t state, int64_t ci, size_t bend)
+emit(scan_state *st, uint32_t state, size_t bend)
 {
 	const pv_lexicon *lex = st->lex;
 	pv_result  *res = st->res;
@@ -788,8 +789,7 @@ emit(scan_state *st, uint32_t state, int64_t ci, size_t bend)
 				h->clause = st->clause;
 				h->scope = st->ring_scope[slot];
 				h->status = PV_HIT_OK;
-				h->cstart = st->ring_char[slot];
-				h->cend = ci + 1;
+				h->cstart = h->cend = -1;	/* filled in by char_positions() */
 				h->bstart = st->ring_byte[slot];
 				h->bend = bend;
 			}
@@ -844,12 +844,12 @@ narrow_next(const uint16_t *root, const uint32_t *exc, const uint32_t *exc_off,
 			else
 				hi = mid;
 		}
-		return (lo < exc_off[state + 1] && (exc[lo] >> 16) == sym) ? (exc[lo] & 0xFFFFu) : root[sym - 1];
+		return (lo < exc_off[state + 1] && (exc[lo] >> 16) == sym) ? (exc[lo] & 0xFFFFu) : root[sym];
 	}
 	for (; lo < hi; lo++)
 		if ((exc[lo] >> 16) == sym)
 			return exc[lo] & 0xFFFFu;
-	return root[sym - 1];
+	return root[sym];
 }
 
 /*
@@ -874,12 +874,11 @@ scan_loop(const pv_lexicon *lex, scan_state *st, const unsigned char *s, size_t 
 				scope = 0,
 				clause = 0;
 	size_t		i = 0;
-	int64_t		ci = 0;
+	size_t		next_check = PV_INTERRUPT_EVERY;
 
 #define PV_STEP(sym) \
 	do { \
 		int32_t		slot_ = npos & (RING - 1); \
-		st->ring_char[slot_] = ci; \
 		st->ring_byte[slot_] = b0; \
 		st->ring_scope[slot_] = scope; \
 		npos++; \
@@ -890,7 +889,7 @@ scan_loop(const pv_lexicon *lex, scan_state *st, const unsigned char *s, size_t 
 			st->npos = npos; \
 			st->scope = scope; \
 			st->clause = clause; \
-			emit(st, state & ~out_bit, ci, i); \
+			emit(st, state & ~out_bit, i); \
 			if (st->failed) \
 				return PV_ERR_NOMEM; \
 		} \
@@ -901,6 +900,13 @@ scan_loop(const pv_lexicon *lex, scan_state *st, const unsigned char *s, size_t 
 		size_t		b0 = i;
 		uint32_t	c = s[i];
 		uint32_t	sym;
+
+		if (i >= next_check)
+		{
+			next_check = i + PV_INTERRUPT_EVERY;
+			if (pv_interrupt_hook)
+				pv_interrupt_hook();
+		}
 
 		/* decode: ASCII and 3-byte sequences (CJK) inline */
 		if (c < 0x80)
@@ -977,7 +983,6 @@ scan_loop(const pv_lexicon *lex, scan_state *st, const unsigned char *s, size_t 
 					PV_STEP(sy);
 			}
 		}
-		ci++;
 	}
 #undef PV_STEP
 	return PV_OK;
@@ -989,10 +994,10 @@ cmp_hit(const void *a, const void *b)
 	const pv_hit *x = a;
 	const pv_hit *y = b;
 
-	if (x->cstart != y->cstart)
-		return x->cstart < y->cstart ? -1 : 1;
-	if (x->cend != y->cend)
-		return x->cend < y->cend ? -1 : 1;
+	if (x->bstart != y->bstart)
+		return x->bstart < y->bstart ? -1 : 1;
+	if (x->bend != y->bend)
+		return x->bend < y->bend ? -1 : 1;
 	return (x->keyword > y->keyword) - (x->keyword < y->keyword);
 }
 
@@ -1237,6 +1242,35 @@ apply_rules(const pv_lexicon *lex, pv_result *res)
 	return PV_OK;
 }
 
+/*
+ * Character positions of the hits, from their byte offsets, decoding as
+ * the scan does (an invalid byte counts as one character): one pass over
+ * the text for the starts (hits are ordered by bstart), then each hit's
+ * own span for its length.
+ */
+static void
+char_positions(const unsigned char *s, size_t len, pv_result *res)
+{
+	size_t		i = 0;
+	int64_t		ci = 0;
+
+	for (int32_t h = 0; h < res->nhits; h++)
+	{
+		pv_hit	   *hit = &res->hits[h];
+		size_t		j;
+
+		while (i < hit->bstart && i < len)
+		{
+			(void) pv_utf8_next(s, len, &i);
+			ci++;
+		}
+		hit->cstart = ci;
+		hit->cend = ci;
+		for (j = hit->bstart; j < hit->bend && j < len; hit->cend++)
+			(void) pv_utf8_next(s, len, &j);
+	}
+}
+
 int
 pv_scan(const pv_lexicon *lex, const char *doc, size_t len, pv_result *res)
 {
@@ -1298,6 +1332,7 @@ pv_scan(const pv_lexicon *lex, const char *doc, size_t len, pv_result *res)
 		}
 	}
 	qsort(res->hits, res->nhits, sizeof(pv_hit), cmp_hit);
+	char_positions(s, len, res);
 
 	/* score: distinct keywords and fired rules */
 	qsort(res->scratch, ndistinct, sizeof(int32_t), cmp_i32);

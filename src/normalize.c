@@ -12,6 +12,8 @@
 
 static pv_allocator pv_alloc_hooks = {malloc, realloc, free};
 
+void		(*pv_interrupt_hook) (void) = NULL;
+
 void
 pv_set_allocator(const pv_allocator *a)
 {
@@ -57,6 +59,7 @@ pv_normalize(const char *src, size_t len, size_t *outlen)
 	size_t		o = 0;
 	size_t		i = 0;
 	unsigned char *out = pv_alloc(cap);
+	size_t		next_check = PV_INTERRUPT_EVERY;
 
 	if (out == NULL)
 		return NULL;
@@ -67,6 +70,12 @@ pv_normalize(const char *src, size_t len, size_t *outlen)
 		const uint32_t *exp;
 		int			n;
 
+		if (i >= next_check)
+		{
+			next_check = i + PV_INTERRUPT_EVERY;
+			if (pv_interrupt_hook)
+				pv_interrupt_hook();
+		}
 		/* an expansion writes at most PV_NORM_MAX_EXPANSION * 4 bytes */
 		if (o + PV_NORM_MAX_EXPANSION * 4 + 1 > cap)
 		{

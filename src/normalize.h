@@ -151,6 +151,14 @@ typedef struct pv_allocator
 } pv_allocator;
 
 void		pv_set_allocator(const pv_allocator *a);
+
+/*
+ * Called about every megabyte of text scanned or normalized, so a host can
+ * cancel a long call (PostgreSQL's glue checks for interrupts there; it
+ * may longjmp out, which leaves nothing inconsistent).  NULL by default.
+ */
+extern void (*pv_interrupt_hook) (void);
+#define PV_INTERRUPT_EVERY ((size_t) 1 << 20)
 void	   *pv_alloc(size_t size);
 void	   *pv_resize(void *ptr, size_t size);
 void		pv_release(void *ptr);

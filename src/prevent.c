@@ -5,6 +5,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/memutils.h"
 
 #include "normalize.h"
@@ -32,12 +33,19 @@ core_release(void *ptr)
 	pfree(ptr);
 }
 
+static void
+core_check_interrupts(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
 void
 prevent_set_core_allocator(void)
 {
 	static const pv_allocator hooks = {core_alloc, core_resize, core_release};
 
 	pv_set_allocator(&hooks);
+	pv_interrupt_hook = core_check_interrupts;
 }
 
 void
