@@ -24,6 +24,7 @@
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 #include "access/xact.h"
 
@@ -173,6 +174,12 @@ lexicon_build(void)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+	/*
+	 * Read as of now, not with the transaction's snapshot: the compiled
+	 * lexicon outlives the transaction, and under REPEATABLE READ a change
+	 * committed after its snapshot would otherwise be missed for good.
+	 */
+	PushActiveSnapshot(GetLatestSnapshot());
 
 	old = MemoryContextSwitchTo(mcxt);
 	pl->lex = pv_lexicon_new();
@@ -296,6 +303,7 @@ lexicon_build(void)
 		pl->nrules++;
 	}
 
+	PopActiveSnapshot();
 	SPI_finish();
 
 	old = MemoryContextSwitchTo(mcxt);

@@ -7,7 +7,7 @@
  * row at or above its alert level becomes a prevent._alert_input value
  * (parties extracted in C, parties.c) queued for the statement; the
  * statement trigger prevent_watch_flush hands the whole queue to
- * prevent._raise_alerts(), which writes alerts, orders, escalations and
+ * one set-based statement (alert_batch_sql) that writes alerts, orders, escalations and
  * events with a fixed number of set-based statements.  In row mode
  * (setting watch_mode = 'row', and always for partitioned tables, whose
  * partitions do not inherit statement triggers) the row trigger flushes at
@@ -40,12 +40,16 @@
 #include "catalog/partition.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
+#include "common/hashfn.h"
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "utils/fmgrprotos.h"
+#include "utils/guc.h"
+#include "utils/snapmgr.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -65,6 +69,7 @@ PG_FUNCTION_INFO_V1(prevent_parties);
 PG_FUNCTION_INFO_V1(prevent_resident_id_valid);
 
 #define FLUSH_AT 10000			/* queued alerts that force a flush mid-statement */
+#define PREVENT_PARTY_LOCK_SPACE 0x70726576	/* advisory lock key1 of party locks ("prev") */
 
 #define MAX_PARTY_COLUMNS 32
 
@@ -294,13 +299,116 @@ watch_load(WatchInfo *w, Relation rel)
 	}
 }
 
+/*
+ * One batch of alerts ($1, prevent._alert_input[] in insertion order; $2
+ * the acting role), written with one statement:
+ *
+ * - b: the batch, with alert ids drawn in advance;
+ * - prior_old / prior_new: for each (row, party), the earlier alerts of the
+ *   party within the row's repeat_window, in the table and earlier in the
+ *   batch; hits: the (row, party) pairs that make repeat_threshold;
+ * - flags: repeat or not, and the level's policy;
+ * - the alerts; one work order per alert issued (auto-issue level or
+ *   repeat) for its unit, and for each other unit of the party's earlier
+ *   incidents (cross_jurisdiction); their escalations (the level's tiers,
+ *   repeat_tier, cross_jurisdiction_tier) and 'issue' events.
+ *
+ * It runs with the latest snapshot (see flush_queue) and with search_path
+ * pinned to pg_catalog, pg_temp; every prevent object is named with its
+ * schema.
+ */
+static const char alert_batch_sql[] =
+	"	WITH b AS MATERIALIZED (\n"
+	"		SELECT x.*, nextval('prevent.alert_id_seq'::regclass) AS id\n"
+	"		  FROM unnest($1::prevent._alert_input[]) WITH ORDINALITY\n"
+	"			   AS x(source, source_key, unit, occurred_at, score, level, categories, terms,\n"
+	"					parties, repeat_window, repeat_threshold, ord)\n"
+	"	), bp AS MATERIALIZED (\n"
+	"		SELECT b.ord, p.party, b.unit, b.occurred_at, b.repeat_window, b.repeat_threshold\n"
+	"		  FROM b CROSS JOIN LATERAL unnest(b.parties) p(party)\n"
+	"	), prior_old AS (\n"
+	"		SELECT bp.ord, bp.party, count(*) AS n, array_agg(DISTINCT a.unit) FILTER (WHERE a.unit IS NOT NULL) AS units\n"
+	"		  FROM bp\n"
+	"		  JOIN prevent.alert a ON a.parties @> ARRAY[bp.party]\n"
+	"		   AND a.occurred_at BETWEEN bp.occurred_at - bp.repeat_window AND bp.occurred_at + bp.repeat_window\n"
+	"		 GROUP BY bp.ord, bp.party\n"
+	"	), prior_new AS (\n"
+	"		SELECT bp.ord, bp.party, count(*) AS n, array_agg(DISTINCT bp2.unit) FILTER (WHERE bp2.unit IS NOT NULL) AS units\n"
+	"		  FROM bp\n"
+	"		  JOIN bp bp2 ON bp2.party = bp.party AND bp2.ord < bp.ord\n"
+	"		   AND bp2.occurred_at BETWEEN bp.occurred_at - bp.repeat_window AND bp.occurred_at + bp.repeat_window\n"
+	"		 GROUP BY bp.ord, bp.party\n"
+	"	), hits AS MATERIALIZED (\n"
+	"		SELECT bp.ord, bp.party, o.units AS old_units, nw.units AS new_units\n"
+	"		  FROM bp\n"
+	"		  LEFT JOIN prior_old o ON o.ord = bp.ord AND o.party = bp.party\n"
+	"		  LEFT JOIN prior_new nw ON nw.ord = bp.ord AND nw.party = bp.party\n"
+	"		 WHERE coalesce(o.n, 0) + coalesce(nw.n, 0) + 1 >= bp.repeat_threshold\n"
+	"	), flags AS MATERIALIZED (\n"
+	"		SELECT b.ord,\n"
+	"			   r.ord IS NOT NULL AS is_repeat,\n"
+	"			   coalesce(pol.auto_issue, false) AS auto_issue,\n"
+	"			   coalesce(pol.tiers, '{}') AS tiers,\n"
+	"			   pol.accept_within, pol.feedback_within, pol.close_within\n"
+	"		  FROM b LEFT JOIN prevent.level_policy pol ON pol.level = b.level\n"
+	"		  LEFT JOIN (SELECT DISTINCT h.ord FROM hits h) r ON r.ord = b.ord\n"
+	"	), ins_alert AS (\n"
+	"		INSERT INTO prevent.alert (id, source, source_key, unit, occurred_at, score, level, categories, terms,\n"
+	"								   parties, repeat, status)\n"
+	"		SELECT b.id, b.source, b.source_key, b.unit, b.occurred_at, b.score, b.level, b.categories, b.terms,\n"
+	"			   b.parties, f.is_repeat, CASE WHEN f.auto_issue OR f.is_repeat THEN 'issued' ELSE 'pending' END\n"
+	"		  FROM b JOIN flags f ON f.ord = b.ord\n"
+	"		 ORDER BY b.ord\n"
+	"		RETURNING 1\n"
+	"	), orders AS MATERIALIZED (\n"
+	"		SELECT o.*, nextval('prevent.work_order_id_seq'::regclass) AS order_id,\n"
+	"			   count(*) OVER (PARTITION BY o.ord) AS nunits\n"
+	"		  FROM (SELECT b.ord, b.id AS alert_id, b.unit,\n"
+	"					   CASE WHEN f.auto_issue THEN 'risk_level' ELSE 'repeat' END AS reason\n"
+	"				  FROM b JOIN flags f ON f.ord = b.ord\n"
+	"				 WHERE f.auto_issue OR f.is_repeat\n"
+	"				UNION\n"
+	"				SELECT h.ord, b.id, u.unit, 'cross_jurisdiction'\n"
+	"				  FROM hits h JOIN b ON b.ord = h.ord\n"
+	"				 CROSS JOIN LATERAL unnest(coalesce(h.old_units, '{}') || coalesce(h.new_units, '{}')) u(unit)\n"
+	"				 WHERE u.unit IS DISTINCT FROM b.unit) o\n"
+	"		 ORDER BY o.ord, o.reason <> 'cross_jurisdiction' DESC, o.unit\n"
+	"	), ins_order AS (\n"
+	"		INSERT INTO prevent.work_order (id, alert_id, unit, level, reason, issued_at, accept_due, due_at, close_due)\n"
+	"		SELECT o.order_id, o.alert_id, o.unit, b.level, o.reason, pg_catalog.now(),\n"
+	"			   pg_catalog.now() + f.accept_within, pg_catalog.now() + f.feedback_within, pg_catalog.now() + f.close_within\n"
+	"		  FROM orders o JOIN b ON b.ord = o.ord JOIN flags f ON f.ord = o.ord\n"
+	"		RETURNING 1\n"
+	"	), ins_escalation AS (\n"
+	"		INSERT INTO prevent.escalation (work_order_id, unit, tier, reason, created_at)\n"
+	"		SELECT o.order_id, o.unit, t.tier, 'risk_level', pg_catalog.now()\n"
+	"		  FROM orders o JOIN flags f ON f.ord = o.ord\n"
+	"		 CROSS JOIN LATERAL unnest(CASE WHEN f.auto_issue THEN f.tiers END) t(tier)\n"
+	"		UNION ALL\n"
+	"		SELECT o.order_id, o.unit, "
+	"coalesce((SELECT st.value::smallint FROM prevent.setting st WHERE st.name = 'repeat_tier'), 3), 'repeat', pg_catalog.now()\n"
+	"		  FROM orders o JOIN flags f ON f.ord = o.ord WHERE f.is_repeat\n"
+	"		UNION ALL\n"
+	"		SELECT o.order_id, o.unit, "
+	"coalesce((SELECT st.value::smallint FROM prevent.setting st WHERE st.name = 'cross_jurisdiction_tier'), 1), 'cross_jurisdiction', pg_catalog.now()\n"
+	"		  FROM orders o WHERE o.nunits > 1\n"
+	"		RETURNING 1\n"
+	"	), ins_event AS (\n"
+	"		INSERT INTO prevent.event (work_order_id, alert_id, unit, action, from_status, to_status, at, actor)\n"
+	"		SELECT o.order_id, o.alert_id, o.unit, 'issue', NULL, 'issued', pg_catalog.now(), $2::name\n"
+	"		  FROM orders o\n"
+	"		RETURNING 1\n"
+	"	)\n"
+	"	SELECT count(*) FROM ins_alert\n";
+
 static void
 prepare_raise_plan(void)
 {
 	Oid			types[2] = {get_array_type(alert_input_type), NAMEOID};
 	SPIPlanPtr	plan;
 
-	plan = SPI_prepare("SELECT prevent._raise_alerts($1, $2)", 2, types);
+	/* custom plans: with the batch as a constant the row estimates are right */
+	plan = SPI_prepare_cursor(alert_batch_sql, 2, types, CURSOR_OPT_CUSTOM_PLAN);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 	if (SPI_keepplan(plan) != 0)
@@ -327,7 +435,69 @@ alert_input_typeid(void)
 	return alert_input_type;
 }
 
-/* write the queued alerts: prevent._raise_alerts(queue, actor) as the owner */
+static int
+cmp_uint32(const void *a, const void *b)
+{
+	uint32		x = *(const uint32 *) a;
+	uint32		y = *(const uint32 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Lock every party of the batch (transaction advisory locks, in one key
+ * space of prevent's, in a fixed order), so that incidents of one party are
+ * written one transaction after the other.
+ */
+static void
+lock_parties(Datum *items, int n)
+{
+	uint32	   *keys = NULL;
+	int			nkeys = 0,
+				cap = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		bool		isnull;
+		Datum		parties = GetAttributeByNum((HeapTupleHeader) DatumGetPointer(items[i]), 9, &isnull);
+		Datum	   *elems;
+		bool	   *enulls;
+		int			ne;
+
+		if (isnull)
+			continue;
+		deconstruct_array(DatumGetArrayTypeP(parties), TEXTOID, -1, false, TYPALIGN_INT, &elems, &enulls, &ne);
+		for (int k = 0; k < ne; k++)
+		{
+			text	   *t;
+
+			if (enulls[k])
+				continue;
+			if (nkeys == cap)
+			{
+				cap = cap ? cap * 2 : 64;
+				keys = keys ? repalloc(keys, cap * sizeof(uint32)) : palloc(cap * sizeof(uint32));
+			}
+			t = DatumGetTextPP(elems[k]);
+			keys[nkeys++] = hash_bytes((const unsigned char *) VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+		}
+	}
+	if (nkeys == 0)
+		return;
+	qsort(keys, nkeys, sizeof(uint32), cmp_uint32);
+	for (int k = 0; k < nkeys; k++)
+		if (k == 0 || keys[k] != keys[k - 1])
+			DirectFunctionCall2(pg_advisory_xact_lock_int4, Int32GetDatum(PREVENT_PARTY_LOCK_SPACE),
+								Int32GetDatum((int32) keys[k]));
+	pfree(keys);
+}
+
+/*
+ * Write the queued alerts, as the owner.  The parties are locked first;
+ * the statement then runs with the latest snapshot, so that it sees the
+ * incidents of a transaction it waited for even inside a REPEATABLE READ
+ * or SERIALIZABLE transaction, whose own snapshot is older than the lock.
+ */
 static void
 flush_queue(void)
 {
@@ -339,26 +509,36 @@ flush_queue(void)
 	Datum		values[2];
 	Oid			save_userid;
 	int			save_sec_context;
+	int			save_nestlevel;
 	int			rc;
 
 	if (queue.n == 0)
 		return;
 	get_typlenbyvalalign(typid, &typlen, &typbyval, &typalign);
 	batch = construct_array(queue.items, queue.n, typid, typlen, typbyval, typalign);
+	lock_parties(queue.items, queue.n);
 	queue.n = 0;
 	values[0] = PointerGetDatum(batch);
 	GetUserIdAndSecContext(&save_userid, &save_sec_context);
 	values[1] = DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(save_userid, false)));
 	SetUserIdAndSecContext(OidIsValid(owner_id) ? owner_id : prevent_owner(),
 						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	save_nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	/* cost estimates of the statement are high, its real cost small */
+	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (raise_plan == NULL)
 		prepare_raise_plan();
-	rc = SPI_execute_plan(raise_plan, values, NULL, false, 1);
+	rc = SPI_execute_snapshot(raise_plan, values, NULL, GetLatestSnapshot(), InvalidSnapshot,
+							  false, true, 0);
 	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "prevent._raise_alerts failed: %s", SPI_result_code_string(rc));
+		elog(ERROR, "writing alerts failed: %s", SPI_result_code_string(rc));
 	SPI_finish();
+	AtEOXact_GUC(true, save_nestlevel);
 	SetUserIdAndSecContext(save_userid, save_sec_context);
 }
 
@@ -483,9 +663,12 @@ watch_info_get(Relation rel)
 							   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
+		/* read as of now: the cache outlives this transaction's snapshot */
+		PushActiveSnapshot(GetLatestSnapshot());
 		old = MemoryContextSwitchTo(watch_mcxt);
 		watch_load(&loaded, rel);
 		MemoryContextSwitchTo(old);
+		PopActiveSnapshot();
 		SPI_finish();
 		SetUserIdAndSecContext(save_userid, save_sec_context);
 		/* the callback may have dropped the cache meanwhile */

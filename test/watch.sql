@@ -205,7 +205,7 @@ SET ROLE prevent_test_app;
 SELECT lives_ok($$INSERT INTO incident (station, narrative) VALUES ('A所', '嫌疑人持刀扬言要同归于尽')$$,
 	'an INSERT-only role inserts a risky incident');
 SELECT throws_ok($$SELECT count(*) FROM prevent.alert$$, '42501', NULL, 'it cannot read alerts');
-SELECT throws_ok($$SELECT prevent._raise_alerts('{}', 'x')$$,
+SELECT throws_ok($$SELECT prevent._transition(1, 'accept', now(), NULL, NULL, NULL, 'x')$$,
 	'42501', NULL, 'it cannot call the internal functions');
 SELECT throws_ok($$INSERT INTO prevent.alert (source, source_key, occurred_at, score, level, categories, terms) VALUES ('incident', 'x', now(), 1, 'low', '{}', '{}')$$,
 	'42501', NULL, 'it cannot write alerts');
