@@ -288,17 +288,10 @@ pv_lexicon_new(void)
 	return lex;
 }
 
-void
-pv_lexicon_free(pv_lexicon *lex)
+/* drop what pv_lexicon_compile() built, e.g. before it is retried */
+static void
+release_compiled(pv_lexicon *lex)
 {
-	if (lex == NULL)
-		return;
-	for (int32_t i = 0; i < lex->npatterns; i++)
-		pv_release(lex->patterns[i].cps);
-	pv_release(lex->patterns);
-	pv_release(lex->keywords);
-	pv_release(lex->cues);
-	pv_release(lex->rules);
 	pv_release(lex->alphabet);
 	pv_release(lex->bmp);
 	pv_release(lex->delta);
@@ -310,6 +303,31 @@ pv_lexicon_free(pv_lexicon *lex)
 			pv_release(lex->rules_of[i]);
 	pv_release(lex->rules_of);
 	pv_release(lex->nodes);
+	lex->alphabet = NULL;
+	lex->bmp = NULL;
+	lex->delta = NULL;
+	lex->root_row = NULL;
+	lex->exc = NULL;
+	lex->exc_off = NULL;
+	lex->rules_of = NULL;
+	lex->nodes = NULL;
+	lex->nsyms = 0;
+	lex->nstates = 0;
+	lex->nodes_cap = 0;
+}
+
+void
+pv_lexicon_free(pv_lexicon *lex)
+{
+	if (lex == NULL)
+		return;
+	release_compiled(lex);
+	for (int32_t i = 0; i < lex->npatterns; i++)
+		pv_release(lex->patterns[i].cps);
+	pv_release(lex->patterns);
+	pv_release(lex->keywords);
+	pv_release(lex->cues);
+	pv_release(lex->rules);
 	pv_release(lex);
 }
 
@@ -508,6 +526,7 @@ pv_lexicon_compile(pv_lexicon *lex)
 
 	if (lex->compiled)
 		return PV_ERR_STATE;
+	release_compiled(lex);		/* a previous attempt may have failed half-way */
 
 	/* alphabet: the distinct code points of all patterns */
 	for (int32_t i = 0; i < lex->npatterns; i++)
@@ -1331,11 +1350,13 @@ pv_scan(const pv_lexicon *lex, const char *doc, size_t len, pv_result *res)
 				res->scratch[ndistinct++] = k;
 		}
 	}
-	qsort(res->hits, res->nhits, sizeof(pv_hit), cmp_hit);
+	if (res->nhits > 1)
+		qsort(res->hits, res->nhits, sizeof(pv_hit), cmp_hit);
 	char_positions(s, len, res);
 
 	/* score: distinct keywords and fired rules */
-	qsort(res->scratch, ndistinct, sizeof(int32_t), cmp_i32);
+	if (ndistinct > 1)
+		qsort(res->scratch, ndistinct, sizeof(int32_t), cmp_i32);
 	for (int32_t j = 0; j < ndistinct; j++)
 		if (j == 0 || res->scratch[j] != res->scratch[j - 1])
 			score += lex->keywords[res->scratch[j]].weight;
