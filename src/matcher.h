@@ -51,7 +51,7 @@ typedef struct pv_lexicon pv_lexicon;
 typedef struct pv_hit
 {
 	int32_t		keyword;		/* index returned by pv_lexicon_add_keyword */
-	int32_t		nstart;			/* in code points of the normalized text */
+	int32_t		nstart;			/* in code points of the normalized text, clause breaks not counted */
 	int32_t		nend;
 	int64_t		cstart;			/* in characters of the original text */
 	int64_t		cend;

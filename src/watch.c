@@ -93,7 +93,9 @@ static HTAB *watch_cache = NULL;
 static MemoryContext watch_mcxt = NULL;
 static Oid	watched_relid = InvalidOid;
 static Oid	owner_id = InvalidOid;
-static SPIPlanPtr raise_plan = NULL;
+static SPIPlanPtr raise_plan = NULL;		/* custom plans, for large batches */
+static SPIPlanPtr raise_plan_small = NULL;	/* a generic plan, for a few rows */
+#define SMALL_BATCH 16
 static Oid	alert_input_type = InvalidOid;
 static pv_result scan_result;
 
@@ -306,7 +308,9 @@ watch_load(WatchInfo *w, Relation rel)
  * - b: the batch, with alert ids drawn in advance;
  * - prior_old / prior_new: for each (row, party), the earlier alerts of the
  *   party within the row's repeat_window, in the table and earlier in the
- *   batch; hits: the (row, party) pairs that make repeat_threshold;
+ *   batch (OFFSET 0 keeps the planner on the parties index: a BitmapAnd
+ *   with the time index would read every alert of the window);
+ *   hits: the (row, party) pairs that make repeat_threshold;
  * - flags: repeat or not, and the level's policy;
  * - the alerts; one work order per alert issued (auto-issue level or
  *   repeat) for its unit, and for each other unit of the party's earlier
@@ -329,8 +333,9 @@ static const char alert_batch_sql[] =
 	"	), prior_old AS (\n"
 	"		SELECT bp.ord, bp.party, count(*) AS n, array_agg(DISTINCT a.unit) FILTER (WHERE a.unit IS NOT NULL) AS units\n"
 	"		  FROM bp\n"
-	"		  JOIN prevent.alert a ON a.parties @> ARRAY[bp.party]\n"
-	"		   AND a.occurred_at BETWEEN bp.occurred_at - bp.repeat_window AND bp.occurred_at + bp.repeat_window\n"
+	"		 CROSS JOIN LATERAL (SELECT x.unit, x.occurred_at FROM prevent.alert x\n"
+	"							  WHERE x.parties @> ARRAY[bp.party] OFFSET 0) a\n"
+	"		 WHERE a.occurred_at BETWEEN bp.occurred_at - bp.repeat_window AND bp.occurred_at + bp.repeat_window\n"
 	"		 GROUP BY bp.ord, bp.party\n"
 	"	), prior_new AS (\n"
 	"		SELECT bp.ord, bp.party, count(*) AS n, array_agg(DISTINCT bp2.unit) FILTER (WHERE bp2.unit IS NOT NULL) AS units\n"
@@ -401,19 +406,18 @@ static const char alert_batch_sql[] =
 	"	)\n"
 	"	SELECT count(*) FROM ins_alert\n";
 
-static void
-prepare_raise_plan(void)
+static SPIPlanPtr
+prepare_raise_plan(int cursor_options)
 {
 	Oid			types[2] = {get_array_type(alert_input_type), NAMEOID};
 	SPIPlanPtr	plan;
 
-	/* custom plans: with the batch as a constant the row estimates are right */
-	plan = SPI_prepare_cursor(alert_batch_sql, 2, types, CURSOR_OPT_CUSTOM_PLAN);
+	plan = SPI_prepare_cursor(alert_batch_sql, 2, types, cursor_options);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 	if (SPI_keepplan(plan) != 0)
 		elog(ERROR, "SPI_keepplan failed");
-	raise_plan = plan;
+	return plan;
 }
 
 static Oid
@@ -427,10 +431,10 @@ alert_input_typeid(void)
 		if (!OidIsValid(alert_input_type))
 			elog(ERROR, "type prevent._alert_input does not exist");
 		if (raise_plan != NULL)
-		{
 			SPI_freeplan(raise_plan);
-			raise_plan = NULL;
-		}
+		if (raise_plan_small != NULL)
+			SPI_freeplan(raise_plan_small);
+		raise_plan = raise_plan_small = NULL;
 	}
 	return alert_input_type;
 }
@@ -511,12 +515,15 @@ flush_queue(void)
 	int			save_sec_context;
 	int			save_nestlevel;
 	int			rc;
+	int			n;
+	SPIPlanPtr	plan;
 
 	if (queue.n == 0)
 		return;
 	get_typlenbyvalalign(typid, &typlen, &typbyval, &typalign);
 	batch = construct_array(queue.items, queue.n, typid, typlen, typbyval, typalign);
 	lock_parties(queue.items, queue.n);
+	n = queue.n;
 	queue.n = 0;
 	values[0] = PointerGetDatum(batch);
 	GetUserIdAndSecContext(&save_userid, &save_sec_context);
@@ -531,9 +538,24 @@ flush_queue(void)
 							 GUC_ACTION_SAVE, true, 0, false);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (raise_plan == NULL)
-		prepare_raise_plan();
-	rc = SPI_execute_snapshot(raise_plan, values, NULL, GetLatestSnapshot(), InvalidSnapshot,
+	/*
+	 * A few rows (single-row INSERTs, row mode): one generic plan, planned
+	 * once.  Many rows (COPY): a custom plan with the batch as a constant,
+	 * whose row estimates are right.
+	 */
+	if (n <= SMALL_BATCH)
+	{
+		if (raise_plan_small == NULL)
+			raise_plan_small = prepare_raise_plan(CURSOR_OPT_GENERIC_PLAN);
+		plan = raise_plan_small;
+	}
+	else
+	{
+		if (raise_plan == NULL)
+			raise_plan = prepare_raise_plan(CURSOR_OPT_CUSTOM_PLAN);
+		plan = raise_plan;
+	}
+	rc = SPI_execute_snapshot(plan, values, NULL, GetLatestSnapshot(), InvalidSnapshot,
 							  false, true, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "writing alerts failed: %s", SPI_result_code_string(rc));
