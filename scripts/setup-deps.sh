@@ -17,6 +17,7 @@ packages=(
 	postgresql-15-pgtap                     # pgTAP extension
 	libtap-parser-sourcehandler-pgtap-perl  # pg_prove
 	perl                                    # prove, for the shell TAP tests in test/*.sh
+	clang                                   # libFuzzer, for fuzz/run.sh
 )
 
 missing=()

@@ -6,6 +6,7 @@
 #   build          make
 #   install        make install (into the PostgreSQL 15 of PG_CONFIG)
 #   core           make check-core: the pure C core under ASan + UBSan, no server
+#   fuzz           fuzz/run.sh 30: the core under libFuzzer against a reference model
 #   then, on a throwaway cluster started by scripts/with-cluster.sh:
 #   pg_regress     make installcheck, sql/*.sql against expected/*.out
 #   isolation      make installcheck, specs/*.spec (concurrent sessions)
@@ -155,6 +156,13 @@ if [ -f test/core/core_test.c ]; then
 	stage core make PG_CONFIG="$PG_CONFIG" check-core
 else
 	skip core "no test/core/core_test.c yet"
+fi
+
+# the core under libFuzzer for a short while (PREVENT_FUZZ_SECONDS, default 30; 0: corpus only)
+if [ -x fuzz/run.sh ]; then
+	stage fuzz fuzz/run.sh "${PREVENT_FUZZ_SECONDS:-30}"
+else
+	skip fuzz "no fuzz/run.sh"
 fi
 
 if grep -q '^passed	install' "$results"; then
