@@ -41,6 +41,21 @@ BEGIN
 END
 $$;
 
+-- refuse an actor who may not act for a unit
+CREATE FUNCTION prevent._require_unit(actor name, unit text, what text) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NOT prevent.may_act(actor, unit) THEN
+		RAISE EXCEPTION 'role "%" may not act for unit "%"', actor, coalesce(unit, '(none)')
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = pg_catalog.format('%s belongs to unit %s.', what, coalesce(unit, '(none)')),
+				  HINT = 'Membership is recorded in prevent.unit_member.';
+	END IF;
+END
+$$;
+
 -- issue one work order per unit for an alert, with its escalations
 CREATE FUNCTION prevent._issue(alert prevent.alert, units text[], first_reason text,
 							   by_level boolean, actor name, at timestamptz) RETURNS int
@@ -115,12 +130,7 @@ BEGIN
 		RAISE EXCEPTION 'alert % does not exist', alert_id
 			USING ERRCODE = 'no_data_found';
 	END IF;
-	IF NOT prevent.may_act(actor, a.unit) THEN
-		RAISE EXCEPTION 'role "%" may not act for unit "%"', actor, coalesce(a.unit, '(none)')
-			USING ERRCODE = 'insufficient_privilege',
-				  DETAIL = pg_catalog.format('Alert %s belongs to unit %s.', alert_id, coalesce(a.unit, '(none)')),
-				  HINT = 'Membership is recorded in prevent.unit_member.';
-	END IF;
+	PERFORM prevent._require_unit(actor, a.unit, pg_catalog.format('Alert %s', alert_id));
 	IF a.status <> 'pending' THEN
 		RAISE EXCEPTION 'alert % was already reviewed or issued', alert_id
 			USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -164,12 +174,7 @@ BEGIN
 		RAISE EXCEPTION 'work order % does not exist', order_id
 			USING ERRCODE = 'no_data_found';
 	END IF;
-	IF NOT prevent.may_act(actor, o.unit) THEN
-		RAISE EXCEPTION 'role "%" may not act for unit "%"', actor, coalesce(o.unit, '(none)')
-			USING ERRCODE = 'insufficient_privilege',
-				  DETAIL = pg_catalog.format('Work order %s belongs to unit %s.', order_id, coalesce(o.unit, '(none)')),
-				  HINT = 'Membership is recorded in prevent.unit_member.';
-	END IF;
+	PERFORM prevent._require_unit(actor, o.unit, pg_catalog.format('Work order %s', order_id));
 	from_status := o.status;
 	CASE action
 		WHEN 'accept' THEN need := 'issued'; to_status := 'accepted'; previous := o.issued_at;

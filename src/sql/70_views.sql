@@ -65,13 +65,10 @@ COMMENT ON COLUMN prevent.closure_rate.closed IS 'Of those, orders closed by now
 COMMENT ON COLUMN prevent.closure_rate.closure_rate IS 'closed / issued in percent, 2 decimals';
 
 CREATE VIEW prevent.department_closure_rate WITH (security_invoker = true) AS
-SELECT (pg_catalog.date_trunc('month', w.issued_at AT TIME ZONE z.tz))::date AS month,
-	   count(*) AS issued,
-	   count(*) FILTER (WHERE w.closed_at IS NOT NULL) AS closed,
-	   prevent.rate(count(*) FILTER (WHERE w.closed_at IS NOT NULL), count(*)) AS closure_rate
-  FROM prevent.work_order w
- CROSS JOIN (SELECT prevent.report_time_zone() AS tz) z
- GROUP BY 1;
+SELECT c.month, sum(c.issued)::bigint AS issued, sum(c.closed)::bigint AS closed,
+	   prevent.rate(sum(c.closed)::bigint, sum(c.issued)::bigint) AS closure_rate
+  FROM prevent.closure_rate c
+ GROUP BY c.month;
 COMMENT ON VIEW prevent.department_closure_rate IS 'Closure rate of all units'' work orders per month of issue';
 COMMENT ON COLUMN prevent.department_closure_rate.month IS 'First day of the month the orders were issued in (report time zone)';
 COMMENT ON COLUMN prevent.department_closure_rate.issued IS 'Orders issued in the month (denominator)';
@@ -96,13 +93,10 @@ COMMENT ON COLUMN prevent.feedback_rate.fed_back_24h IS 'Of those, orders whose 
 COMMENT ON COLUMN prevent.feedback_rate.feedback_rate IS 'fed_back_24h / issued in percent, 2 decimals';
 
 CREATE VIEW prevent.department_feedback_rate WITH (security_invoker = true) AS
-SELECT (pg_catalog.date_trunc('month', w.issued_at AT TIME ZONE z.tz))::date AS month,
-	   count(*) AS issued,
-	   count(*) FILTER (WHERE w.fed_back_at <= w.issued_at + interval '24 hours') AS fed_back_24h,
-	   prevent.rate(count(*) FILTER (WHERE w.fed_back_at <= w.issued_at + interval '24 hours'), count(*)) AS feedback_rate
-  FROM prevent.work_order w
- CROSS JOIN (SELECT prevent.report_time_zone() AS tz) z
- GROUP BY 1;
+SELECT f.month, sum(f.issued)::bigint AS issued, sum(f.fed_back_24h)::bigint AS fed_back_24h,
+	   prevent.rate(sum(f.fed_back_24h)::bigint, sum(f.issued)::bigint) AS feedback_rate
+  FROM prevent.feedback_rate f
+ GROUP BY f.month;
 COMMENT ON VIEW prevent.department_feedback_rate IS '24-hour feedback rate of all units'' work orders per month of issue';
 COMMENT ON COLUMN prevent.department_feedback_rate.month IS 'First day of the month the orders were issued in (report time zone)';
 COMMENT ON COLUMN prevent.department_feedback_rate.issued IS 'Orders issued in the month (denominator)';
@@ -128,14 +122,10 @@ COMMENT ON COLUMN prevent.resolution_rate.resolved IS 'Of those, orders closed a
 COMMENT ON COLUMN prevent.resolution_rate.resolution_rate IS 'resolved / closed in percent, 2 decimals';
 
 CREATE VIEW prevent.department_resolution_rate WITH (security_invoker = true) AS
-SELECT (pg_catalog.date_trunc('month', w.closed_at AT TIME ZONE z.tz))::date AS month,
-	   count(*) AS closed,
-	   count(*) FILTER (WHERE w.resolved) AS resolved,
-	   prevent.rate(count(*) FILTER (WHERE w.resolved), count(*)) AS resolution_rate
-  FROM prevent.work_order w
- CROSS JOIN (SELECT prevent.report_time_zone() AS tz) z
- WHERE w.closed_at IS NOT NULL
- GROUP BY 1;
+SELECT r.month, sum(r.closed)::bigint AS closed, sum(r.resolved)::bigint AS resolved,
+	   prevent.rate(sum(r.resolved)::bigint, sum(r.closed)::bigint) AS resolution_rate
+  FROM prevent.resolution_rate r
+ GROUP BY r.month;
 COMMENT ON VIEW prevent.department_resolution_rate IS 'Resolution rate of all units'' closed work orders per month of closing';
 COMMENT ON COLUMN prevent.department_resolution_rate.month IS 'First day of the month the orders were closed in (report time zone)';
 COMMENT ON COLUMN prevent.department_resolution_rate.closed IS 'Orders closed in the month (denominator)';
