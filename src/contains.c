@@ -35,12 +35,10 @@
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "utils/array.h"
-#include "utils/builtins.h"
 #include "utils/memutils.h"
 
 #include "matcher.h"
 #include "normalize.h"
-#include "prevent.h"
 
 PG_FUNCTION_INFO_V1(prevent_contains);
 PG_FUNCTION_INFO_V1(prevent_contains_any);

@@ -38,6 +38,10 @@
  *                       its own, so a literal run of the pattern (between
  *                       wildcards) occurring in doc means its normalized
  *                       form occurs in normalized doc; all runs' keys
+ *
+ * Memory: nothing is cached; the functions allocate in the context GIN
+ * calls them in (per row while building or inserting, per scan while
+ * searching), and a TermSetPlan lives as long as its scan's keys.
  */
 #include "postgres.h"
 
@@ -47,10 +51,8 @@
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "utils/array.h"
-#include "utils/builtins.h"
 
 #include "normalize.h"
-#include "prevent.h"
 
 #define ContainsStrategyNumber		1
 #define ContainsAnyStrategyNumber	2
