@@ -92,8 +92,9 @@ run_pgtap() {
 }
 
 run_eval() {
-	# a clean database; eval.sh creates what it needs (CREATE EXTENSION IF NOT EXISTS prevent)
+	# a clean database with the extension and its default lexicon
 	createdb prevent_eval &&
+		psql -X -q -v ON_ERROR_STOP=1 -d prevent_eval -c 'CREATE EXTENSION prevent' &&
 		PGDATABASE=prevent_eval bash bench/eval.sh "$eval_file"
 }
 

@@ -195,6 +195,12 @@ lexicon_build(void)
 			pv_lexicon_set_negation_scope(pl->lex, PV_NEGATE_CATEGORY);
 	}
 
+	/* categories, for prevent.terms() */
+	spi_run("SELECT name FROM prevent.category ORDER BY name");
+	pl->categories = MemoryContextAllocZero(mcxt, sizeof(char *) * (SPI_processed + 1));
+	for (uint64 r = 0; r < SPI_processed; r++)
+		pl->categories[pl->ncategories++] = MemoryContextStrdup(mcxt, spi_text(r, 1));
+
 	/* thresholds */
 	spi_run("SELECT level::text, min_score FROM prevent.risk_threshold");
 	for (uint64 r = 0; r < SPI_processed; r++)

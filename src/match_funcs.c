@@ -27,6 +27,7 @@ PG_FUNCTION_INFO_V1(prevent_assess);
 PG_FUNCTION_INFO_V1(prevent_score);
 PG_FUNCTION_INFO_V1(prevent_level);
 PG_FUNCTION_INFO_V1(prevent_highlight);
+PG_FUNCTION_INFO_V1(prevent_terms);
 
 static const char *const level_names[PV_NLEVELS] = {"none", "low", "medium", "high", "critical"};
 
@@ -288,4 +289,64 @@ prevent_highlight(PG_FUNCTION_ARGS)
 	}
 	appendBinaryStringInfo(&out, src + copied, srclen - copied);
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(out.data, out.len));
+}
+
+/*
+ * prevent.terms(category default NULL): the enabled match terms (of one
+ * category), in id order, from the cached lexicon.  The array is built once
+ * per call site and lexicon, so `doc &~| prevent.terms()` costs a copy per
+ * row, not a query.
+ */
+typedef struct TermsCache
+{
+	uint64		generation;
+	char	   *category;		/* NULL: every category */
+	ArrayType  *terms;
+} TermsCache;
+
+Datum
+prevent_terms(PG_FUNCTION_ARGS)
+{
+	PvLexicon  *lex = lexicon_cache_get();
+	TermsCache *tc = (TermsCache *) fcinfo->flinfo->fn_extra;
+	char	   *category = PG_ARGISNULL(0) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(0));
+	ArrayType  *copy;
+
+	if (tc == NULL)
+	{
+		tc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(TermsCache));
+		fcinfo->flinfo->fn_extra = tc;
+	}
+	if (tc->terms == NULL || tc->generation != lex->generation ||
+		(tc->category == NULL) != (category == NULL) ||
+		(category != NULL && strcmp(tc->category, category) != 0))
+	{
+		Datum	   *elems = palloc(sizeof(Datum) * (lex->nkeywords + 1));
+		int			n = 0;
+		bool		known = category == NULL;
+		MemoryContext old;
+
+		for (int32 i = 0; i < lex->ncategories && !known; i++)
+			known = strcmp(lex->categories[i], category) == 0;
+		if (!known)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown category \"%s\"", category),
+					 errhint("See SELECT name, label FROM prevent.category.")));
+		for (int32 i = 0; i < lex->nkeywords; i++)
+			if (category == NULL || strcmp(lex->keywords[i].category, category) == 0)
+				elems[n++] = lex->keywords[i].term_text;
+		old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		if (tc->terms)
+			pfree(tc->terms);
+		if (tc->category)
+			pfree(tc->category);
+		tc->terms = construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT);
+		tc->category = category ? pstrdup(category) : NULL;
+		tc->generation = lex->generation;
+		MemoryContextSwitchTo(old);
+	}
+	copy = (ArrayType *) palloc(VARSIZE(tc->terms));
+	memcpy(copy, tc->terms, VARSIZE(tc->terms));
+	PG_RETURN_ARRAYTYPE_P(copy);
 }

@@ -56,6 +56,8 @@ typedef struct PvLexicon
 	int32		nrules;
 	PvRuleInfo *rules;			/* by core rule index */
 	int32		thresholds[PV_NLEVELS]; /* lowest score of each level */
+	int32		ncategories;	/* every row of prevent.category */
+	char	  **categories;
 	uint64		generation;		/* increases with every rebuild */
 } PvLexicon;
 

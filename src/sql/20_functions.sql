@@ -42,19 +42,7 @@ COMMENT ON FUNCTION prevent.highlight(text, text, text) IS
 'doc with every keyword occurrence wrapped in open and close (overlapping occurrences merged)';
 
 CREATE FUNCTION prevent.terms(category text DEFAULT NULL) RETURNS text[]
-LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-	IF category IS NOT NULL AND NOT EXISTS (SELECT 1 FROM prevent.category c WHERE c.name = terms.category) THEN
-		RAISE EXCEPTION 'unknown category "%"', category
-			USING ERRCODE = 'invalid_parameter_value',
-				  HINT = 'See SELECT name, label FROM prevent.category.';
-	END IF;
-	RETURN coalesce((SELECT array_agg(k.term ORDER BY k.id) FROM prevent.keyword k
-					  WHERE k.enabled AND k.kind = 'match'
-						AND (terms.category IS NULL OR k.category = terms.category)), '{}');
-END
-$$;
+LANGUAGE c STABLE PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'prevent_terms';
 COMMENT ON FUNCTION prevent.terms(text) IS
 'Enabled match terms, of one category or (NULL) of all';
