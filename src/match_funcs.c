@@ -71,7 +71,8 @@ void
 prevent_scan_into(const PvLexicon *lex, const char *doc, size_t len, pv_result *res, MemoryContext mcxt)
 {
 	MemoryContext old = MemoryContextSwitchTo(mcxt);
-	int			rc = pv_scan(lex->lex, doc, len, res);
+	/* text in a UTF8 database is valid UTF-8 (the extension requires one) */
+	int			rc = pv_scan_ex(lex->lex, doc, len, 1, res);
 
 	MemoryContextSwitchTo(old);
 	if (rc != PV_OK)

@@ -879,7 +879,8 @@ narrow_next(const uint16_t *root, const uint32_t *exc, const uint32_t *exc_off,
  * byte it came from and the scope there.
  */
 static inline __attribute__((always_inline)) int
-scan_loop(const pv_lexicon *lex, scan_state *st, const unsigned char *s, size_t len, const int wide)
+scan_loop(const pv_lexicon *lex, scan_state *st, const unsigned char *s, size_t len,
+		  const int wide, const int valid)
 {
 	const uint16_t *bmp = lex->bmp;
 	const uint16_t *root = lex->root_row;
@@ -893,7 +894,6 @@ scan_loop(const pv_lexicon *lex, scan_state *st, const unsigned char *s, size_t 
 				scope = 0,
 				clause = 0;
 	size_t		i = 0;
-	size_t		next_check = PV_INTERRUPT_EVERY;
 
 #define PV_STEP(sym) \
 	do { \
@@ -902,6 +902,7 @@ scan_loop(const pv_lexicon *lex, scan_state *st, const unsigned char *s, size_t 
 		st->ring_scope[slot_] = scope; \
 		npos++; \
 		state = wide ? d32[(size_t) (state & ~out_bit) * nsyms + (sym) - 1] \
+			: (state & ~out_bit) == 0 ? root[(sym)] \
 			: narrow_next(root, exc, exc_off, state & ~out_bit, (sym)); \
 		if (state & out_bit) \
 		{ \
@@ -914,92 +915,106 @@ scan_loop(const pv_lexicon *lex, scan_state *st, const unsigned char *s, size_t 
 		} \
 	} while (0)
 
+	/* in chunks of PV_INTERRUPT_EVERY bytes, with the interrupt hook between them */
 	while (i < len)
 	{
-		size_t		b0 = i;
-		uint32_t	c = s[i];
-		uint32_t	sym;
+		size_t		chunk_end = len - i > PV_INTERRUPT_EVERY ? i + PV_INTERRUPT_EVERY : len;
 
-		if (i >= next_check)
+		if (i > 0 && pv_interrupt_hook)
+			pv_interrupt_hook();
+		while (i < chunk_end)
 		{
-			next_check = i + PV_INTERRUPT_EVERY;
-			if (pv_interrupt_hook)
-				pv_interrupt_hook();
-		}
+			size_t		b0 = i;
+			uint32_t	c = s[i];
+			uint32_t	sym;
 
-		/* decode: ASCII and 3-byte sequences (CJK) inline */
-		if (c < 0x80)
-			i++;
-		else if ((c & 0xF0) == 0xE0 && i + 2 < len &&
-				 (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80 &&
-				 (c = ((c & 0x0F) << 12) | ((uint32_t) (s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F)) >= 0x800 &&
-				 (c < 0xD800 || c > 0xDFFF))
-			i += 3;
-		else
-		{
-			i = b0;
-			c = pv_utf8_next(s, len, &i);
-		}
-		sym = c < 0x10000 ? bmp[c] : SYM_SLOW;
-		if (sym == 0)
-		{
-			/* a character in no term: nothing can match across it */
-			state = 0;
-			npos++;
-		}
-		else if (sym < SYM_LIMIT)
-			PV_STEP(sym);
-		else if (sym == SYM_SKIP)
-			;
-		else if (sym == SYM_SOFT)
-			scope++;
-		else if (sym == SYM_BREAK)
-		{
-			state = 0;
-			clause++;
-			scope++;
-		}
-		else
-		{
-			/* expansions and characters outside the BMP */
-			uint32_t	e = pv_norm_entry(c);
-			uint32_t	one = 0;
-			const uint32_t *exp = &one;
-			int			n = 1;
-
-			switch (pv_norm_kind(e))
+			/* decode: ASCII and 3-byte sequences (CJK) inline */
+			if (c < 0x80)
+				i++;
+			else if (valid && c - 0xE0 < 0x10 && i + 2 < len)
 			{
-				case PV_NK_KEEP:
-					one = pv_norm_keep_cp(c, e);
-					break;
-				case PV_NK_EXPAND:
-					exp = pv_norm_expansion(e, &n);
-					break;
-				case PV_NK_SOFT:
-					scope++;
-					n = 0;
-					break;
-				case PV_NK_BREAK:
-					state = 0;
-					clause++;
-					scope++;
-					n = 0;
-					break;
-				default:
-					n = 0;
-					break;
+				/* known-valid UTF-8: no checks of the continuation bytes */
+				c = ((c & 0x0F) << 12) | ((uint32_t) (s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+				i += 3;
 			}
-			for (int k = 0; k < n; k++)
+			else if (c - 0xE0 < 0x10 && i + 2 < len)
 			{
-				uint32_t	sy = symbol_of(lex, exp[k]);
+				uint32_t	c1 = s[i + 1],
+							c2 = s[i + 2];
+				uint32_t	d = ((c & 0x0F) << 12) | ((c1 & 0x3F) << 6) | (c2 & 0x3F);
 
-				if (sy == 0)
+				/* both continuation bytes, no overlong form, no surrogate */
+				if (((c1 ^ 0x80) | (c2 ^ 0x80)) < 0x40 && d >= 0x800 && d - 0xD800 >= 0x800)
 				{
-					state = 0;
-					npos++;
+					c = d;
+					i += 3;
 				}
 				else
-					PV_STEP(sy);
+					c = pv_utf8_next(s, len, &i);
+			}
+			else
+				c = pv_utf8_next(s, len, &i);
+			sym = c < 0x10000 ? bmp[c] : SYM_SLOW;
+			if (sym == 0)
+			{
+				/* a character in no term: nothing can match across it */
+				state = 0;
+				npos++;
+			}
+			else if (sym < SYM_LIMIT)
+				PV_STEP(sym);
+			else if (sym == SYM_SKIP)
+				;
+			else if (sym == SYM_SOFT)
+				scope++;
+			else if (sym == SYM_BREAK)
+			{
+				state = 0;
+				clause++;
+				scope++;
+			}
+			else
+			{
+				/* expansions and characters outside the BMP */
+				uint32_t	e = pv_norm_entry(c);
+				uint32_t	one = 0;
+				const uint32_t *exp = &one;
+				int			n = 1;
+
+				switch (pv_norm_kind(e))
+				{
+					case PV_NK_KEEP:
+						one = pv_norm_keep_cp(c, e);
+						break;
+					case PV_NK_EXPAND:
+						exp = pv_norm_expansion(e, &n);
+						break;
+					case PV_NK_SOFT:
+						scope++;
+						n = 0;
+						break;
+					case PV_NK_BREAK:
+						state = 0;
+						clause++;
+						scope++;
+						n = 0;
+						break;
+					default:
+						n = 0;
+						break;
+				}
+				for (int k = 0; k < n; k++)
+				{
+					uint32_t	sy = symbol_of(lex, exp[k]);
+
+					if (sy == 0)
+					{
+						state = 0;
+						npos++;
+					}
+					else
+						PV_STEP(sy);
+				}
 			}
 		}
 	}
@@ -1293,6 +1308,13 @@ char_positions(const unsigned char *s, size_t len, pv_result *res)
 int
 pv_scan(const pv_lexicon *lex, const char *doc, size_t len, pv_result *res)
 {
+	return pv_scan_ex(lex, doc, len, 0, res);
+}
+
+int
+pv_scan_ex(const pv_lexicon *lex, const char *doc, size_t len, int valid_utf8, pv_result *res)
+{
+	int			rc;
 	const unsigned char *s = (const unsigned char *) doc;
 	scan_state	st;
 	int32_t		nout = 0;
@@ -1307,7 +1329,13 @@ pv_scan(const pv_lexicon *lex, const char *doc, size_t len, pv_result *res)
 	st.res = res;
 	st.npos = st.clause = st.scope = 0;
 	st.failed = 0;
-	if ((lex->delta == NULL ? scan_loop(lex, &st, s, len, 0) : scan_loop(lex, &st, s, len, 1)) != PV_OK)
+	if (lex->delta != NULL)
+		rc = scan_loop(lex, &st, s, len, 1, 0);
+	else if (valid_utf8)
+		rc = scan_loop(lex, &st, s, len, 0, 1);
+	else
+		rc = scan_loop(lex, &st, s, len, 0, 0);
+	if (rc != PV_OK)
 		return PV_ERR_NOMEM;
 
 	if (res->nterms == 0)

@@ -126,6 +126,14 @@ void		pv_result_free(pv_result *res);
  */
 int			pv_scan(const pv_lexicon *lex, const char *doc, size_t len, pv_result *res);
 
+/*
+ * The same for text known to be valid UTF-8 (as PostgreSQL's text is in a
+ * UTF8 database), which is decoded without checks: valid_utf8 must not be
+ * set for anything else.
+ */
+int			pv_scan_ex(const pv_lexicon *lex, const char *doc, size_t len, int valid_utf8,
+					   pv_result *res);
+
 const char *pv_strerror(int err);
 
 #endif							/* PREVENT_MATCHER_H */

@@ -753,7 +753,7 @@ prevent_watch_trigger(PG_FUNCTION_ARGS)
 	doc = DatumGetTextPP(d);
 
 	old = MemoryContextSwitchTo(TopMemoryContext);
-	rc = pv_scan(lex->lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &scan_result);
+	rc = pv_scan_ex(lex->lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), 1, &scan_result);
 	MemoryContextSwitchTo(old);
 	if (rc != PV_OK)
 		elog(ERROR, "prevent: scan failed: %s", pv_strerror(rc));
