@@ -14,3 +14,8 @@ SELECT (prevent.assess('店铺搞跳楼价促销，顾客砍价')).level AS barg
 SELECT (prevent.assess('孩子（13岁）晚上离家出走至今未归，电话关机')).* ;
 SELECT (prevent.assess('其子患有精神分裂症，近日自行停药，在家中摔砸物品')).*;
 SELECT (prevent.assess('ＫＴＶ門口有人持刀鬥毆')).level AS fullwidth_traditional;
+-- in parallel workers (each builds its own lexicon from the query's snapshot)
+SET force_parallel_mode = regress;
+SELECT prevent.score('报警人称其丈夫持刀威胁要同归于尽') AS parallel_score,
+       (prevent.assess('经走访核实，未发现其有自杀倾向')).level AS parallel_level;
+RESET force_parallel_mode;

@@ -177,9 +177,12 @@ lexicon_build(void)
 	/*
 	 * Read as of now, not with the transaction's snapshot: the compiled
 	 * lexicon outlives the transaction, and under REPEATABLE READ a change
-	 * committed after its snapshot would otherwise be missed for good.
+	 * committed after its snapshot would otherwise be missed for good.  A
+	 * parallel query may take no new snapshot: there the statement's is
+	 * used, and the lexicon is rebuilt at the next statement outside one.
 	 */
-	PushActiveSnapshot(GetLatestSnapshot());
+	pl->provisional = IsInParallelMode();
+	PushActiveSnapshot(pl->provisional ? GetActiveSnapshot() : GetLatestSnapshot());
 
 	old = MemoryContextSwitchTo(mcxt);
 	pl->lex = pv_lexicon_new();
@@ -341,6 +344,8 @@ lexicon_cache_get(void)
 	{
 		last_statement = statement;
 		AcceptInvalidationMessages();
+		if (current != NULL && current->provisional && !IsInParallelMode())
+			stale = true;
 	}
 	if (current != NULL && !stale)
 		return current;

@@ -59,6 +59,7 @@ typedef struct PvLexicon
 	int32		ncategories;	/* every row of prevent.category */
 	char	  **categories;
 	uint64		generation;		/* increases with every rebuild */
+	bool		provisional;	/* read with a parallel query's snapshot */
 } PvLexicon;
 
 /* lexicon_cache.c */
