@@ -186,8 +186,8 @@ SELECT p.party,
   FROM prevent.alert a
  CROSS JOIN LATERAL unnest(a.parties) AS p(party)
  GROUP BY p.party
-HAVING bool_or(a.repeat);
-COMMENT ON VIEW prevent.repeat_incidents IS 'Parties (phone numbers, ID numbers, party-column values) with an incident flagged as a repeat, and all their alerted incidents';
+HAVING bool_or(a.repeat) AND count(*) > 1;
+COMMENT ON VIEW prevent.repeat_incidents IS 'Parties (phone numbers, ID numbers, party-column values) with more than one alerted incident, one of them flagged as a repeat; counts all their alerted incidents';
 COMMENT ON COLUMN prevent.repeat_incidents.party IS 'The party: 11-digit mobile number, 18-character ID number or a party-column value';
 COMMENT ON COLUMN prevent.repeat_incidents.incidents IS 'Alerts naming the party';
 COMMENT ON COLUMN prevent.repeat_incidents.units IS 'Units of those incidents (more than one: across jurisdictions)';
