@@ -12,7 +12,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS prevent;
 
 BEGIN;
-SELECT plan(94);
+SELECT plan(95);
 
 -- a known lexicon for this test (the default one is set aside until ROLLBACK)
 DELETE FROM prevent.proximity; DELETE FROM prevent.negation; DELETE FROM prevent.keyword;
@@ -183,6 +183,8 @@ SELECT results_eq($$SELECT w.unit, e.tier, e.reason FROM prevent.escalation e JO
 INSERT INTO incident (station, caller_phone, narrative, reported_at)
 	VALUES ('E所', '13800001111', '该报警人再次称邻居扬言报复', '2026-06-10 10:00+08');
 SELECT is((SELECT repeat FROM prevent.alert WHERE occurred_at = '2026-06-10 10:00+08'), false, 'outside the window it is no repeat');
+SELECT results_eq($$SELECT party, incidents, units FROM prevent.repeat_incidents$$,
+	$$VALUES ('13800001111', 3::bigint, '{A所,E所}'::text[])$$, 'prevent.repeat_incidents: the party, its alerted incidents and their units');
 
 -- parties: from columns and from the narrative
 SELECT is(prevent.parties('报警人电话138 1234 5678，对方电话+86-139-8765-4321', '{}'), '{13812345678,13987654321}', 'phone numbers in the narrative');
