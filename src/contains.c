@@ -39,6 +39,7 @@
 
 #include "matcher.h"
 #include "normalize.h"
+#include "prevent.h"
 
 PG_FUNCTION_INFO_V1(prevent_contains);
 PG_FUNCTION_INFO_V1(prevent_contains_any);
@@ -72,8 +73,9 @@ typedef struct TermSetCache
 	Size	   *slowlen;
 } TermSetCache;
 
-static void
-report_empty_term(const char *term, Size len)
+/* shared with gin.c: the error for a term that normalizes to nothing */
+void
+prevent_report_empty_term(const char *term, Size len)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -126,7 +128,7 @@ term_cache_get(FunctionCallInfo fcinfo, text *term)
 	cache->norm = normalize_bytes(raw, rawlen, &cache->normlen);
 	MemoryContextSwitchTo(old);
 	if (cache->normlen == 0)
-		report_empty_term(raw, rawlen);
+		prevent_report_empty_term(raw, rawlen);
 	cache->raw = MemoryContextAlloc(cache->mcxt, rawlen + 1);
 	memcpy(cache->raw, raw, rawlen);
 	cache->rawlen = rawlen;
@@ -213,7 +215,7 @@ term_set_build(TermSetCache *cache, ArrayType *arr)
 		term = DatumGetTextPP(elems[i]);
 		norm = normalize_bytes(VARDATA_ANY(term), VARSIZE_ANY_EXHDR(term), &normlen);
 		if (normlen == 0)
-			report_empty_term(VARDATA_ANY(term), VARSIZE_ANY_EXHDR(term));
+			prevent_report_empty_term(VARDATA_ANY(term), VARSIZE_ANY_EXHDR(term));
 		if (!term_fits_automaton(norm, normlen, &ncps))
 		{
 			cache->slow[cache->nslow] = norm;

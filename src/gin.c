@@ -53,6 +53,7 @@
 #include "utils/array.h"
 
 #include "normalize.h"
+#include "prevent.h"
 
 #define ContainsStrategyNumber		1
 #define ContainsAnyStrategyNumber	2
@@ -271,16 +272,6 @@ search_keys(const char *s, size_t len, KeyBuf *kb)
 	return res;
 }
 
-static void
-report_empty_term(const char *term, size_t len)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("search term \"%s\" is empty after normalization",
-					pnstrdup(term, len)),
-			 errdetail("Whitespace, punctuation, symbols and emoji are dropped when text is normalized, so the term would be contained in every text."),
-			 errhint("A term needs at least one letter, digit or Chinese character.")));
-}
 
 /*
  * Keys of a LIKE pattern: those of each literal run between the wildcards
@@ -390,7 +381,7 @@ term_set_keys(ArrayType *arr, KeyBuf *kb, TermSetPlan **planp)
 		switch (search_keys(VARDATA_ANY(term), VARSIZE_ANY_EXHDR(term), kb))
 		{
 			case SEARCH_EMPTY:
-				report_empty_term(VARDATA_ANY(term), VARSIZE_ANY_EXHDR(term));
+				prevent_report_empty_term(VARDATA_ANY(term), VARSIZE_ANY_EXHDR(term));
 				break;
 			case SEARCH_NO_KEYS:
 				return false;
@@ -442,7 +433,7 @@ prevent_gin_extract_query(PG_FUNCTION_ARGS)
 		case ContainsStrategyNumber:
 			query = PG_GETARG_TEXT_PP(0);
 			if (search_keys(VARDATA_ANY(query), VARSIZE_ANY_EXHDR(query), &kb) == SEARCH_EMPTY)
-				report_empty_term(VARDATA_ANY(query), VARSIZE_ANY_EXHDR(query));
+				prevent_report_empty_term(VARDATA_ANY(query), VARSIZE_ANY_EXHDR(query));
 			kb.n = sort_unique(kb.keys, kb.n);	/* 哈哈哈哈 repeats a key */
 			break;
 		case ContainsAnyStrategyNumber:

@@ -75,6 +75,9 @@ struct ArrayType;
 extern void prevent_assessment_arrays(const PvLexicon *lex, const pv_result *res,
 									  struct ArrayType **categories, struct ArrayType **terms);
 
+/* contains.c: the error for a search term that normalizes to nothing (shared with gin.c) */
+extern void prevent_report_empty_term(const char *term, Size len) pg_attribute_noreturn();
+
 /* watch.c */
 extern void watch_cache_init(void);
 
