@@ -13,19 +13,20 @@ AS $$
 $$;
 COMMENT ON FUNCTION prevent.my_units() IS 'Units the current role acts for (''*'' means every unit)';
 
+-- (both lookups are uncorrelated: evaluated once per query, not per row)
 ALTER TABLE prevent.alert ENABLE ROW LEVEL SECURITY;
 ALTER TABLE prevent.work_order ENABLE ROW LEVEL SECURITY;
 ALTER TABLE prevent.escalation ENABLE ROW LEVEL SECURITY;
 ALTER TABLE prevent.event ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY alert_by_unit ON prevent.alert FOR SELECT
-	USING (unit IN (SELECT prevent.my_units()) OR '*' IN (SELECT prevent.my_units()));
+	USING (EXISTS (SELECT 1 FROM prevent.my_units() m WHERE m = '*') OR unit = ANY (ARRAY(SELECT prevent.my_units())));
 CREATE POLICY work_order_by_unit ON prevent.work_order FOR SELECT
-	USING (unit IN (SELECT prevent.my_units()) OR '*' IN (SELECT prevent.my_units()));
+	USING (EXISTS (SELECT 1 FROM prevent.my_units() m WHERE m = '*') OR unit = ANY (ARRAY(SELECT prevent.my_units())));
 CREATE POLICY escalation_by_unit ON prevent.escalation FOR SELECT
-	USING (unit IN (SELECT prevent.my_units()) OR '*' IN (SELECT prevent.my_units()));
+	USING (EXISTS (SELECT 1 FROM prevent.my_units() m WHERE m = '*') OR unit = ANY (ARRAY(SELECT prevent.my_units())));
 CREATE POLICY event_by_unit ON prevent.event FOR SELECT
-	USING (unit IN (SELECT prevent.my_units()) OR '*' IN (SELECT prevent.my_units()));
+	USING (EXISTS (SELECT 1 FROM prevent.my_units() m WHERE m = '*') OR unit = ANY (ARRAY(SELECT prevent.my_units())));
 
 CREATE FUNCTION prevent.add_member(member regrole, unit text) RETURNS void
 LANGUAGE plpgsql

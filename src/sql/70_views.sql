@@ -1,5 +1,6 @@
 /* ------------------------------------------------------------------------
- * Views for BI tools.  (The small SQL helpers below carry no SET clause so
+ * Views for BI tools.  (OFFSET 0 keeps the report time zone a one-row
+ * subquery evaluated once, instead of a function call per order.)  (The small SQL helpers below carry no SET clause so
  * that the planner can inline them; they name every object with its schema.)  Plain views (security_invoker, so row-level
  * security by unit applies to whoever reads them), stable column names,
  * counts beside every rate so a BI tool can re-aggregate; rates are
@@ -55,7 +56,7 @@ SELECT w.unit,
 	   count(*) FILTER (WHERE w.closed_at IS NOT NULL) AS closed,
 	   prevent.rate(count(*) FILTER (WHERE w.closed_at IS NOT NULL), count(*)) AS closure_rate
   FROM prevent.work_order w
- CROSS JOIN (SELECT prevent.report_time_zone() AS tz) z
+ CROSS JOIN (SELECT prevent.report_time_zone() AS tz OFFSET 0) z
  GROUP BY 1, 2;
 COMMENT ON VIEW prevent.closure_rate IS 'Closure rate of work orders per unit and month of issue (one row per unit and month, no totals; see prevent.department_closure_rate)';
 COMMENT ON COLUMN prevent.closure_rate.unit IS 'Unit (police station) the orders were issued to';
@@ -83,7 +84,7 @@ SELECT w.unit,
 	   count(*) FILTER (WHERE w.fed_back_at <= w.issued_at + interval '24 hours') AS fed_back_24h,
 	   prevent.rate(count(*) FILTER (WHERE w.fed_back_at <= w.issued_at + interval '24 hours'), count(*)) AS feedback_rate
   FROM prevent.work_order w
- CROSS JOIN (SELECT prevent.report_time_zone() AS tz) z
+ CROSS JOIN (SELECT prevent.report_time_zone() AS tz OFFSET 0) z
  GROUP BY 1, 2;
 COMMENT ON VIEW prevent.feedback_rate IS '24-hour feedback rate of work orders per unit and month of issue';
 COMMENT ON COLUMN prevent.feedback_rate.unit IS 'Unit the orders were issued to';
@@ -111,7 +112,7 @@ SELECT w.unit,
 	   count(*) FILTER (WHERE w.resolved) AS resolved,
 	   prevent.rate(count(*) FILTER (WHERE w.resolved), count(*)) AS resolution_rate
   FROM prevent.work_order w
- CROSS JOIN (SELECT prevent.report_time_zone() AS tz) z
+ CROSS JOIN (SELECT prevent.report_time_zone() AS tz OFFSET 0) z
  WHERE w.closed_at IS NOT NULL
  GROUP BY 1, 2;
 COMMENT ON VIEW prevent.resolution_rate IS 'Resolution rate of closed work orders per unit and month of closing';
@@ -185,8 +186,9 @@ SELECT p.party,
 	   max(a.occurred_at) AS last_at
   FROM prevent.alert a
  CROSS JOIN LATERAL unnest(a.parties) AS p(party)
+ WHERE p.party IN (SELECT q.party FROM prevent.alert r CROSS JOIN LATERAL unnest(r.parties) AS q(party) WHERE r.repeat)
  GROUP BY p.party
-HAVING bool_or(a.repeat) AND count(*) > 1;
+HAVING count(*) > 1;
 COMMENT ON VIEW prevent.repeat_incidents IS 'Parties (phone numbers, ID numbers, party-column values) with more than one alerted incident, one of them flagged as a repeat; counts all their alerted incidents';
 COMMENT ON COLUMN prevent.repeat_incidents.party IS 'The party: 11-digit mobile number, 18-character ID number or a party-column value';
 COMMENT ON COLUMN prevent.repeat_incidents.incidents IS 'Alerts naming the party';
@@ -223,20 +225,24 @@ COMMENT ON COLUMN prevent.overdue_orders.tier IS 'Highest tier following the ord
 
 -- keyword hits in alerts
 CREATE VIEW prevent.keyword_hits WITH (security_invoker = true) AS
-WITH hits AS (
-	SELECT t.term,
+WITH per_set AS (
+	-- alerts counted per distinct set of terms first: far fewer rows to unnest
+	SELECT a.terms,
 		   count(*) FILTER (WHERE a.occurred_at >= pg_catalog.now() - interval '7 days') AS alerts_7d,
 		   count(*) FILTER (WHERE a.occurred_at >= pg_catalog.now() - interval '30 days') AS alerts_30d,
 		   count(*) AS alerts
 	  FROM prevent.alert a
-	 CROSS JOIN LATERAL unnest(a.terms) AS t(term)
+	 GROUP BY a.terms
+), hits AS (
+	SELECT t.term, sum(s.alerts_7d) AS alerts_7d, sum(s.alerts_30d) AS alerts_30d, sum(s.alerts) AS alerts
+	  FROM per_set s CROSS JOIN LATERAL unnest(s.terms) AS t(term)
 	 GROUP BY t.term
 )
 SELECT k.term,
 	   k.category,
-	   coalesce(h.alerts_7d, 0) AS alerts_7d,
-	   coalesce(h.alerts_30d, 0) AS alerts_30d,
-	   coalesce(h.alerts, 0) AS alerts
+	   coalesce(h.alerts_7d, 0)::bigint AS alerts_7d,
+	   coalesce(h.alerts_30d, 0)::bigint AS alerts_30d,
+	   coalesce(h.alerts, 0)::bigint AS alerts
   FROM prevent.keyword k
   LEFT JOIN hits h ON h.term = k.term
  WHERE k.kind = 'match';
