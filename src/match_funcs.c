@@ -29,7 +29,7 @@ PG_FUNCTION_INFO_V1(prevent_level);
 PG_FUNCTION_INFO_V1(prevent_highlight);
 PG_FUNCTION_INFO_V1(prevent_terms);
 
-static const char *const level_names[PV_NLEVELS] = {"none", "low", "medium", "high", "critical"};
+const char *const prevent_level_names[PV_NLEVELS] = {"none", "low", "medium", "high", "critical"};
 
 /*
  * Per call site: the scan buffers, and for prevent.assess the result row's
@@ -62,7 +62,7 @@ call_cache_levels(CallCache *cc, Oid level_type)
 	if (cc->level_type == level_type)
 		return;
 	for (int l = 0; l < PV_NLEVELS; l++)
-		cc->levels[l] = DirectFunctionCall2(enum_in, CStringGetDatum(level_names[l]),
+		cc->levels[l] = DirectFunctionCall2(enum_in, CStringGetDatum(prevent_level_names[l]),
 											ObjectIdGetDatum(level_type));
 	cc->level_type = level_type;
 }

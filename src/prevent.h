@@ -20,6 +20,9 @@
 #define PV_LEVEL_CRITICAL 4
 #define PV_NLEVELS 5
 
+/* the labels of prevent.risk_level, by level (match_funcs.c) */
+extern const char *const prevent_level_names[PV_NLEVELS];
+
 typedef struct PvKeywordInfo
 {
 	int64		id;

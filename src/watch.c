@@ -97,6 +97,7 @@ static SPIPlanPtr raise_plan = NULL;		/* custom plans, for large batches */
 static SPIPlanPtr raise_plan_small = NULL;	/* a generic plan, for a few rows */
 #define SMALL_BATCH 16
 static Oid	alert_input_type = InvalidOid;
+static Oid	risk_level_type = InvalidOid;
 static pv_result scan_result;
 
 /* alerts of the running statement(s) waiting for the flush */
@@ -120,6 +121,7 @@ watch_relcache_cb(Datum arg, Oid relid)
 		watch_cache = NULL;
 		owner_id = InvalidOid;
 		alert_input_type = InvalidOid;
+		risk_level_type = InvalidOid;
 	}
 }
 
@@ -198,16 +200,14 @@ prevent_owner(void)
 	return owner_id;
 }
 
-/* prevent.risk_level */
+/* prevent.risk_level (forgotten with the watch cache, e.g. when the extension is recreated) */
 static Oid
 level_type(void)
 {
-	static Oid	cached = InvalidOid;
-
-	if (!OidIsValid(alert_input_type) || !OidIsValid(cached))
-		cached = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("risk_level"),
-								 ObjectIdGetDatum(get_namespace_oid("prevent", false)));
-	return cached;
+	if (!OidIsValid(risk_level_type))
+		risk_level_type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("risk_level"),
+										  ObjectIdGetDatum(get_namespace_oid("prevent", false)));
+	return risk_level_type;
 }
 
 static AttrNumber
@@ -230,10 +230,8 @@ column_attnum(Relation rel, const char *name, const char *what)
 static int
 level_from_name(const char *s)
 {
-	static const char *const names[] = {"none", "low", "medium", "high", "critical"};
-
 	for (int i = 0; i < PV_NLEVELS; i++)
-		if (strcmp(s, names[i]) == 0)
+		if (strcmp(s, prevent_level_names[i]) == 0)
 			return i;
 	elog(ERROR, "unknown risk level \"%s\"", s);
 	return 0;
@@ -772,7 +770,6 @@ prevent_watch_trigger(PG_FUNCTION_ARGS)
 		TupleDesc	itemdesc;
 		Datum		item;
 		bool		row_mode;
-		static const char *const level_names[] = {"none", "low", "medium", "high", "critical"};
 
 		prevent_assessment_arrays(lex, &scan_result, &categories, &terms);
 		values[0] = ObjectIdGetDatum(w->source);
@@ -789,7 +786,7 @@ prevent_watch_trigger(PG_FUNCTION_ARGS)
 			nulls[2] = true;
 		values[3] = TimestampTzGetDatum(column_timestamptz(tup, desc, w->occurred_att));
 		values[4] = Int32GetDatum(scan_result.score);
-		values[5] = DirectFunctionCall2(enum_in, CStringGetDatum(level_names[level]),
+		values[5] = DirectFunctionCall2(enum_in, CStringGetDatum(prevent_level_names[level]),
 										ObjectIdGetDatum(level_type()));
 		values[6] = PointerGetDatum(categories);
 		values[7] = PointerGetDatum(terms);
