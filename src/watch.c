@@ -310,6 +310,9 @@ watch_load(WatchInfo *w, Relation rel)
  *   with the time index would read every alert of the window);
  *   hits: the (row, party) pairs that make repeat_threshold;
  * - flags: repeat or not, and the level's policy;
+ * - rp, ins_repeat_party: prevent.repeat_party, for the parties of repeat
+ *   alerts: filled from all the party's alerts at its first repeat, counted
+ *   up after that (a party's rows are only written under its party lock);
  * - the alerts; one work order per alert issued (auto-issue level or
  *   repeat) for its unit, and for each other unit of the party's earlier
  *   incidents (cross_jurisdiction); their escalations (the level's tiers,
@@ -355,6 +358,29 @@ static const char alert_batch_sql[] =
 	"			   pol.accept_within, pol.feedback_within, pol.close_within\n"
 	"		  FROM b LEFT JOIN prevent.level_policy pol ON pol.level = b.level\n"
 	"		  LEFT JOIN (SELECT DISTINCT h.ord FROM hits h) r ON r.ord = b.ord\n"
+	"	), rp AS MATERIALIZED (\n"
+	"		SELECT bp.party, bool_or(f.is_repeat) AS flagged,\n"
+	"			   EXISTS (SELECT 1 FROM prevent.repeat_party r WHERE r.party = bp.party) AS known\n"
+	"		  FROM bp JOIN flags f ON f.ord = bp.ord\n"
+	"		 GROUP BY bp.party\n"
+	"	), ins_repeat_party AS (\n"
+	"		INSERT INTO prevent.repeat_party AS r (party, unit, incidents, first_at, last_at)\n"
+	"		SELECT x.party, x.unit, count(*), min(x.occurred_at), max(x.occurred_at)\n"
+	"		  FROM (SELECT rp.party, a.unit, a.occurred_at\n"
+	"				  FROM rp CROSS JOIN LATERAL (SELECT a.unit, a.occurred_at FROM prevent.alert a\n"
+	"											   WHERE a.parties @> ARRAY[rp.party] OFFSET 0) a\n"
+	"				 WHERE rp.flagged AND NOT rp.known\n"
+	"				UNION ALL\n"
+	"				SELECT bp.party, bp.unit, bp.occurred_at\n"
+	"				  FROM bp JOIN rp ON rp.party = bp.party\n"
+	"				 WHERE rp.flagged OR rp.known) x\n"
+	"		 GROUP BY x.party, x.unit\n"
+	"		 ORDER BY x.party, x.unit\n"
+	"		ON CONFLICT (party, unit) DO UPDATE\n"
+	"		   SET incidents = r.incidents + excluded.incidents,\n"
+	"			   first_at = LEAST(r.first_at, excluded.first_at),\n"
+	"			   last_at = GREATEST(r.last_at, excluded.last_at)\n"
+	"		RETURNING 1\n"
 	"	), ins_alert AS (\n"
 	"		INSERT INTO prevent.alert (id, source, source_key, unit, occurred_at, score, level, categories, terms,\n"
 	"								   parties, repeat, status)\n"

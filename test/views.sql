@@ -12,7 +12,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS prevent;
 
 BEGIN;
-SELECT plan(33);
+SELECT plan(42);
 
 TRUNCATE prevent.event, prevent.escalation, prevent.work_order, prevent.alert;
 DELETE FROM prevent.proximity; DELETE FROM prevent.negation; DELETE FROM prevent.keyword;
@@ -56,7 +56,32 @@ SELECT results_eq($$SELECT issued, closed, resolved, open FROM prevent.departmen
 SELECT is((SELECT sum(orders)::bigint FROM prevent.feedback_time), (SELECT count(*) FROM prevent.work_order WHERE fed_back_at IS NOT NULL),
 	'feedback-time buckets hold every fed-back order once');
 
--- a unit with an alert but no orders: zero orders, no rate, no error
+-- the rate views add up counters kept by triggers: rebuilt from the orders they are the same,
+-- and the rows of ~50,000 order changes have been folded into a few per unit and month
+CREATE TEMP TABLE counted AS
+	SELECT 'closure' AS v, unit, month, issued AS n, closed AS m FROM prevent.closure_rate
+	UNION ALL SELECT 'feedback', unit, month, issued, fed_back_24h FROM prevent.feedback_rate
+	UNION ALL SELECT 'resolution', unit, month, closed, resolved FROM prevent.resolution_rate
+	UNION ALL SELECT 'bucket ' || label, unit, month, bucket, orders FROM prevent.feedback_time;
+SELECT cmp_ok((SELECT count(*) FROM prevent.order_stats), '<', 1100::bigint, 'the counter rows are folded as they are written');
+SELECT is(prevent.refresh_stats(), 26031::bigint, 'prevent.refresh_stats() counts every order');
+SELECT set_eq($$SELECT * FROM counted$$,
+	$$SELECT 'closure' AS v, unit, month, issued AS n, closed AS m FROM prevent.closure_rate
+	  UNION ALL SELECT 'feedback', unit, month, issued, fed_back_24h FROM prevent.feedback_rate
+	  UNION ALL SELECT 'resolution', unit, month, closed, resolved FROM prevent.resolution_rate
+	  UNION ALL SELECT 'bucket ' || label, unit, month, bucket, orders FROM prevent.feedback_time$$,
+	'the counters kept by the triggers equal the counters rebuilt from the orders');
+SELECT is((SELECT count(*) FROM prevent.order_stats), 6::bigint, 'rebuilt: one row per unit, month and bucket (three units, this month, all fed back within 30 minutes)');
+
+-- a new service-level bucket re-cuts feedback_time at once
+INSERT INTO prevent.feedback_bucket (upper_bound, label) VALUES ('10 minutes', '<= 10 min');
+SELECT results_eq($$SELECT bucket, label, orders FROM prevent.feedback_time WHERE unit = '丙派出所'$$,
+	$$VALUES (1, '<= 10 min', 2390::bigint)$$, 'a new bucket: feedback_time re-cut by it');
+DELETE FROM prevent.feedback_bucket WHERE upper_bound = '10 minutes';
+SELECT results_eq($$SELECT bucket, label, orders FROM prevent.feedback_time WHERE unit = '丙派出所'$$,
+	$$VALUES (1, '<= 30 min', 2390::bigint)$$, 'and back without it');
+
+
 INSERT INTO incident (station, narrative) VALUES ('丁派出所', '邻里纠纷');
 SELECT results_eq($$SELECT pending_reviews, open_orders, issued_30d, closure_rate_30d FROM prevent.unit_dashboard WHERE unit = '丁派出所'$$,
 	$$VALUES (1::bigint, 0::bigint, 0::bigint, NULL::numeric)$$, 'a unit with no orders');
@@ -91,10 +116,29 @@ SELECT results_eq($$SELECT month, issued FROM prevent.closure_rate WHERE unit = 
 RESET TIME ZONE;
 SELECT throws_ok($$UPDATE prevent.setting SET value = 'Mars/Olympus' WHERE name = 'report_time_zone'$$, '22023', NULL, 'a bad time zone is refused');
 
--- overdue orders and repeat incidents
+-- deleting an order takes it out of the counters
+DELETE FROM prevent.event e USING prevent.work_order w WHERE e.work_order_id = w.id AND w.unit = '戊派出所' AND w.closed_at IS NULL;
+DELETE FROM prevent.escalation e USING prevent.work_order w WHERE e.work_order_id = w.id AND w.unit = '戊派出所' AND w.closed_at IS NULL;
+SAVEPOINT before_delete;
+DELETE FROM prevent.work_order w WHERE w.unit = '戊派出所' AND w.closed_at IS NULL;
+SELECT results_eq($$SELECT month, issued, closed FROM prevent.closure_rate WHERE unit = '戊派出所'$$,
+	$$VALUES ('2026-01-01'::date, 1::bigint, 1::bigint)$$, 'a deleted order is no longer counted');
+ROLLBACK TO SAVEPOINT before_delete;
+SELECT results_eq($$SELECT month, issued FROM prevent.closure_rate WHERE unit = '戊派出所' ORDER BY month$$,
+	$$VALUES ('2026-01-01'::date, 1::bigint), ('2026-02-01'::date, 1::bigint)$$, 'a rolled-back delete leaves the counters as they were');
+
+-- a station's role sees its own unit's figures only
+CREATE ROLE prevent_test_views_station;
+SELECT prevent.add_member('prevent_test_views_station', '甲派出所');
+SET LOCAL ROLE prevent_test_views_station;
+SELECT results_eq($$SELECT unit, issued FROM prevent.closure_rate$$, $$VALUES ('甲派出所', 1913::bigint)$$,
+	'row-level security: a station sees only its own closure rate');
+RESET ROLE;
+
+
 SELECT ok((SELECT count(*) FROM prevent.overdue_orders WHERE unit = '戊派出所') = 1, 'the open February order is overdue now');
 SELECT is((SELECT breach FROM prevent.overdue_orders WHERE unit = '戊派出所'), 'accept', 'its earliest missed deadline is acceptance');
-SELECT is((SELECT alerts FROM prevent.keyword_hits WHERE term = '纠纷'), 21719::bigint, 'keyword hits count alerts per term');
+SELECT is((SELECT alerts_30d FROM prevent.keyword_hits WHERE term = '纠纷'), 21719::bigint, 'keyword hits count alerts per term');
 
 -- every view and every column is documented
 SELECT is((SELECT count(*) FROM pg_views v WHERE v.schemaname = 'prevent'

@@ -12,7 +12,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS prevent;
 
 BEGIN;
-SELECT plan(95);
+SELECT plan(98);
 
 -- a known lexicon for this test (the default one is set aside until ROLLBACK)
 DELETE FROM prevent.proximity; DELETE FROM prevent.negation; DELETE FROM prevent.keyword;
@@ -185,6 +185,13 @@ INSERT INTO incident (station, caller_phone, narrative, reported_at)
 SELECT is((SELECT repeat FROM prevent.alert WHERE occurred_at = '2026-06-10 10:00+08'), false, 'outside the window it is no repeat');
 SELECT results_eq($$SELECT party, incidents, units FROM prevent.repeat_incidents$$,
 	$$VALUES ('13800001111', 3::bigint, '{A所,E所}'::text[])$$, 'prevent.repeat_incidents: the party, its alerted incidents and their units');
+SELECT results_eq($$SELECT party, unit, incidents FROM prevent.repeat_party ORDER BY unit$$,
+	$$VALUES ('13800001111', 'A所', 1::bigint), ('13800001111', 'E所', 2::bigint)$$,
+	'the alert writer filled the party''s earlier alerts in at its first repeat and counted on');
+CREATE TEMP TABLE repeat_kept AS SELECT * FROM prevent.repeat_party;
+SELECT lives_ok($$SELECT prevent.refresh_stats()$$, 'prevent.refresh_stats()');
+SELECT set_eq($$SELECT * FROM prevent.repeat_party$$, $$SELECT * FROM repeat_kept$$,
+	'prevent.repeat_party kept by the alert writer equals the one rebuilt from the alerts');
 
 -- parties: from columns and from the narrative
 SELECT is(prevent.parties('报警人电话138 1234 5678，对方电话+86-139-8765-4321', '{}'), '{13812345678,13987654321}', 'phone numbers in the narrative');

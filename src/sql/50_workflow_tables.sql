@@ -125,7 +125,7 @@ CREATE TABLE prevent.work_order (
 	CONSTRAINT work_order_alert_unit_key UNIQUE (alert_id, unit)
 );
 CREATE INDEX work_order_unit_idx ON prevent.work_order (unit, issued_at);
-CREATE INDEX work_order_open_idx ON prevent.work_order (status) WHERE status IN ('issued', 'accepted', 'fed_back');
+CREATE INDEX work_order_open_idx ON prevent.work_order (unit) WHERE status IN ('issued', 'accepted', 'fed_back');
 COMMENT ON TABLE prevent.work_order IS 'Instruction orders pushed to a unit: issued -> accepted -> fed_back -> closed -> evaluated';
 COMMENT ON COLUMN prevent.work_order.reason IS 'Why it was issued: risk_level (auto-issue level reached), review (second judgement), repeat, cross_jurisdiction (a repeat party''s other unit)';
 COMMENT ON COLUMN prevent.work_order.due_at IS 'Feedback deadline (issued_at + feedback_within of the level)';

@@ -37,7 +37,7 @@ BEGIN
 		RAISE EXCEPTION 'member and unit must be given' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	INSERT INTO prevent.unit_member (member, unit) VALUES (member::text, unit) ON CONFLICT DO NOTHING;
-	EXECUTE pg_catalog.format('GRANT SELECT ON prevent.alert, prevent.work_order, prevent.escalation, prevent.event TO %I', member::text);
+	EXECUTE pg_catalog.format('GRANT SELECT ON prevent.alert, prevent.work_order, prevent.escalation, prevent.event, prevent.order_stats, prevent.repeat_party TO %I', member::text);
 	-- the BI views, where they exist (they are created after this function)
 	PERFORM 1 FROM pg_views v WHERE v.schemaname = 'prevent';
 	IF FOUND THEN

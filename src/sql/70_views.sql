@@ -1,63 +1,22 @@
 /* ------------------------------------------------------------------------
- * Views for BI tools.  (OFFSET 0 keeps the report time zone a one-row
- * subquery evaluated once, instead of a function call per order.)  (The small SQL helpers below carry no SET clause so
- * that the planner can inline them; they name every object with its schema.)  Plain views (security_invoker, so row-level
- * security by unit applies to whoever reads them), stable column names,
- * counts beside every rate so a BI tool can re-aggregate; rates are
- * percentages rounded to 2 decimals, NULL where the denominator is 0.
- * Months are calendar months in the report time zone (setting
- * report_time_zone, default Asia/Shanghai), not the session's.
+ * Views for BI tools.  Plain views (security_invoker, so row-level security
+ * by unit applies to whoever reads them), stable column names, counts beside
+ * every rate so a BI tool can re-aggregate; rates are percentages rounded to
+ * 2 decimals, NULL where the denominator is 0.  Months are calendar months
+ * in the report time zone (setting report_time_zone, default Asia/Shanghai),
+ * not the session's.  The rate views add up prevent.order_stats (kept by
+ * triggers, see 65_stats.sql); the others read the tables through indexes
+ * on what is open, pending or recent.
  * ------------------------------------------------------------------------ */
-
-CREATE FUNCTION prevent.report_time_zone() RETURNS text
-LANGUAGE sql STABLE PARALLEL SAFE
-AS $$ SELECT coalesce((SELECT value FROM prevent.setting WHERE name OPERATOR(pg_catalog.=) 'report_time_zone'), 'Asia/Shanghai') $$;
-COMMENT ON FUNCTION prevent.report_time_zone() IS 'Time zone in which the views cut months and days (setting report_time_zone)';
-
-CREATE FUNCTION prevent.rate(part bigint, whole bigint) RETURNS numeric
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$ SELECT CASE WHEN whole > 0 THEN pg_catalog.round(100.0 * part / whole, 2) END $$;
-COMMENT ON FUNCTION prevent.rate(bigint, bigint) IS 'part / whole in percent, rounded to 2 decimals; NULL when whole is 0';
-
-INSERT INTO prevent.setting (name, value, description, builtin) VALUES
-	('report_time_zone', 'Asia/Shanghai', 'Time zone in which the views cut months and days', true);
-
-CREATE TABLE prevent.feedback_bucket (
-	upper_bound interval PRIMARY KEY CONSTRAINT feedback_bucket_positive CHECK (upper_bound > '0'::interval),
-	label text NOT NULL UNIQUE,
-	builtin boolean NOT NULL DEFAULT false
-);
-COMMENT ON TABLE prevent.feedback_bucket IS 'Service-level buckets of time to first feedback, by upper bound; longer times fall into the last, open bucket of prevent.feedback_time';
-CREATE FUNCTION prevent.feedback_bucket_before_insert() RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-	/* pg_restore of a built-in row: take the restored values */
-	IF EXISTS (SELECT 1 FROM prevent.feedback_bucket b WHERE b.upper_bound = NEW.upper_bound AND b.builtin) THEN
-		UPDATE prevent.feedback_bucket b SET label = NEW.label, builtin = NEW.builtin WHERE b.upper_bound = NEW.upper_bound;
-		RETURN NULL;
-	END IF;
-	RETURN NEW;
-END
-$$;
-CREATE TRIGGER feedback_bucket_before_insert BEFORE INSERT ON prevent.feedback_bucket
-	FOR EACH ROW EXECUTE FUNCTION prevent.feedback_bucket_before_insert();
-
-INSERT INTO prevent.feedback_bucket (upper_bound, label, builtin) VALUES
-	('30 minutes', '<= 30 min', true), ('1 hour', '30-60 min', true), ('2 hours', '1-2 h', true),
-	('4 hours', '2-4 h', true), ('24 hours', '4-24 h', true);
 
 -- closure rate: orders issued in a month, and how many of those are closed (whenever closed)
 CREATE VIEW prevent.closure_rate WITH (security_invoker = true) AS
-SELECT w.unit,
-	   (pg_catalog.date_trunc('month', w.issued_at AT TIME ZONE z.tz))::date AS month,
-	   count(*) AS issued,
-	   count(*) FILTER (WHERE w.closed_at IS NOT NULL) AS closed,
-	   prevent.rate(count(*) FILTER (WHERE w.closed_at IS NOT NULL), count(*)) AS closure_rate
-  FROM prevent.work_order w
- CROSS JOIN (SELECT prevent.report_time_zone() AS tz OFFSET 0) z
- GROUP BY 1, 2;
+SELECT s.unit, s.month, sum(s.issued)::bigint AS issued, sum(s.closed)::bigint AS closed,
+	   prevent.rate(sum(s.closed)::bigint, sum(s.issued)::bigint) AS closure_rate
+  FROM prevent.order_stats s
+ WHERE s.bucket = 0
+ GROUP BY s.unit, s.month
+HAVING sum(s.issued) <> 0;
 COMMENT ON VIEW prevent.closure_rate IS 'Closure rate of work orders per unit and month of issue (one row per unit and month, no totals; see prevent.department_closure_rate)';
 COMMENT ON COLUMN prevent.closure_rate.unit IS 'Unit (police station) the orders were issued to';
 COMMENT ON COLUMN prevent.closure_rate.month IS 'First day of the month the orders were issued in (report time zone)';
@@ -78,14 +37,12 @@ COMMENT ON COLUMN prevent.department_closure_rate.closure_rate IS 'closed / issu
 
 -- 24-hour feedback rate: orders issued in a month, and how many got their first feedback within 24 hours
 CREATE VIEW prevent.feedback_rate WITH (security_invoker = true) AS
-SELECT w.unit,
-	   (pg_catalog.date_trunc('month', w.issued_at AT TIME ZONE z.tz))::date AS month,
-	   count(*) AS issued,
-	   count(*) FILTER (WHERE w.fed_back_at <= w.issued_at + interval '24 hours') AS fed_back_24h,
-	   prevent.rate(count(*) FILTER (WHERE w.fed_back_at <= w.issued_at + interval '24 hours'), count(*)) AS feedback_rate
-  FROM prevent.work_order w
- CROSS JOIN (SELECT prevent.report_time_zone() AS tz OFFSET 0) z
- GROUP BY 1, 2;
+SELECT s.unit, s.month, sum(s.issued)::bigint AS issued, sum(s.fed_back_24h)::bigint AS fed_back_24h,
+	   prevent.rate(sum(s.fed_back_24h)::bigint, sum(s.issued)::bigint) AS feedback_rate
+  FROM prevent.order_stats s
+ WHERE s.bucket = 0
+ GROUP BY s.unit, s.month
+HAVING sum(s.issued) <> 0;
 COMMENT ON VIEW prevent.feedback_rate IS '24-hour feedback rate of work orders per unit and month of issue';
 COMMENT ON COLUMN prevent.feedback_rate.unit IS 'Unit the orders were issued to';
 COMMENT ON COLUMN prevent.feedback_rate.month IS 'First day of the month the orders were issued in (report time zone)';
@@ -106,15 +63,12 @@ COMMENT ON COLUMN prevent.department_feedback_rate.feedback_rate IS 'fed_back_24
 
 -- resolution rate: orders closed in a month, and how many of those were resolved
 CREATE VIEW prevent.resolution_rate WITH (security_invoker = true) AS
-SELECT w.unit,
-	   (pg_catalog.date_trunc('month', w.closed_at AT TIME ZONE z.tz))::date AS month,
-	   count(*) AS closed,
-	   count(*) FILTER (WHERE w.resolved) AS resolved,
-	   prevent.rate(count(*) FILTER (WHERE w.resolved), count(*)) AS resolution_rate
-  FROM prevent.work_order w
- CROSS JOIN (SELECT prevent.report_time_zone() AS tz OFFSET 0) z
- WHERE w.closed_at IS NOT NULL
- GROUP BY 1, 2;
+SELECT s.unit, s.month, sum(s.closed_in)::bigint AS closed, sum(s.resolved_in)::bigint AS resolved,
+	   prevent.rate(sum(s.resolved_in)::bigint, sum(s.closed_in)::bigint) AS resolution_rate
+  FROM prevent.order_stats s
+ WHERE s.bucket = 0
+ GROUP BY s.unit, s.month
+HAVING sum(s.closed_in) <> 0;
 COMMENT ON VIEW prevent.resolution_rate IS 'Resolution rate of closed work orders per unit and month of closing';
 COMMENT ON COLUMN prevent.resolution_rate.unit IS 'Unit the orders were issued to';
 COMMENT ON COLUMN prevent.resolution_rate.month IS 'First day of the month the orders were closed in (report time zone)';
@@ -135,15 +89,14 @@ COMMENT ON COLUMN prevent.department_resolution_rate.resolution_rate IS 'resolve
 
 -- headline figures over all time, one row
 CREATE VIEW prevent.department_summary WITH (security_invoker = true) AS
-SELECT count(*) AS issued,
-	   count(*) FILTER (WHERE w.closed_at IS NOT NULL) AS closed,
-	   prevent.rate(count(*) FILTER (WHERE w.closed_at IS NOT NULL), count(*)) AS closure_rate,
-	   count(*) FILTER (WHERE w.fed_back_at <= w.issued_at + interval '24 hours') AS fed_back_24h,
-	   prevent.rate(count(*) FILTER (WHERE w.fed_back_at <= w.issued_at + interval '24 hours'), count(*)) AS feedback_rate,
-	   count(*) FILTER (WHERE w.resolved) AS resolved,
-	   prevent.rate(count(*) FILTER (WHERE w.resolved), count(*) FILTER (WHERE w.closed_at IS NOT NULL)) AS resolution_rate,
-	   count(*) FILTER (WHERE w.closed_at IS NULL) AS open
-  FROM prevent.work_order w;
+SELECT t.issued, t.closed, prevent.rate(t.closed, t.issued) AS closure_rate,
+	   t.fed_back_24h, prevent.rate(t.fed_back_24h, t.issued) AS feedback_rate,
+	   t.resolved, prevent.rate(t.resolved, t.closed) AS resolution_rate,
+	   t.issued - t.closed AS open
+  FROM (SELECT coalesce(sum(s.issued), 0)::bigint AS issued, coalesce(sum(s.closed), 0)::bigint AS closed,
+			   coalesce(sum(s.fed_back_24h), 0)::bigint AS fed_back_24h, coalesce(sum(s.resolved_in), 0)::bigint AS resolved
+		  FROM prevent.order_stats s
+		 WHERE s.bucket = 0) t;
 COMMENT ON VIEW prevent.department_summary IS 'Headline figures over all work orders: one row';
 COMMENT ON COLUMN prevent.department_summary.issued IS 'All work orders issued';
 COMMENT ON COLUMN prevent.department_summary.closed IS 'Orders closed';
@@ -156,20 +109,15 @@ COMMENT ON COLUMN prevent.department_summary.open IS 'Orders not closed yet';
 
 -- time to first feedback in service-level buckets
 CREATE VIEW prevent.feedback_time WITH (security_invoker = true) AS
-SELECT w.unit,
-	   (pg_catalog.date_trunc('month', w.issued_at AT TIME ZONE k.tz))::date AS month,
-	   -- bounds are upper-inclusive: the bucket is 1 + the number of bounds below the time
-	   pg_catalog.width_bucket(w.fed_back_at - w.issued_at - interval '1 microsecond', k.bounds) + 1 AS bucket,
-	   coalesce(k.labels[pg_catalog.width_bucket(w.fed_back_at - w.issued_at - interval '1 microsecond', k.bounds) + 1],
-				'> ' || k.labels[pg_catalog.array_length(k.labels, 1)]) AS label,
-	   count(*) AS orders
-  FROM prevent.work_order w
- CROSS JOIN (SELECT prevent.report_time_zone() AS tz,
-					coalesce(array_agg(b.upper_bound ORDER BY b.upper_bound), '{}') AS bounds,
-					coalesce(array_agg(b.label ORDER BY b.upper_bound), '{}') AS labels
-			   FROM prevent.feedback_bucket b) k
- WHERE w.fed_back_at IS NOT NULL
- GROUP BY 1, 2, 3, 4;
+SELECT f.unit, f.month, f.bucket,
+	   coalesce(k.labels[f.bucket], '> ' || k.labels[pg_catalog.array_length(k.labels, 1)]) AS label,
+	   f.orders
+  FROM (SELECT s.unit, s.month, s.bucket, sum(s.fed_back)::bigint AS orders
+		  FROM prevent.order_stats s
+		 WHERE s.bucket > 0
+		 GROUP BY s.unit, s.month, s.bucket
+		HAVING sum(s.fed_back) <> 0) f
+ CROSS JOIN (SELECT coalesce(array_agg(b.label ORDER BY b.upper_bound), '{}') AS labels FROM prevent.feedback_bucket b) k;
 COMMENT ON VIEW prevent.feedback_time IS 'Fed-back work orders per unit, month of issue and bucket of time to first feedback (buckets from prevent.feedback_bucket)';
 COMMENT ON COLUMN prevent.feedback_time.unit IS 'Unit the orders were issued to';
 COMMENT ON COLUMN prevent.feedback_time.month IS 'First day of the month the orders were issued in (report time zone)';
@@ -179,16 +127,14 @@ COMMENT ON COLUMN prevent.feedback_time.orders IS 'Orders whose first feedback f
 
 -- parties with repeat incidents
 CREATE VIEW prevent.repeat_incidents WITH (security_invoker = true) AS
-SELECT p.party,
-	   count(*) AS incidents,
-	   array_agg(DISTINCT a.unit ORDER BY a.unit) FILTER (WHERE a.unit IS NOT NULL) AS units,
-	   min(a.occurred_at) AS first_at,
-	   max(a.occurred_at) AS last_at
-  FROM prevent.alert a
- CROSS JOIN LATERAL unnest(a.parties) AS p(party)
- WHERE p.party IN (SELECT q.party FROM prevent.alert r CROSS JOIN LATERAL unnest(r.parties) AS q(party) WHERE r.repeat)
- GROUP BY p.party
-HAVING count(*) > 1;
+SELECT r.party,
+	   sum(r.incidents)::bigint AS incidents,
+	   array_agg(r.unit ORDER BY r.unit) FILTER (WHERE r.unit IS NOT NULL) AS units,
+	   min(r.first_at) AS first_at,
+	   max(r.last_at) AS last_at
+  FROM prevent.repeat_party r
+ GROUP BY r.party
+HAVING sum(r.incidents) > 1;
 COMMENT ON VIEW prevent.repeat_incidents IS 'Parties (phone numbers, ID numbers, party-column values) with more than one alerted incident, one of them flagged as a repeat; counts all their alerted incidents';
 COMMENT ON COLUMN prevent.repeat_incidents.party IS 'The party: 11-digit mobile number, 18-character ID number or a party-column value';
 COMMENT ON COLUMN prevent.repeat_incidents.incidents IS 'Alerts naming the party';
@@ -229,66 +175,81 @@ WITH per_set AS (
 	-- alerts counted per distinct set of terms first: far fewer rows to unnest
 	SELECT a.terms,
 		   count(*) FILTER (WHERE a.occurred_at >= pg_catalog.now() - interval '7 days') AS alerts_7d,
-		   count(*) FILTER (WHERE a.occurred_at >= pg_catalog.now() - interval '30 days') AS alerts_30d,
-		   count(*) AS alerts
+		   count(*) AS alerts_30d
 	  FROM prevent.alert a
+	 WHERE a.occurred_at >= pg_catalog.now() - interval '30 days'
 	 GROUP BY a.terms
 ), hits AS (
-	SELECT t.term, sum(s.alerts_7d) AS alerts_7d, sum(s.alerts_30d) AS alerts_30d, sum(s.alerts) AS alerts
+	SELECT t.term, sum(s.alerts_7d) AS alerts_7d, sum(s.alerts_30d) AS alerts_30d
 	  FROM per_set s CROSS JOIN LATERAL unnest(s.terms) AS t(term)
 	 GROUP BY t.term
 )
 SELECT k.term,
 	   k.category,
 	   coalesce(h.alerts_7d, 0)::bigint AS alerts_7d,
-	   coalesce(h.alerts_30d, 0)::bigint AS alerts_30d,
-	   coalesce(h.alerts, 0)::bigint AS alerts
+	   coalesce(h.alerts_30d, 0)::bigint AS alerts_30d
   FROM prevent.keyword k
   LEFT JOIN hits h ON h.term = k.term
  WHERE k.kind = 'match';
-COMMENT ON VIEW prevent.keyword_hits IS 'For each match term: alerts it appeared in, over the last 7 and 30 days and in all';
+COMMENT ON VIEW prevent.keyword_hits IS 'For each match term: alerts of the last 7 and 30 days it appeared in';
 COMMENT ON COLUMN prevent.keyword_hits.term IS 'The match term as written in prevent.keyword';
 COMMENT ON COLUMN prevent.keyword_hits.category IS 'Its category';
 COMMENT ON COLUMN prevent.keyword_hits.alerts_7d IS 'Alerts of incidents in the last 7 days naming the term';
 COMMENT ON COLUMN prevent.keyword_hits.alerts_30d IS 'The same over 30 days';
-COMMENT ON COLUMN prevent.keyword_hits.alerts IS 'The same over all time';
 
 -- one row per unit: what needs attention now
 CREATE VIEW prevent.unit_dashboard WITH (security_invoker = true) AS
-WITH a AS (
-	SELECT a.unit,
-		   count(*) FILTER (WHERE a.status = 'pending') AS pending_reviews,
-		   count(*) FILTER (WHERE a.occurred_at >= pg_catalog.now() - interval '7 days') AS alerts_7d,
-		   count(*) FILTER (WHERE a.repeat AND a.occurred_at >= pg_catalog.now() - interval '30 days') AS repeats_30d
+WITH pending AS (
+	SELECT a.unit, count(*) AS pending_reviews
 	  FROM prevent.alert a
-	 WHERE a.unit IS NOT NULL
+	 WHERE a.status = 'pending' AND a.unit IS NOT NULL
 	 GROUP BY a.unit
-), w AS (
+), recent_alerts AS (
+	SELECT a.unit,
+		   count(*) FILTER (WHERE a.occurred_at >= pg_catalog.now() - interval '7 days') AS alerts_7d,
+		   count(*) FILTER (WHERE a.repeat) AS repeats_30d
+	  FROM prevent.alert a
+	 WHERE a.occurred_at >= pg_catalog.now() - interval '30 days' AND a.unit IS NOT NULL
+	 GROUP BY a.unit
+), open_orders AS (
 	SELECT w.unit,
-		   count(*) FILTER (WHERE w.status IN ('issued', 'accepted', 'fed_back')) AS open_orders,
-		   count(*) FILTER (WHERE w.status IN ('issued', 'accepted', 'fed_back')
-							  AND ((w.accepted_at IS NULL AND w.accept_due < pg_catalog.now())
-								OR (w.fed_back_at IS NULL AND w.due_at < pg_catalog.now())
-								OR (w.closed_at IS NULL AND w.close_due < pg_catalog.now()))) AS overdue_orders,
-		   count(*) FILTER (WHERE w.issued_at >= pg_catalog.now() - interval '30 days') AS issued_30d,
-		   count(*) FILTER (WHERE w.issued_at >= pg_catalog.now() - interval '30 days' AND w.closed_at IS NOT NULL) AS closed_30d,
-		   count(*) FILTER (WHERE w.issued_at >= pg_catalog.now() - interval '30 days'
-							  AND w.fed_back_at <= w.issued_at + interval '24 hours') AS fed_back_24h_30d
+		   count(*) AS open_orders,
+		   count(*) FILTER (WHERE (w.accepted_at IS NULL AND w.accept_due < pg_catalog.now())
+							   OR (w.fed_back_at IS NULL AND w.due_at < pg_catalog.now())
+							   OR (w.closed_at IS NULL AND w.close_due < pg_catalog.now())) AS overdue_orders
 	  FROM prevent.work_order w
-	 WHERE w.unit IS NOT NULL
+	 WHERE w.status IN ('issued', 'accepted', 'fed_back') AND w.unit IS NOT NULL
 	 GROUP BY w.unit
+), recent_orders AS (
+	SELECT w.unit,
+		   count(*) AS issued_30d,
+		   count(*) FILTER (WHERE w.closed_at IS NOT NULL) AS closed_30d,
+		   count(*) FILTER (WHERE w.fed_back_at <= w.issued_at + interval '24 hours') AS fed_back_24h_30d
+	  FROM prevent.work_order w
+	 WHERE w.issued_at >= pg_catalog.now() - interval '30 days' AND w.unit IS NOT NULL
+	 GROUP BY w.unit
+), units AS (
+	SELECT p.unit FROM pending p
+	UNION SELECT r.unit FROM recent_alerts r
+	UNION SELECT o.unit FROM open_orders o
+	UNION SELECT r.unit FROM recent_orders r
+	UNION SELECT s.unit FROM prevent.order_stats s WHERE s.unit IS NOT NULL
 )
-SELECT coalesce(a.unit, w.unit) AS unit,
-	   coalesce(a.pending_reviews, 0) AS pending_reviews,
-	   coalesce(w.open_orders, 0) AS open_orders,
-	   coalesce(w.overdue_orders, 0) AS overdue_orders,
-	   coalesce(a.alerts_7d, 0) AS alerts_7d,
-	   coalesce(a.repeats_30d, 0) AS repeats_30d,
-	   coalesce(w.issued_30d, 0) AS issued_30d,
-	   prevent.rate(w.closed_30d, w.issued_30d) AS closure_rate_30d,
-	   prevent.rate(w.fed_back_24h_30d, w.issued_30d) AS feedback_rate_30d
-  FROM a FULL JOIN w ON w.unit = a.unit;
-COMMENT ON VIEW prevent.unit_dashboard IS 'One row per unit: pending reviews, open and overdue orders, recent alerts and repeats, 30-day closure and 24-hour feedback rates';
+SELECT u.unit,
+	   coalesce(p.pending_reviews, 0) AS pending_reviews,
+	   coalesce(o.open_orders, 0) AS open_orders,
+	   coalesce(o.overdue_orders, 0) AS overdue_orders,
+	   coalesce(ra.alerts_7d, 0) AS alerts_7d,
+	   coalesce(ra.repeats_30d, 0) AS repeats_30d,
+	   coalesce(ro.issued_30d, 0) AS issued_30d,
+	   prevent.rate(ro.closed_30d, ro.issued_30d) AS closure_rate_30d,
+	   prevent.rate(ro.fed_back_24h_30d, ro.issued_30d) AS feedback_rate_30d
+  FROM units u
+  LEFT JOIN pending p ON p.unit = u.unit
+  LEFT JOIN recent_alerts ra ON ra.unit = u.unit
+  LEFT JOIN open_orders o ON o.unit = u.unit
+  LEFT JOIN recent_orders ro ON ro.unit = u.unit;
+COMMENT ON VIEW prevent.unit_dashboard IS 'One row per unit that has ever had a work order, or has alerts pending or of the last 30 days: pending reviews, open and overdue orders, recent alerts and repeats, 30-day closure and 24-hour feedback rates';
 COMMENT ON COLUMN prevent.unit_dashboard.unit IS 'Unit (police station)';
 COMMENT ON COLUMN prevent.unit_dashboard.pending_reviews IS 'Alerts waiting for prevent.review()';
 COMMENT ON COLUMN prevent.unit_dashboard.open_orders IS 'Work orders issued, accepted or fed back, not closed';
@@ -299,6 +260,8 @@ COMMENT ON COLUMN prevent.unit_dashboard.issued_30d IS 'Work orders issued in th
 COMMENT ON COLUMN prevent.unit_dashboard.closure_rate_30d IS 'Closure rate of orders issued in the last 30 days, percent';
 COMMENT ON COLUMN prevent.unit_dashboard.feedback_rate_30d IS '24-hour feedback rate of orders issued in the last 30 days, percent';
 
-CREATE INDEX work_order_closed_idx ON prevent.work_order (unit, closed_at) WHERE closed_at IS NOT NULL;
+-- what the dashboard and keyword_hits read: recent, pending and open rows only
+CREATE INDEX work_order_issued_idx ON prevent.work_order (issued_at);
+CREATE INDEX alert_pending_idx ON prevent.alert (unit) WHERE status = 'pending';
 CREATE INDEX alert_occurred_idx ON prevent.alert (occurred_at);
 CREATE INDEX escalation_work_order_idx ON prevent.escalation (work_order_id);

@@ -24,6 +24,9 @@ SELECT pg_catalog.pg_extension_config_dump('prevent.escalation', '');
 SELECT pg_catalog.pg_extension_config_dump('prevent.escalation_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('prevent.event', '');
 SELECT pg_catalog.pg_extension_config_dump('prevent.event_id_seq', '');
+-- derived, but kept by the alert writer only: dumped with the alerts it counts
+-- (prevent.order_stats and stats_state are not dumped: the work_order triggers rebuild them on restore)
+SELECT pg_catalog.pg_extension_config_dump('prevent.repeat_party', '');
 
 REVOKE ALL ON ALL TABLES IN SCHEMA prevent FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA prevent FROM PUBLIC;

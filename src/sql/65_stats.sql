@@ -1,0 +1,307 @@
+/* ------------------------------------------------------------------------
+ * Counters behind the rate views.
+ *
+ * The rate views do not read the work orders: they add up prevent.order_stats,
+ * counters per unit, month (in the report time zone) and feedback-time
+ * bucket, kept exact by statement triggers on prevent.work_order in the
+ * transaction that changes the orders.  Writers only add rows (a key may
+ * have several; the views sum them), so they never wait for one another on a
+ * counter; every so often a writer folds each key's rows into one.
+ * Changing report_time_zone or prevent.feedback_bucket rebuilds the counters
+ * (prevent.refresh_stats()); so does a pg_restore, through the same triggers.
+ * ------------------------------------------------------------------------ */
+
+CREATE FUNCTION prevent.report_time_zone() RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$ SELECT coalesce((SELECT value FROM prevent.setting WHERE name OPERATOR(pg_catalog.=) 'report_time_zone'), 'Asia/Shanghai') $$;
+COMMENT ON FUNCTION prevent.report_time_zone() IS 'Time zone in which the views cut months and days (setting report_time_zone)';
+
+CREATE FUNCTION prevent.rate(part bigint, whole bigint) RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT CASE WHEN whole > 0 THEN pg_catalog.round(100.0 * part / whole, 2) END $$;
+COMMENT ON FUNCTION prevent.rate(bigint, bigint) IS 'part / whole in percent, rounded to 2 decimals; NULL when whole is 0';
+
+INSERT INTO prevent.setting (name, value, description, builtin) VALUES
+	('report_time_zone', 'Asia/Shanghai', 'Time zone in which the views cut months and days', true);
+
+CREATE TABLE prevent.feedback_bucket (
+	upper_bound interval PRIMARY KEY CONSTRAINT feedback_bucket_positive CHECK (upper_bound > '0'::interval),
+	label text NOT NULL UNIQUE,
+	builtin boolean NOT NULL DEFAULT false
+);
+COMMENT ON TABLE prevent.feedback_bucket IS 'Service-level buckets of time to first feedback, by upper bound; longer times fall into the last, open bucket of prevent.feedback_time';
+CREATE FUNCTION prevent.feedback_bucket_before_insert() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	/* pg_restore of a built-in row: take the restored values */
+	IF EXISTS (SELECT 1 FROM prevent.feedback_bucket b WHERE b.upper_bound = NEW.upper_bound AND b.builtin) THEN
+		UPDATE prevent.feedback_bucket b SET label = NEW.label, builtin = NEW.builtin WHERE b.upper_bound = NEW.upper_bound;
+		RETURN NULL;
+	END IF;
+	RETURN NEW;
+END
+$$;
+CREATE TRIGGER feedback_bucket_before_insert BEFORE INSERT ON prevent.feedback_bucket
+	FOR EACH ROW EXECUTE FUNCTION prevent.feedback_bucket_before_insert();
+
+INSERT INTO prevent.feedback_bucket (upper_bound, label, builtin) VALUES
+	('30 minutes', '<= 30 min', true), ('1 hour', '30-60 min', true), ('2 hours', '1-2 h', true),
+	('4 hours', '2-4 h', true), ('24 hours', '4-24 h', true);
+
+-- what the counters are cut by now
+CREATE TABLE prevent.stats_state (
+	one boolean PRIMARY KEY DEFAULT true CONSTRAINT stats_state_one_row CHECK (one),
+	time_zone text NOT NULL,
+	bounds interval[] NOT NULL,
+	refreshed_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE prevent.stats_state IS 'The report time zone and feedback-bucket bounds prevent.order_stats is cut by (one row; kept in step by triggers)';
+INSERT INTO prevent.stats_state (time_zone, bounds)
+	SELECT prevent.report_time_zone(), coalesce(array_agg(b.upper_bound ORDER BY b.upper_bound), '{}') FROM prevent.feedback_bucket b;
+
+CREATE TABLE prevent.order_stats (
+	unit text,
+	month date NOT NULL,
+	bucket int NOT NULL,
+	issued bigint NOT NULL DEFAULT 0,
+	closed bigint NOT NULL DEFAULT 0,
+	fed_back_24h bigint NOT NULL DEFAULT 0,
+	closed_in bigint NOT NULL DEFAULT 0,
+	resolved_in bigint NOT NULL DEFAULT 0,
+	fed_back bigint NOT NULL DEFAULT 0
+);
+CREATE INDEX order_stats_key_idx ON prevent.order_stats (unit, month, bucket);
+COMMENT ON TABLE prevent.order_stats IS 'Work-order counters per unit, month and feedback bucket, kept by triggers on prevent.work_order; read them through the rate views (a key may have several rows: add them up)';
+COMMENT ON COLUMN prevent.order_stats.month IS 'First day of a month in the report time zone';
+COMMENT ON COLUMN prevent.order_stats.bucket IS '0: the order counters; 1..n: fed_back counts the orders of the month whose first feedback fell in feedback bucket n';
+COMMENT ON COLUMN prevent.order_stats.issued IS 'Orders issued in the month';
+COMMENT ON COLUMN prevent.order_stats.closed IS 'Orders issued in the month and closed (in any month)';
+COMMENT ON COLUMN prevent.order_stats.fed_back_24h IS 'Orders issued in the month and first fed back within 24 hours';
+COMMENT ON COLUMN prevent.order_stats.closed_in IS 'Orders closed in the month';
+COMMENT ON COLUMN prevent.order_stats.resolved_in IS 'Orders closed in the month as resolved';
+COMMENT ON COLUMN prevent.order_stats.fed_back IS 'Bucket rows: orders issued in the month first fed back within the bucket';
+
+ALTER TABLE prevent.order_stats ENABLE ROW LEVEL SECURITY;
+CREATE POLICY order_stats_by_unit ON prevent.order_stats FOR SELECT
+	USING (EXISTS (SELECT 1 FROM prevent.my_units() m WHERE m = '*') OR unit = ANY (ARRAY(SELECT prevent.my_units())));
+
+-- what one work order adds to the counters (p_sign -1: what it takes away)
+CREATE FUNCTION prevent._order_contribution(p_unit text, p_issued_at timestamptz, p_fed_back_at timestamptz,
+	p_closed_at timestamptz, p_resolved boolean, p_sign int, p_time_zone text, p_bounds interval[])
+RETURNS TABLE (unit text, month date, bucket int, issued int, closed int, fed_back_24h int,
+			   closed_in int, resolved_in int, fed_back int)
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	SELECT p_unit, (pg_catalog.date_trunc('month', p_issued_at AT TIME ZONE p_time_zone))::date, 0,
+		   p_sign, CASE WHEN p_closed_at IS NOT NULL THEN p_sign ELSE 0 END,
+		   CASE WHEN p_fed_back_at <= p_issued_at + interval '24 hours' THEN p_sign ELSE 0 END, 0, 0, 0
+	UNION ALL
+	SELECT p_unit, (pg_catalog.date_trunc('month', p_closed_at AT TIME ZONE p_time_zone))::date, 0,
+		   0, 0, 0, p_sign, CASE WHEN p_resolved THEN p_sign ELSE 0 END, 0
+	 WHERE p_closed_at IS NOT NULL
+	UNION ALL
+	-- bounds are upper-inclusive: the bucket is 1 + the number of bounds below the time
+	SELECT p_unit, (pg_catalog.date_trunc('month', p_issued_at AT TIME ZONE p_time_zone))::date,
+		   pg_catalog.width_bucket(p_fed_back_at - p_issued_at - interval '1 microsecond', p_bounds) + 1,
+		   0, 0, 0, 0, 0, p_sign
+	 WHERE p_fed_back_at IS NOT NULL
+$$;
+
+-- fold every key's rows into one (rows other transactions are adding now are not seen, and stay)
+CREATE FUNCTION prevent._compact_order_stats() RETURNS void
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH gone AS (DELETE FROM prevent.order_stats s RETURNING s.*)
+	INSERT INTO prevent.order_stats (unit, month, bucket, issued, closed, fed_back_24h, closed_in, resolved_in, fed_back)
+	SELECT g.unit, g.month, g.bucket, sum(g.issued), sum(g.closed), sum(g.fed_back_24h), sum(g.closed_in),
+		   sum(g.resolved_in), sum(g.fed_back)
+	  FROM gone g
+	 GROUP BY g.unit, g.month, g.bucket
+	HAVING sum(g.issued) <> 0 OR sum(g.closed) <> 0 OR sum(g.fed_back_24h) <> 0 OR sum(g.closed_in) <> 0
+		OR sum(g.resolved_in) <> 0 OR sum(g.fed_back) <> 0
+$$;
+
+-- counts the rows written to prevent.order_stats, to fold them every so often
+CREATE SEQUENCE prevent.order_stats_writes CYCLE;
+
+/*
+ * Statement trigger on prevent.work_order: the statement's changes to each
+ * key's counters, summed, are added as new rows (a pg_restore of a million
+ * orders is one statement; an order's transition adds a row or two).  Only
+ * adding rows, a writer never waits for another, and a long transaction that
+ * changes thousands of orders one by one does not build a chain of row
+ * versions.  Every 1,024 rows the writer that gets the fold lock folds each
+ * key's rows into one.  new_rows exists only for INSERT and UPDATE, old_rows
+ * only for UPDATE and DELETE.
+ */
+CREATE FUNCTION prevent._work_order_stats() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	st prevent.stats_state;
+	cur refcursor;
+	c record;
+	k_unit text;					-- the key being summed
+	k_month date;
+	k_bucket int;
+	v bigint[] := '{0,0,0,0,0,0}';	-- its sums
+	more boolean;
+BEGIN
+	IF TG_OP = 'TRUNCATE' THEN
+		DELETE FROM prevent.order_stats;
+		RETURN NULL;
+	END IF;
+	-- FOR SHARE: a REPEATABLE READ writer that missed a rebuild fails instead of counting in old months
+	SELECT * INTO st FROM prevent.stats_state FOR SHARE;
+	IF TG_OP = 'INSERT' THEN
+		OPEN cur FOR SELECT x.* FROM new_rows n, prevent._order_contribution(n.unit, n.issued_at, n.fed_back_at,
+			n.closed_at, n.resolved, 1, st.time_zone, st.bounds) x ORDER BY x.unit, x.month, x.bucket;
+	ELSIF TG_OP = 'DELETE' THEN
+		OPEN cur FOR SELECT x.* FROM old_rows o, prevent._order_contribution(o.unit, o.issued_at, o.fed_back_at,
+			o.closed_at, o.resolved, -1, st.time_zone, st.bounds) x ORDER BY x.unit, x.month, x.bucket;
+	ELSE
+		OPEN cur FOR SELECT x.* FROM (SELECT -1 AS sign, o.unit, o.issued_at, o.fed_back_at, o.closed_at, o.resolved FROM old_rows o
+									  UNION ALL
+									  SELECT 1, n.unit, n.issued_at, n.fed_back_at, n.closed_at, n.resolved FROM new_rows n) r,
+			prevent._order_contribution(r.unit, r.issued_at, r.fed_back_at, r.closed_at, r.resolved, r.sign,
+										st.time_zone, st.bounds) x ORDER BY x.unit, x.month, x.bucket;
+	END IF;
+	LOOP
+		FETCH cur INTO c;
+		more := FOUND;
+		IF NOT more OR (c.unit, c.month, c.bucket) IS DISTINCT FROM (k_unit, k_month, k_bucket) THEN
+			IF v <> '{0,0,0,0,0,0}' THEN
+				INSERT INTO prevent.order_stats (unit, month, bucket, issued, closed, fed_back_24h, closed_in, resolved_in, fed_back)
+					VALUES (k_unit, k_month, k_bucket, v[1], v[2], v[3], v[4], v[5], v[6]);
+				IF pg_catalog.nextval('prevent.order_stats_writes') % 1024 = 0
+				   AND pg_catalog.pg_try_advisory_xact_lock(8102650237073489921) THEN
+					PERFORM prevent._compact_order_stats();
+				END IF;
+			END IF;
+			v := '{0,0,0,0,0,0}';
+		END IF;
+		EXIT WHEN NOT more;
+		k_unit := c.unit;
+		k_month := c.month;
+		k_bucket := c.bucket;
+		v := ARRAY[v[1] + c.issued, v[2] + c.closed, v[3] + c.fed_back_24h, v[4] + c.closed_in,
+				   v[5] + c.resolved_in, v[6] + c.fed_back];
+	END LOOP;
+	CLOSE cur;
+	RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER work_order_stats_insert AFTER INSERT ON prevent.work_order
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION prevent._work_order_stats();
+CREATE TRIGGER work_order_stats_update AFTER UPDATE ON prevent.work_order
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION prevent._work_order_stats();
+CREATE TRIGGER work_order_stats_delete AFTER DELETE ON prevent.work_order
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION prevent._work_order_stats();
+CREATE TRIGGER work_order_stats_truncate AFTER TRUNCATE ON prevent.work_order
+	FOR EACH STATEMENT EXECUTE FUNCTION prevent._work_order_stats();
+
+-- rebuild every counter from the work orders
+CREATE FUNCTION prevent.refresh_stats() RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	tz text;
+	b interval[];
+	orders bigint;
+BEGIN
+	IF pg_catalog.current_setting('transaction_isolation') <> 'read committed' THEN
+		RAISE EXCEPTION 'prevent''s order counters can only be rebuilt in a READ COMMITTED transaction'
+			USING ERRCODE = 'invalid_transaction_state',
+				  DETAIL = 'Changing report_time_zone or prevent.feedback_bucket rebuilds them, as does prevent.refresh_stats().',
+				  HINT = 'Run it in a transaction of isolation level READ COMMITTED (the default).';
+	END IF;
+	-- waits for the transactions writing orders now, and holds off new ones until commit
+	LOCK TABLE prevent.work_order IN SHARE MODE;
+	PERFORM pg_catalog.pg_advisory_xact_lock(8102650237073489921);	-- the fold lock (0x7072657600000001)
+	tz := prevent.report_time_zone();
+	SELECT coalesce(array_agg(b.upper_bound ORDER BY b.upper_bound), '{}') INTO b FROM prevent.feedback_bucket b;
+	UPDATE prevent.stats_state SET time_zone = tz, bounds = b, refreshed_at = pg_catalog.now();
+	DELETE FROM prevent.order_stats;
+	INSERT INTO prevent.order_stats (unit, month, bucket, issued, closed, fed_back_24h, closed_in, resolved_in, fed_back)
+	SELECT c.unit, c.month, c.bucket, sum(c.issued), sum(c.closed), sum(c.fed_back_24h), sum(c.closed_in),
+		   sum(c.resolved_in), sum(c.fed_back)
+	  FROM prevent.work_order w,
+		   prevent._order_contribution(w.unit, w.issued_at, w.fed_back_at, w.closed_at, w.resolved, 1, tz, b) c
+	 GROUP BY c.unit, c.month, c.bucket;
+	SELECT coalesce(sum(s.issued), 0) INTO orders FROM prevent.order_stats s;
+
+	LOCK TABLE prevent.alert IN SHARE MODE;
+	DELETE FROM prevent.repeat_party;
+	INSERT INTO prevent.repeat_party (party, unit, incidents, first_at, last_at)
+	SELECT p.party, a.unit, count(*), min(a.occurred_at), max(a.occurred_at)
+	  FROM prevent.alert a CROSS JOIN LATERAL unnest(a.parties) p(party)
+	 WHERE p.party IN (SELECT q.party FROM prevent.alert r CROSS JOIN LATERAL unnest(r.parties) q(party) WHERE r.repeat)
+	 GROUP BY p.party, a.unit;
+	RETURN orders;
+END
+$$;
+COMMENT ON FUNCTION prevent.refresh_stats() IS
+'Rebuild the counters behind the rate views from prevent.work_order, and prevent.repeat_party from prevent.alert (needed only after loading or changing orders or alerts with triggers disabled, or alerts other than through watch()); returns the orders counted';
+
+-- report_time_zone or the buckets changed: rebuild
+CREATE FUNCTION prevent._stats_config_changed() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM prevent.stats_state s
+					WHERE s.time_zone = prevent.report_time_zone()
+					  AND s.bounds = (SELECT coalesce(array_agg(b.upper_bound ORDER BY b.upper_bound), '{}')
+										FROM prevent.feedback_bucket b)) THEN
+		PERFORM prevent.refresh_stats();
+	END IF;
+	RETURN NULL;
+END
+$$;
+CREATE TRIGGER setting_stats AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON prevent.setting
+	FOR EACH STATEMENT EXECUTE FUNCTION prevent._stats_config_changed();
+CREATE TRIGGER feedback_bucket_stats AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON prevent.feedback_bucket
+	FOR EACH STATEMENT EXECUTE FUNCTION prevent._stats_config_changed();
+
+/*
+ * Repeat parties: for every party named by an alert flagged as a repeat, its
+ * alerts per unit.  The alert writer (prevent.watch's trigger) keeps it in
+ * the statement that writes the alerts, under the party locks it already
+ * holds: a party's rows are filled from all its alerts when its first
+ * repeat comes, then counted up with each new alert.  pg_dump keeps it with
+ * the alerts; prevent.refresh_stats() rebuilds it.
+ */
+CREATE TABLE prevent.repeat_party (
+	party text NOT NULL,
+	unit text,
+	incidents bigint NOT NULL,
+	first_at timestamptz NOT NULL,
+	last_at timestamptz NOT NULL,
+	CONSTRAINT repeat_party_key UNIQUE NULLS NOT DISTINCT (party, unit)
+);
+COMMENT ON TABLE prevent.repeat_party IS 'Alerts per repeat party and unit, kept by the alert writer; read it through prevent.repeat_incidents';
+COMMENT ON COLUMN prevent.repeat_party.party IS 'A party named by at least one alert flagged as a repeat';
+COMMENT ON COLUMN prevent.repeat_party.incidents IS 'Alerts of the unit naming the party';
+COMMENT ON COLUMN prevent.repeat_party.first_at IS 'When the first of them happened';
+COMMENT ON COLUMN prevent.repeat_party.last_at IS 'When the last of them happened';
+ALTER TABLE prevent.repeat_party ENABLE ROW LEVEL SECURITY;
+CREATE POLICY repeat_party_by_unit ON prevent.repeat_party FOR SELECT
+	USING (EXISTS (SELECT 1 FROM prevent.my_units() m WHERE m = '*') OR unit = ANY (ARRAY(SELECT prevent.my_units())));
+
+CREATE FUNCTION prevent._alert_truncated() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	DELETE FROM prevent.repeat_party;
+	RETURN NULL;
+END
+$$;
+CREATE TRIGGER alert_truncated AFTER TRUNCATE ON prevent.alert
+	FOR EACH STATEMENT EXECUTE FUNCTION prevent._alert_truncated();
