@@ -411,8 +411,8 @@ SELECT party, incidents, units, to_char(first_at, 'YYYY-MM-DD HH24:MI') AS first
  ORDER BY incidents DESC, party;
 \echo '== prevent.overdue_orders  逾期工单（按 now() 判断：刚签发的工单还没有逾期）  Orders late now (none yet: they were issued minutes ago)'
 SELECT * FROM prevent.overdue_orders ORDER BY overdue_by DESC, work_order_id LIMIT 5;
-\echo '== prevent.keyword_hits  命中最多的 10 个词  The 10 terms with the most alerts'
-SELECT * FROM prevent.keyword_hits ORDER BY alerts DESC, alerts_30d DESC, term LIMIT 10;
+\echo '== prevent.keyword_hits  近 30 天命中最多的 10 个词  The 10 terms with the most alerts in the last 30 days'
+SELECT * FROM prevent.keyword_hits ORDER BY alerts_30d DESC, alerts_7d DESC, term LIMIT 10;
 \echo '== prevent.unit_dashboard  派出所看板  One row per station'
 SELECT * FROM prevent.unit_dashboard ORDER BY unit;
 

@@ -205,8 +205,8 @@ CREATE TRIGGER work_order_stats_delete AFTER DELETE ON prevent.work_order
 CREATE TRIGGER work_order_stats_truncate AFTER TRUNCATE ON prevent.work_order
 	FOR EACH STATEMENT EXECUTE FUNCTION prevent._work_order_stats();
 
--- rebuild every counter from the work orders
-CREATE FUNCTION prevent.refresh_stats() RETURNS bigint
+-- rebuild the order counters from the work orders
+CREATE FUNCTION prevent._rebuild_order_stats() RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -225,7 +225,7 @@ BEGIN
 	LOCK TABLE prevent.work_order IN SHARE MODE;
 	PERFORM pg_catalog.pg_advisory_xact_lock(8102650237073489921);	-- the fold lock (0x7072657600000001)
 	tz := prevent.report_time_zone();
-	SELECT coalesce(array_agg(b.upper_bound ORDER BY b.upper_bound), '{}') INTO b FROM prevent.feedback_bucket b;
+	SELECT coalesce(array_agg(f.upper_bound ORDER BY f.upper_bound), '{}') INTO b FROM prevent.feedback_bucket f;
 	UPDATE prevent.stats_state SET time_zone = tz, bounds = b, refreshed_at = pg_catalog.now();
 	DELETE FROM prevent.order_stats;
 	INSERT INTO prevent.order_stats (unit, month, bucket, issued, closed, fed_back_24h, closed_in, resolved_in, fed_back)
@@ -234,8 +234,19 @@ BEGIN
 	  FROM prevent.work_order w,
 		   prevent._order_contribution(w.unit, w.issued_at, w.fed_back_at, w.closed_at, w.resolved, 1, tz, b) c
 	 GROUP BY c.unit, c.month, c.bucket;
-	SELECT coalesce(sum(s.issued), 0) INTO orders FROM prevent.order_stats s;
+	SELECT coalesce(sum(s.issued), 0) INTO orders FROM prevent.order_stats s WHERE s.bucket = 0;
+	RETURN orders;
+END
+$$;
 
+-- and prevent.repeat_party from the alerts
+CREATE FUNCTION prevent.refresh_stats() RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	orders bigint := prevent._rebuild_order_stats();
+BEGIN
 	LOCK TABLE prevent.alert IN SHARE MODE;
 	DELETE FROM prevent.repeat_party;
 	INSERT INTO prevent.repeat_party (party, unit, incidents, first_at, last_at)
@@ -259,7 +270,7 @@ BEGIN
 					WHERE s.time_zone = prevent.report_time_zone()
 					  AND s.bounds = (SELECT coalesce(array_agg(b.upper_bound ORDER BY b.upper_bound), '{}')
 										FROM prevent.feedback_bucket b)) THEN
-		PERFORM prevent.refresh_stats();
+		PERFORM prevent._rebuild_order_stats();
 	END IF;
 	RETURN NULL;
 END
