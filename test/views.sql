@@ -73,14 +73,6 @@ SELECT set_eq($$SELECT * FROM counted$$,
 	'the counters kept by the triggers equal the counters rebuilt from the orders');
 SELECT is((SELECT count(*) FROM prevent.order_stats), 6::bigint, 'rebuilt: one row per unit, month and bucket (three units, this month, all fed back within 30 minutes)');
 
--- a new service-level bucket re-cuts feedback_time at once
-INSERT INTO prevent.feedback_bucket (upper_bound, label) VALUES ('10 minutes', '<= 10 min');
-SELECT results_eq($$SELECT bucket, label, orders FROM prevent.feedback_time WHERE unit = '丙派出所'$$,
-	$$VALUES (1, '<= 10 min', 2390::bigint)$$, 'a new bucket: feedback_time re-cut by it');
-DELETE FROM prevent.feedback_bucket WHERE upper_bound = '10 minutes';
-SELECT results_eq($$SELECT bucket, label, orders FROM prevent.feedback_time WHERE unit = '丙派出所'$$,
-	$$VALUES (1, '<= 30 min', 2390::bigint)$$, 'and back without it');
-
 
 INSERT INTO incident (station, narrative) VALUES ('丁派出所', '邻里纠纷');
 SELECT results_eq($$SELECT pending_reviews, open_orders, issued_30d, closure_rate_30d FROM prevent.unit_dashboard WHERE unit = '丁派出所'$$,
@@ -115,6 +107,15 @@ SELECT results_eq($$SELECT month, issued FROM prevent.closure_rate WHERE unit = 
 	$$VALUES ('2026-01-01'::date, 1::bigint), ('2026-02-01'::date, 1::bigint)$$, 'the session time zone does not move months');
 RESET TIME ZONE;
 SELECT throws_ok($$UPDATE prevent.setting SET value = 'Mars/Olympus' WHERE name = 'report_time_zone'$$, '22023', NULL, 'a bad time zone is refused');
+
+-- a new service-level bucket re-cuts feedback_time at once: the January order, first fed back
+-- 8 h 30 min after issue, moves from bucket 5 to bucket 6 (both '4-24 h')
+INSERT INTO prevent.feedback_bucket (upper_bound, label) VALUES ('3 hours', '2-3 h');
+SELECT results_eq($$SELECT bucket, label, orders FROM prevent.feedback_time WHERE unit = '戊派出所'$$,
+	$$VALUES (6, '4-24 h', 1::bigint)$$, 'a new bucket: feedback_time re-cut by it');
+DELETE FROM prevent.feedback_bucket WHERE upper_bound = '3 hours';
+SELECT results_eq($$SELECT bucket, label, orders FROM prevent.feedback_time WHERE unit = '戊派出所'$$,
+	$$VALUES (5, '4-24 h', 1::bigint)$$, 'and back without it');
 
 -- deleting an order takes it out of the counters
 DELETE FROM prevent.event e USING prevent.work_order w WHERE e.work_order_id = w.id AND w.unit = '戊派出所' AND w.closed_at IS NULL;

@@ -50,6 +50,11 @@ INSERT INTO prevent.feedback_bucket (upper_bound, label, builtin) VALUES
 	('30 minutes', '<= 30 min', true), ('1 hour', '30-60 min', true), ('2 hours', '1-2 h', true),
 	('4 hours', '2-4 h', true), ('24 hours', '4-24 h', true);
 
+-- the bounds of prevent.feedback_bucket, in order: what the bucket numbers are cut by
+CREATE FUNCTION prevent._feedback_bounds() RETURNS interval[]
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$ SELECT coalesce(pg_catalog.array_agg(b.upper_bound ORDER BY b.upper_bound), '{}') FROM prevent.feedback_bucket b $$;
+
 -- what the counters are cut by now
 CREATE TABLE prevent.stats_state (
 	one boolean PRIMARY KEY DEFAULT true CONSTRAINT stats_state_one_row CHECK (one),
@@ -58,8 +63,7 @@ CREATE TABLE prevent.stats_state (
 	refreshed_at timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
 COMMENT ON TABLE prevent.stats_state IS 'The report time zone and feedback-bucket bounds prevent.order_stats is cut by (one row; kept in step by triggers)';
-INSERT INTO prevent.stats_state (time_zone, bounds)
-	SELECT prevent.report_time_zone(), coalesce(array_agg(b.upper_bound ORDER BY b.upper_bound), '{}') FROM prevent.feedback_bucket b;
+INSERT INTO prevent.stats_state (time_zone, bounds) VALUES (prevent.report_time_zone(), prevent._feedback_bounds());
 
 CREATE TABLE prevent.order_stats (
 	unit text,
@@ -87,27 +91,31 @@ ALTER TABLE prevent.order_stats ENABLE ROW LEVEL SECURITY;
 CREATE POLICY order_stats_by_unit ON prevent.order_stats FOR SELECT
 	USING (EXISTS (SELECT 1 FROM prevent.my_units() m WHERE m = '*') OR unit = ANY (ARRAY(SELECT prevent.my_units())));
 
--- what one work order adds to the counters (p_sign -1: what it takes away)
+-- what one work order adds to the counters (p_sign -1: what it takes away): its month of issue,
+-- its month of closing once closed, and its feedback bucket once fed back
 CREATE FUNCTION prevent._order_contribution(p_unit text, p_issued_at timestamptz, p_fed_back_at timestamptz,
 	p_closed_at timestamptz, p_resolved boolean, p_sign int, p_time_zone text, p_bounds interval[])
 RETURNS TABLE (unit text, month date, bucket int, issued int, closed int, fed_back_24h int,
 			   closed_in int, resolved_in int, fed_back int)
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
-	SELECT p_unit, (pg_catalog.date_trunc('month', p_issued_at AT TIME ZONE p_time_zone))::date, 0,
-		   p_sign, CASE WHEN p_closed_at IS NOT NULL THEN p_sign ELSE 0 END,
-		   CASE WHEN p_fed_back_at <= p_issued_at + interval '24 hours' THEN p_sign ELSE 0 END, 0, 0, 0
-	UNION ALL
-	SELECT p_unit, (pg_catalog.date_trunc('month', p_closed_at AT TIME ZONE p_time_zone))::date, 0,
-		   0, 0, 0, p_sign, CASE WHEN p_resolved THEN p_sign ELSE 0 END, 0
-	 WHERE p_closed_at IS NOT NULL
-	UNION ALL
-	-- bounds are upper-inclusive: the bucket is 1 + the number of bounds below the time
-	SELECT p_unit, (pg_catalog.date_trunc('month', p_issued_at AT TIME ZONE p_time_zone))::date,
-		   pg_catalog.width_bucket(p_fed_back_at - p_issued_at - interval '1 microsecond', p_bounds) + 1,
-		   0, 0, 0, 0, 0, p_sign
-	 WHERE p_fed_back_at IS NOT NULL
+	SELECT p_unit, v.*
+	  FROM (SELECT (pg_catalog.date_trunc('month', p_issued_at AT TIME ZONE p_time_zone))::date AS issue_month,
+				   (pg_catalog.date_trunc('month', p_closed_at AT TIME ZONE p_time_zone))::date AS close_month,
+				   -- bounds are upper-inclusive: the bucket is 1 + the number of bounds below the time
+				   pg_catalog.width_bucket(p_fed_back_at - p_issued_at - interval '1 microsecond', p_bounds) + 1 AS fb_bucket) m
+	 CROSS JOIN LATERAL (VALUES
+			(m.issue_month, 0, p_sign, CASE WHEN p_closed_at IS NOT NULL THEN p_sign ELSE 0 END,
+			 CASE WHEN p_fed_back_at <= p_issued_at + interval '24 hours' THEN p_sign ELSE 0 END, 0, 0, 0),
+			(m.close_month, 0, 0, 0, 0, p_sign, CASE WHEN p_resolved THEN p_sign ELSE 0 END, 0),
+			(m.issue_month, m.fb_bucket, 0, 0, 0, 0, 0, p_sign)) v
+	 WHERE v.column1 IS NOT NULL AND v.column2 IS NOT NULL	-- not closed / not fed back: no such row
 $$;
+
+-- whether any of a key's counters is not zero
+CREATE FUNCTION prevent._counts_nonzero(a numeric, b numeric, c numeric, d numeric, e numeric, f numeric) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT a <> 0 OR b <> 0 OR c <> 0 OR d <> 0 OR e <> 0 OR f <> 0 $$;
 
 -- fold every key's rows into one (rows other transactions are adding now are not seen, and stay)
 CREATE FUNCTION prevent._compact_order_stats() RETURNS void
@@ -120,8 +128,8 @@ AS $$
 		   sum(g.resolved_in), sum(g.fed_back)
 	  FROM gone g
 	 GROUP BY g.unit, g.month, g.bucket
-	HAVING sum(g.issued) <> 0 OR sum(g.closed) <> 0 OR sum(g.fed_back_24h) <> 0 OR sum(g.closed_in) <> 0
-		OR sum(g.resolved_in) <> 0 OR sum(g.fed_back) <> 0
+	HAVING prevent._counts_nonzero(sum(g.issued), sum(g.closed), sum(g.fed_back_24h), sum(g.closed_in),
+								   sum(g.resolved_in), sum(g.fed_back))
 $$;
 
 -- counts the rows written to prevent.order_stats, to fold them every so often
@@ -129,13 +137,13 @@ CREATE SEQUENCE prevent.order_stats_writes CYCLE;
 
 /*
  * Statement trigger on prevent.work_order: the statement's changes to each
- * key's counters, summed, are added as new rows (a pg_restore of a million
- * orders is one statement; an order's transition adds a row or two).  Only
- * adding rows, a writer never waits for another, and a long transaction that
- * changes thousands of orders one by one does not build a chain of row
- * versions.  Every 1,024 rows the writer that gets the fold lock folds each
- * key's rows into one.  new_rows exists only for INSERT and UPDATE, old_rows
- * only for UPDATE and DELETE.
+ * key's counters, summed in one set-based statement, are added as new rows
+ * (a pg_restore of a million orders is one statement; an order's transition
+ * adds a row or two).  Only adding rows, a writer never waits for another,
+ * and a long transaction that changes thousands of orders one by one does not
+ * build a chain of row versions.  Every 1,024 rows the writer that gets the
+ * fold lock folds each key's rows into one.  new_rows exists only for INSERT
+ * and UPDATE, old_rows only for UPDATE and DELETE.
  */
 CREATE FUNCTION prevent._work_order_stats() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER
@@ -143,13 +151,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	st prevent.stats_state;
-	cur refcursor;
-	c record;
-	k_unit text;					-- the key being summed
-	k_month date;
-	k_bucket int;
-	v bigint[] := '{0,0,0,0,0,0}';	-- its sums
-	more boolean;
+	added bigint;
 BEGIN
 	IF TG_OP = 'TRUNCATE' THEN
 		DELETE FROM prevent.order_stats;
@@ -166,41 +168,34 @@ BEGIN
 	END IF;
 	-- FOR SHARE: a REPEATABLE READ writer that missed a rebuild fails instead of counting in old months
 	SELECT * INTO st FROM prevent.stats_state FOR SHARE;
+	-- one statement per event (a transition table exists only for its events); keys that net to
+	-- zero (an order accepted: nothing counted changes) are not written
 	IF TG_OP = 'INSERT' THEN
-		OPEN cur FOR SELECT x.* FROM new_rows n, prevent._order_contribution(n.unit, n.issued_at, n.fed_back_at,
-			n.closed_at, n.resolved, 1, st.time_zone, st.bounds) x ORDER BY x.unit, x.month, x.bucket;
+		INSERT INTO prevent.order_stats (unit, month, bucket, issued, closed, fed_back_24h, closed_in, resolved_in, fed_back)
+		SELECT x.unit, x.month, x.bucket, sum(x.issued), sum(x.closed), sum(x.fed_back_24h), sum(x.closed_in), sum(x.resolved_in), sum(x.fed_back)
+		  FROM new_rows n, prevent._order_contribution(n.unit, n.issued_at, n.fed_back_at, n.closed_at, n.resolved, 1, st.time_zone, st.bounds) x
+		 GROUP BY x.unit, x.month, x.bucket;
 	ELSIF TG_OP = 'DELETE' THEN
-		OPEN cur FOR SELECT x.* FROM old_rows o, prevent._order_contribution(o.unit, o.issued_at, o.fed_back_at,
-			o.closed_at, o.resolved, -1, st.time_zone, st.bounds) x ORDER BY x.unit, x.month, x.bucket;
+		INSERT INTO prevent.order_stats (unit, month, bucket, issued, closed, fed_back_24h, closed_in, resolved_in, fed_back)
+		SELECT x.unit, x.month, x.bucket, sum(x.issued), sum(x.closed), sum(x.fed_back_24h), sum(x.closed_in), sum(x.resolved_in), sum(x.fed_back)
+		  FROM old_rows o, prevent._order_contribution(o.unit, o.issued_at, o.fed_back_at, o.closed_at, o.resolved, -1, st.time_zone, st.bounds) x
+		 GROUP BY x.unit, x.month, x.bucket;
 	ELSE
-		OPEN cur FOR SELECT x.* FROM (SELECT -1 AS sign, o.unit, o.issued_at, o.fed_back_at, o.closed_at, o.resolved FROM old_rows o
-									  UNION ALL
-									  SELECT 1, n.unit, n.issued_at, n.fed_back_at, n.closed_at, n.resolved FROM new_rows n) r,
-			prevent._order_contribution(r.unit, r.issued_at, r.fed_back_at, r.closed_at, r.resolved, r.sign,
-										st.time_zone, st.bounds) x ORDER BY x.unit, x.month, x.bucket;
+		INSERT INTO prevent.order_stats (unit, month, bucket, issued, closed, fed_back_24h, closed_in, resolved_in, fed_back)
+		SELECT x.unit, x.month, x.bucket, sum(x.issued), sum(x.closed), sum(x.fed_back_24h), sum(x.closed_in), sum(x.resolved_in), sum(x.fed_back)
+		  FROM (SELECT -1 AS sign, o.unit, o.issued_at, o.fed_back_at, o.closed_at, o.resolved FROM old_rows o
+				UNION ALL
+				SELECT 1, n.unit, n.issued_at, n.fed_back_at, n.closed_at, n.resolved FROM new_rows n) r,
+			   prevent._order_contribution(r.unit, r.issued_at, r.fed_back_at, r.closed_at, r.resolved, r.sign, st.time_zone, st.bounds) x
+		 GROUP BY x.unit, x.month, x.bucket
+		HAVING prevent._counts_nonzero(sum(x.issued), sum(x.closed), sum(x.fed_back_24h), sum(x.closed_in), sum(x.resolved_in), sum(x.fed_back));
 	END IF;
-	LOOP
-		FETCH cur INTO c;
-		more := FOUND;
-		IF NOT more OR (c.unit, c.month, c.bucket) IS DISTINCT FROM (k_unit, k_month, k_bucket) THEN
-			IF v <> '{0,0,0,0,0,0}' THEN
-				INSERT INTO prevent.order_stats (unit, month, bucket, issued, closed, fed_back_24h, closed_in, resolved_in, fed_back)
-					VALUES (k_unit, k_month, k_bucket, v[1], v[2], v[3], v[4], v[5], v[6]);
-				IF pg_catalog.nextval('prevent.order_stats_writes') % 1024 = 0
-				   AND pg_catalog.pg_try_advisory_xact_lock(8102650237073489921) THEN
-					PERFORM prevent._compact_order_stats();
-				END IF;
-			END IF;
-			v := '{0,0,0,0,0,0}';
-		END IF;
-		EXIT WHEN NOT more;
-		k_unit := c.unit;
-		k_month := c.month;
-		k_bucket := c.bucket;
-		v := ARRAY[v[1] + c.issued, v[2] + c.closed, v[3] + c.fed_back_24h, v[4] + c.closed_in,
-				   v[5] + c.resolved_in, v[6] + c.fed_back];
-	END LOOP;
-	CLOSE cur;
+	GET DIAGNOSTICS added = ROW_COUNT;
+	-- fold when one of the rows added is the 1,024th since the last fold
+	IF EXISTS (SELECT FROM generate_series(1, added) WHERE pg_catalog.nextval('prevent.order_stats_writes') % 1024 = 0)
+	   AND pg_catalog.pg_try_advisory_xact_lock(8102650237073489921) THEN
+		PERFORM prevent._compact_order_stats();
+	END IF;
 	RETURN NULL;
 END
 $$;
@@ -234,7 +229,7 @@ BEGIN
 	LOCK TABLE prevent.work_order IN SHARE MODE;
 	PERFORM pg_catalog.pg_advisory_xact_lock(8102650237073489921);	-- the fold lock (0x7072657600000001)
 	tz := prevent.report_time_zone();
-	SELECT coalesce(array_agg(f.upper_bound ORDER BY f.upper_bound), '{}') INTO b FROM prevent.feedback_bucket f;
+	b := prevent._feedback_bounds();
 	UPDATE prevent.stats_state SET time_zone = tz, bounds = b, refreshed_at = pg_catalog.now();
 	DELETE FROM prevent.order_stats;
 	INSERT INTO prevent.order_stats (unit, month, bucket, issued, closed, fed_back_24h, closed_in, resolved_in, fed_back)
@@ -276,9 +271,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
 	IF NOT EXISTS (SELECT 1 FROM prevent.stats_state s
-					WHERE s.time_zone = prevent.report_time_zone()
-					  AND s.bounds = (SELECT coalesce(array_agg(b.upper_bound ORDER BY b.upper_bound), '{}')
-										FROM prevent.feedback_bucket b)) THEN
+					WHERE s.time_zone = prevent.report_time_zone() AND s.bounds = prevent._feedback_bounds()) THEN
 		PERFORM prevent._rebuild_order_stats();
 	END IF;
 	RETURN NULL;
