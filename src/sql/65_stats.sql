@@ -91,25 +91,26 @@ ALTER TABLE prevent.order_stats ENABLE ROW LEVEL SECURITY;
 CREATE POLICY order_stats_by_unit ON prevent.order_stats FOR SELECT
 	USING (EXISTS (SELECT 1 FROM prevent.my_units() m WHERE m = '*') OR unit = ANY (ARRAY(SELECT prevent.my_units())));
 
--- what one work order adds to the counters (p_sign -1: what it takes away): its month of issue,
--- its month of closing once closed, and its feedback bucket once fed back
+-- what one work order adds to the counters (p_sign -1: what it takes away)
 CREATE FUNCTION prevent._order_contribution(p_unit text, p_issued_at timestamptz, p_fed_back_at timestamptz,
 	p_closed_at timestamptz, p_resolved boolean, p_sign int, p_time_zone text, p_bounds interval[])
 RETURNS TABLE (unit text, month date, bucket int, issued int, closed int, fed_back_24h int,
 			   closed_in int, resolved_in int, fed_back int)
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
-	SELECT p_unit, v.*
-	  FROM (SELECT (pg_catalog.date_trunc('month', p_issued_at AT TIME ZONE p_time_zone))::date AS issue_month,
-				   (pg_catalog.date_trunc('month', p_closed_at AT TIME ZONE p_time_zone))::date AS close_month,
-				   -- bounds are upper-inclusive: the bucket is 1 + the number of bounds below the time
-				   pg_catalog.width_bucket(p_fed_back_at - p_issued_at - interval '1 microsecond', p_bounds) + 1 AS fb_bucket) m
-	 CROSS JOIN LATERAL (VALUES
-			(m.issue_month, 0, p_sign, CASE WHEN p_closed_at IS NOT NULL THEN p_sign ELSE 0 END,
-			 CASE WHEN p_fed_back_at <= p_issued_at + interval '24 hours' THEN p_sign ELSE 0 END, 0, 0, 0),
-			(m.close_month, 0, 0, 0, 0, p_sign, CASE WHEN p_resolved THEN p_sign ELSE 0 END, 0),
-			(m.issue_month, m.fb_bucket, 0, 0, 0, 0, 0, p_sign)) v
-	 WHERE v.column1 IS NOT NULL AND v.column2 IS NOT NULL	-- not closed / not fed back: no such row
+	SELECT p_unit, (pg_catalog.date_trunc('month', p_issued_at AT TIME ZONE p_time_zone))::date, 0,
+		   p_sign, CASE WHEN p_closed_at IS NOT NULL THEN p_sign ELSE 0 END,
+		   CASE WHEN p_fed_back_at <= p_issued_at + interval '24 hours' THEN p_sign ELSE 0 END, 0, 0, 0
+	UNION ALL
+	SELECT p_unit, (pg_catalog.date_trunc('month', p_closed_at AT TIME ZONE p_time_zone))::date, 0,
+		   0, 0, 0, p_sign, CASE WHEN p_resolved THEN p_sign ELSE 0 END, 0
+	 WHERE p_closed_at IS NOT NULL
+	UNION ALL
+	-- bounds are upper-inclusive: the bucket is 1 + the number of bounds below the time
+	SELECT p_unit, (pg_catalog.date_trunc('month', p_issued_at AT TIME ZONE p_time_zone))::date,
+		   pg_catalog.width_bucket(p_fed_back_at - p_issued_at - interval '1 microsecond', p_bounds) + 1,
+		   0, 0, 0, 0, 0, p_sign
+	 WHERE p_fed_back_at IS NOT NULL
 $$;
 
 -- whether any of a key's counters is not zero
