@@ -163,17 +163,18 @@ lexicon_build(void)
 	Oid			nsp;
 	uint64		n;
 	int			rc;
+	PreventSpi	spi;
 
 	mcxt = AllocSetContextCreate(CurrentMemoryContext, "prevent lexicon", ALLOCSET_DEFAULT_SIZES);
 	pl = MemoryContextAllocZero(mcxt, sizeof(PvLexicon));
 	pl->mcxt = mcxt;
 
-	nsp = get_namespace_oid("prevent", false);
+	nsp = prevent_schema_oid();
 	for (int i = 0; i < (int) N_LEXICON_TABLES; i++)
 		lexicon_relids[i] = get_relname_relid(lexicon_tables[i], nsp);
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	/* as the owner, with search_path pinned: the lexicon reads the same for every caller */
+	prevent_spi_begin(&spi, prevent_owner_oid());
 	/*
 	 * Read as of now, not with the transaction's snapshot: the compiled
 	 * lexicon outlives the transaction, and under REPEATABLE READ a change
@@ -189,7 +190,7 @@ lexicon_build(void)
 	MemoryContextSwitchTo(old);
 
 	/* settings */
-	spi_run("SELECT value FROM prevent.setting WHERE name = 'negation_scope'");
+	spi_run("SELECT s.value FROM prevent.setting s WHERE s.name OPERATOR(pg_catalog.=) 'negation_scope'");
 	if (SPI_processed > 0)
 	{
 		char	   *v = spi_text(0, 1);
@@ -199,13 +200,13 @@ lexicon_build(void)
 	}
 
 	/* categories, for prevent.terms() */
-	spi_run("SELECT name FROM prevent.category ORDER BY name");
+	spi_run("SELECT c.name FROM prevent.category c ORDER BY c.name");
 	pl->categories = MemoryContextAllocZero(mcxt, sizeof(char *) * (SPI_processed + 1));
 	for (uint64 r = 0; r < SPI_processed; r++)
 		pl->categories[pl->ncategories++] = MemoryContextStrdup(mcxt, spi_text(r, 1));
 
 	/* thresholds */
-	spi_run("SELECT level::text, min_score FROM prevent.risk_threshold");
+	spi_run("SELECT t.level::pg_catalog.text, t.min_score FROM prevent.risk_threshold t");
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
 		char	   *level = spi_text(r, 1);
@@ -224,8 +225,8 @@ lexicon_build(void)
 	}
 
 	/* match and exclusion terms */
-	spi_run("SELECT id, term, category, weight, kind = 'exclude' FROM prevent.keyword "
-			"WHERE enabled ORDER BY id");
+	spi_run("SELECT k.id, k.term, k.category, k.weight, k.kind OPERATOR(pg_catalog.=) 'exclude' "
+			"FROM prevent.keyword k WHERE k.enabled ORDER BY k.id");
 	n = SPI_processed;
 	pl->keywords = MemoryContextAllocZero(mcxt, sizeof(PvKeywordInfo) * (n + 1));
 	for (uint64 r = 0; r < n; r++)
@@ -266,7 +267,7 @@ lexicon_build(void)
 	}
 
 	/* negation cues */
-	spi_run("SELECT cue, \"window\" FROM prevent.negation WHERE enabled ORDER BY id");
+	spi_run("SELECT n.cue, n.\"window\" FROM prevent.negation n WHERE n.enabled ORDER BY n.id");
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
 		char	   *cue = spi_text(r, 1);
@@ -279,8 +280,8 @@ lexicon_build(void)
 	}
 
 	/* proximity rules */
-	spi_run("SELECT id, term_a, term_b, within, category, weight FROM prevent.proximity "
-			"WHERE enabled ORDER BY id");
+	spi_run("SELECT p.id, p.term_a, p.term_b, p.within, p.category, p.weight "
+			"FROM prevent.proximity p WHERE p.enabled ORDER BY p.id");
 	n = SPI_processed;
 	pl->rules = MemoryContextAllocZero(mcxt, sizeof(PvRuleInfo) * (n + 1));
 	for (uint64 r = 0; r < n; r++)
@@ -313,7 +314,7 @@ lexicon_build(void)
 	}
 
 	PopActiveSnapshot();
-	SPI_finish();
+	prevent_spi_end(&spi);
 
 	old = MemoryContextSwitchTo(mcxt);
 	rc = pv_lexicon_compile(pl->lex);

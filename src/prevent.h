@@ -84,6 +84,20 @@ extern void prevent_report_empty_term(const char *term, Size len) pg_attribute_n
 /* watch.c */
 extern void watch_cache_init(void);
 
+/* owner.c: the extension's schema and owner, and SPI sections with a pinned search_path */
+typedef struct PreventSpi
+{
+	Oid			save_userid;
+	int			save_sec_context;
+	int			save_nestlevel;
+} PreventSpi;
+
+extern Oid	prevent_extension_oid(void);
+extern Oid	prevent_schema_oid(void);
+extern Oid	prevent_owner_oid(void);
+extern void prevent_spi_begin(PreventSpi *s, Oid run_as);
+extern void prevent_spi_end(PreventSpi *s);
+
 /* a pv_result kept in fn_extra and scanned into under fn_mcxt */
 extern pv_result *prevent_scan_text(FunctionCallInfo fcinfo, const PvLexicon *lex, text *doc);
 

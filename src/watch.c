@@ -69,7 +69,6 @@ PG_FUNCTION_INFO_V1(prevent_parties);
 PG_FUNCTION_INFO_V1(prevent_resident_id_valid);
 
 #define FLUSH_AT 10000			/* queued alerts that force a flush mid-statement */
-#define PREVENT_PARTY_LOCK_SPACE 0x70726576	/* advisory lock key1 of party locks ("prev") */
 
 #define MAX_PARTY_COLUMNS 32
 
@@ -79,6 +78,7 @@ typedef struct WatchInfo
 	bool		registered;
 	Oid			source;			/* the registered table (an ancestor for partitions) */
 	AttrNumber	text_att;
+	Oid			text_type;		/* its type, checked at load (text, varchar, bpchar) */
 	AttrNumber	key_att;
 	AttrNumber	unit_att;		/* 0 if none */
 	AttrNumber	occurred_att;	/* 0 if none */
@@ -93,6 +93,7 @@ static HTAB *watch_cache = NULL;
 static MemoryContext watch_mcxt = NULL;
 static Oid	watched_relid = InvalidOid;
 static Oid	owner_id = InvalidOid;
+static Oid	schema_id = InvalidOid;	/* prevent's schema, found with owner_id */
 static SPIPlanPtr raise_plan = NULL;		/* custom plans, for large batches */
 static SPIPlanPtr raise_plan_small = NULL;	/* a generic plan, for a few rows */
 #define SMALL_BATCH 16
@@ -120,6 +121,7 @@ watch_relcache_cb(Datum arg, Oid relid)
 		hash_destroy(watch_cache);
 		watch_cache = NULL;
 		owner_id = InvalidOid;
+		schema_id = InvalidOid;
 		alert_input_type = InvalidOid;
 		risk_level_type = InvalidOid;
 	}
@@ -181,22 +183,16 @@ watch_cache_init(void)
 	RegisterSubXactCallback(queue_subxact_cb, NULL);
 }
 
-/* the owner of the extension's tables, who runs the internal functions */
+/* the owner of the extension's tables, who runs the internal functions (cached with the registrations) */
 static Oid
 prevent_owner(void)
 {
-	Oid			nsp = get_namespace_oid("prevent", false);
-	Oid			alert = get_relname_relid("alert", nsp);
-	HeapTuple	tup;
-
-	if (!OidIsValid(alert))
-		elog(ERROR, "table prevent.alert does not exist");
-	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(alert));
-	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cache lookup failed for relation %u", alert);
-	owner_id = ((Form_pg_class) GETSTRUCT(tup))->relowner;
-	ReleaseSysCache(tup);
-	watched_relid = get_relname_relid("watched", nsp);
+	if (!OidIsValid(owner_id))
+	{
+		schema_id = prevent_schema_oid();
+		owner_id = prevent_owner_oid();
+		watched_relid = get_relname_relid("watched", schema_id);
+	}
 	return owner_id;
 }
 
@@ -206,7 +202,7 @@ level_type(void)
 {
 	if (!OidIsValid(risk_level_type))
 		risk_level_type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("risk_level"),
-										  ObjectIdGetDatum(get_namespace_oid("prevent", false)));
+										  ObjectIdGetDatum(prevent_schema_oid()));
 	return risk_level_type;
 }
 
@@ -225,6 +221,26 @@ column_attnum(Relation rel, const char *name, const char *what)
 						RelationGetRelationName(rel)),
 				 errhint("Call prevent.unwatch() and prevent.watch() again.")));
 	return att;
+}
+
+/*
+ * The narrative column must be a varlena string type: text, varchar or
+ * char(n), or a domain over one.  watch() refuses others and an event
+ * trigger refuses ALTER COLUMN ... TYPE to others; this is the last line,
+ * for registrations made with those checks bypassed.
+ */
+static void
+check_text_type(Relation rel, AttrNumber att, Oid typid)
+{
+	Oid			base = getBaseType(typid);
+
+	if (base != TEXTOID && base != VARCHAROID && base != BPCHAROID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("text column \"%s\" of watched table \"%s\" is of type %s, not text",
+						NameStr(TupleDescAttr(RelationGetDescr(rel), att - 1)->attname),
+						RelationGetRelationName(rel), format_type_be(typid)),
+				 errhint("The narrative column must be text, varchar or char; call prevent.unwatch() and change the column back.")));
 }
 
 static int
@@ -257,10 +273,12 @@ watch_load(WatchInfo *w, Relation rel)
 		bool		isnull;
 		Datum		parties;
 
-		rc = SPI_execute_with_args("SELECT text_column::text, key_column::text, unit_column::text, "
-								   "occurred_column::text, party_columns::text[], alert_level::text, "
-								   "repeat_window, repeat_threshold "
-								   "FROM prevent.watched WHERE source = $1",
+		rc = SPI_execute_with_args("SELECT w.text_column::pg_catalog.text, w.key_column::pg_catalog.text, "
+								   "w.unit_column::pg_catalog.text, w.occurred_column::pg_catalog.text, "
+								   "w.party_columns::pg_catalog.text[], w.alert_level::pg_catalog.text, "
+								   "w.repeat_window, w.repeat_threshold "
+								   "FROM prevent.watched w "
+								   "WHERE w.source::pg_catalog.oid OPERATOR(pg_catalog.=) $1",
 								   1, argtypes, &arg, NULL, true, 1);
 		if (rc != SPI_OK_SELECT)
 			elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
@@ -271,6 +289,8 @@ watch_load(WatchInfo *w, Relation rel)
 		w->registered = true;
 		w->source = lfirst_oid(lc);
 		w->text_att = column_attnum(rel, SPI_getvalue(tup, desc, 1), "text column");
+		w->text_type = TupleDescAttr(RelationGetDescr(rel), w->text_att - 1)->atttypid;
+		check_text_type(rel, w->text_att, w->text_type);
 		w->key_att = column_attnum(rel, SPI_getvalue(tup, desc, 2), "key column");
 		w->unit_att = column_attnum(rel, SPI_getvalue(tup, desc, 3), "unit column");
 		w->occurred_att = column_attnum(rel, SPI_getvalue(tup, desc, 4), "occurred column");
@@ -423,8 +443,8 @@ static const char alert_batch_sql[] =
 	"		  FROM orders o WHERE o.nunits > 1\n"
 	"		RETURNING 1\n"
 	"	), ins_event AS (\n"
-	"		INSERT INTO prevent.event (work_order_id, alert_id, unit, action, from_status, to_status, at, actor)\n"
-	"		SELECT o.order_id, o.alert_id, o.unit, 'issue', NULL, 'issued', pg_catalog.now(), $2::name\n"
+	"		INSERT INTO prevent.event (work_order_id, alert_id, unit, action, from_status, to_status, at, actor, acting_role)\n"
+	"		SELECT o.order_id, o.alert_id, o.unit, 'issue', NULL, 'issued', pg_catalog.now(), SESSION_USER, $2::name\n"
 	"		  FROM orders o\n"
 	"		RETURNING 1\n"
 	"	)\n"
@@ -451,7 +471,7 @@ alert_input_typeid(void)
 	{
 		alert_input_type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
 										   CStringGetDatum("_alert_input"),
-										   ObjectIdGetDatum(get_namespace_oid("prevent", false)));
+										   ObjectIdGetDatum(prevent_schema_oid()));
 		if (!OidIsValid(alert_input_type))
 			elog(ERROR, "type prevent._alert_input does not exist");
 		if (raise_plan != NULL)
@@ -464,37 +484,81 @@ alert_input_typeid(void)
 }
 
 static int
-cmp_uint32(const void *a, const void *b)
+cmp_int32(const void *a, const void *b)
 {
-	uint32		x = *(const uint32 *) a;
-	uint32		y = *(const uint32 *) b;
+	int32		x = *(const int32 *) a;
+	int32		y = *(const int32 *) b;
 
 	return (x > y) - (x < y);
 }
 
+static SPIPlanPtr lock_plan = NULL;
+static Oid	lock_plan_schema = InvalidOid;
+static int32 party_stripes = 0;	/* rows of prevent._party_lock */
+
+/* the party-lock statement, and the number of stripes (prepared again if the extension was recreated) */
+static void
+prepare_lock_plan(void)
+{
+	Oid			argtype = INT4ARRAYOID;
+	bool		isnull;
+	int			rc;
+
+	if (lock_plan != NULL && lock_plan_schema == schema_id)
+		return;
+	if (lock_plan != NULL)
+		SPI_freeplan(lock_plan);
+	lock_plan = NULL;
+	rc = SPI_execute("SELECT pg_catalog.count(*)::pg_catalog.int4 FROM prevent._party_lock", true, 0);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "counting prevent._party_lock failed: %s", SPI_result_code_string(rc));
+	party_stripes = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	if (party_stripes <= 0)
+		elog(ERROR, "prevent._party_lock is empty");
+	lock_plan = SPI_prepare("SELECT FROM prevent._party_lock l "
+							"WHERE l.stripe OPERATOR(pg_catalog.=) ANY ($1) "
+							"ORDER BY l.stripe FOR NO KEY UPDATE OF l",
+							1, &argtype);
+	if (lock_plan == NULL)
+		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(lock_plan) != 0)
+		elog(ERROR, "SPI_keepplan failed");
+	lock_plan_schema = schema_id;
+}
+
 /*
- * Lock every party of the batch (transaction advisory locks, in one key
- * space of prevent's, in a fixed order), so that incidents of one party are
- * written one transaction after the other.
+ * Lock every party of the batch, so that incidents of one party are written
+ * one transaction after the other.  A party hashes to one of
+ * the rows of prevent._party_lock (stripes 0 to n - 1), which are locked FOR NO
+ * KEY UPDATE in stripe order (no deadlock between two batches).  Row locks
+ * live in the tuples, not in the shared lock table, so a COPY naming any
+ * number of parties takes no shared memory; and only the extension owner may
+ * lock that table's rows (no other role has UPDATE on it), so no role can
+ * hold a party's lock to block its incidents, as any role could with an
+ * advisory lock.  Runs inside the owner's SPI section of flush_queue().
  */
 static void
 lock_parties(Datum *items, int n)
 {
-	uint32	   *keys = NULL;
+	int32	   *keys = NULL;
 	int			nkeys = 0,
-				cap = 0;
+				cap = 0,
+				nuniq = 0;
+	Datum	   *elems;
+	Datum		arg;
+	int			rc;
 
 	for (int i = 0; i < n; i++)
 	{
 		bool		isnull;
 		Datum		parties = GetAttributeByNum((HeapTupleHeader) DatumGetPointer(items[i]), 9, &isnull);
-		Datum	   *elems;
+		Datum	   *pelems;
 		bool	   *enulls;
 		int			ne;
 
 		if (isnull)
 			continue;
-		deconstruct_array(DatumGetArrayTypeP(parties), TEXTOID, -1, false, TYPALIGN_INT, &elems, &enulls, &ne);
+		deconstruct_array(DatumGetArrayTypeP(parties), TEXTOID, -1, false, TYPALIGN_INT, &pelems, &enulls, &ne);
 		for (int k = 0; k < ne; k++)
 		{
 			text	   *t;
@@ -504,20 +568,33 @@ lock_parties(Datum *items, int n)
 			if (nkeys == cap)
 			{
 				cap = cap ? cap * 2 : 64;
-				keys = keys ? repalloc(keys, cap * sizeof(uint32)) : palloc(cap * sizeof(uint32));
+				keys = keys ? repalloc(keys, cap * sizeof(int32)) : palloc(cap * sizeof(int32));
 			}
-			t = DatumGetTextPP(elems[k]);
-			keys[nkeys++] = hash_bytes((const unsigned char *) VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+			t = DatumGetTextPP(pelems[k]);
+			keys[nkeys++] = (int32) hash_bytes((const unsigned char *) VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 		}
 	}
 	if (nkeys == 0)
 		return;
-	qsort(keys, nkeys, sizeof(uint32), cmp_uint32);
+	prepare_lock_plan();
+	for (int k = 0; k < nkeys; k++)
+		keys[k] = (int32) ((uint32) keys[k] % (uint32) party_stripes);
+	qsort(keys, nkeys, sizeof(int32), cmp_int32);
+	elems = palloc(nkeys * sizeof(Datum));
 	for (int k = 0; k < nkeys; k++)
 		if (k == 0 || keys[k] != keys[k - 1])
-			DirectFunctionCall2(pg_advisory_xact_lock_int4, Int32GetDatum(PREVENT_PARTY_LOCK_SPACE),
-								Int32GetDatum((int32) keys[k]));
+			elems[nuniq++] = Int32GetDatum(keys[k]);
+	arg = PointerGetDatum(construct_array(elems, nuniq, INT4OID, sizeof(int32), true, TYPALIGN_INT));
+
+	rc = SPI_execute_snapshot(lock_plan, &arg, NULL, GetLatestSnapshot(), InvalidSnapshot,
+							  false, false, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "locking parties failed: %s", SPI_result_code_string(rc));
+	if (SPI_processed != (uint64) nuniq)
+		elog(ERROR, "prevent._party_lock has %llu of the %d rows it should have",
+			 (unsigned long long) SPI_processed, nuniq);
 	pfree(keys);
+	pfree(elems);
 }
 
 /*
@@ -535,8 +612,7 @@ flush_queue(void)
 	char		typalign;
 	ArrayType  *batch;
 	Datum		values[2];
-	Oid			save_userid;
-	int			save_sec_context;
+	PreventSpi	spi;
 	int			save_nestlevel;
 	int			rc;
 	int			n;
@@ -546,22 +622,16 @@ flush_queue(void)
 		return;
 	get_typlenbyvalalign(typid, &typlen, &typbyval, &typalign);
 	batch = construct_array(queue.items, queue.n, typid, typlen, typbyval, typalign);
+	values[0] = PointerGetDatum(batch);
+	values[1] = DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(GetUserId(), false)));
+	prevent_spi_begin(&spi, prevent_owner());
 	lock_parties(queue.items, queue.n);
 	n = queue.n;
 	queue.n = 0;
-	values[0] = PointerGetDatum(batch);
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	values[1] = DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(save_userid, false)));
-	SetUserIdAndSecContext(OidIsValid(owner_id) ? owner_id : prevent_owner(),
-						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
-	save_nestlevel = NewGUCNestLevel();
-	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
 	/* cost estimates of the statement are high, its real cost small */
+	save_nestlevel = NewGUCNestLevel();
 	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
 	/*
 	 * A few rows (single-row INSERTs, row mode): one generic plan, planned
 	 * once.  Many rows (COPY): a custom plan with the batch as a constant,
@@ -583,9 +653,8 @@ flush_queue(void)
 							  false, true, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "writing alerts failed: %s", SPI_result_code_string(rc));
-	SPI_finish();
 	AtEOXact_GUC(true, save_nestlevel);
-	SetUserIdAndSecContext(save_userid, save_sec_context);
+	prevent_spi_end(&spi);
 }
 
 static void
@@ -698,25 +767,19 @@ watch_info_get(Relation rel)
 
 	{
 		WatchInfo	loaded;
-		Oid			save_userid;
-		int			save_sec_context;
+		PreventSpi	spi;
 		MemoryContext old;
 
 		memset(&loaded, 0, sizeof(loaded));
 		loaded.relid = relid;
-		GetUserIdAndSecContext(&save_userid, &save_sec_context);
-		SetUserIdAndSecContext(OidIsValid(owner_id) ? owner_id : prevent_owner(),
-							   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
+		prevent_spi_begin(&spi, prevent_owner());
 		/* read as of now: the cache outlives this transaction's snapshot */
 		PushActiveSnapshot(GetLatestSnapshot());
 		old = MemoryContextSwitchTo(watch_mcxt);
 		watch_load(&loaded, rel);
 		MemoryContextSwitchTo(old);
 		PopActiveSnapshot();
-		SPI_finish();
-		SetUserIdAndSecContext(save_userid, save_sec_context);
+		prevent_spi_end(&spi);
 		/* the callback may have dropped the cache meanwhile */
 		if (watch_cache == NULL)
 			return watch_info_get(rel);
@@ -771,6 +834,8 @@ prevent_watch_trigger(PG_FUNCTION_ARGS)
 						RelationGetRelationName(rel)),
 				 errhint("Call prevent.watch() for it, or drop the trigger.")));
 
+	if (TupleDescAttr(desc, w->text_att - 1)->atttypid != w->text_type)
+		check_text_type(rel, w->text_att, TupleDescAttr(desc, w->text_att - 1)->atttypid);
 	d = heap_getattr(tup, w->text_att, desc, &isnull);
 	if (isnull)
 		return PointerGetDatum(NULL);	/* NULL text is no risk */
@@ -916,8 +981,7 @@ prevent_act(PG_FUNCTION_ARGS)
 	ActPlan    *ap = NULL;
 	Datum		values[FUNC_MAX_ARGS];
 	char		nulls[FUNC_MAX_ARGS];
-	Oid			save_userid;
-	int			save_sec_context;
+	PreventSpi	spi;
 	Oid			rettype;
 	int16		typlen;
 	bool		typbyval;
@@ -929,19 +993,15 @@ prevent_act(PG_FUNCTION_ARGS)
 		if (act_plans[i].fn_oid == fn_oid)
 			ap = &act_plans[i];
 
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
 	for (int i = 0; i < PG_NARGS(); i++)
 	{
 		values[i] = PG_GETARG_DATUM(i);
 		nulls[i] = PG_ARGISNULL(i) ? 'n' : ' ';
 	}
-	values[PG_NARGS()] = DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(save_userid, false)));
+	values[PG_NARGS()] = DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(GetUserId(), false)));
 	nulls[PG_NARGS()] = ' ';
 
-	SetUserIdAndSecContext(OidIsValid(owner_id) ? owner_id : prevent_owner(),
-						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	prevent_spi_begin(&spi, prevent_owner());
 	if (ap == NULL)
 	{
 		Oid		   *argtypes;
@@ -956,7 +1016,9 @@ prevent_act(PG_FUNCTION_ARGS)
 		if (nargs + 1 > FUNC_MAX_ARGS || nargs != PG_NARGS())
 			elog(ERROR, "unexpected signature of function %u", fn_oid);
 		initStringInfo(&sql);
-		appendStringInfo(&sql, "SELECT prevent.%s(",
+		/* the internal function beside the wrapper: prevent._<name> */
+		appendStringInfo(&sql, "SELECT %s.%s(",
+						 quote_identifier(get_namespace_name(get_func_namespace(fn_oid))),
 						 quote_identifier(psprintf("_%s", get_func_name(fn_oid))));
 		for (int i = 0; i <= nargs; i++)
 		{
@@ -982,8 +1044,7 @@ prevent_act(PG_FUNCTION_ARGS)
 	get_typlenbyval(rettype, &typlen, &typbyval);
 	if (!isnull)
 		result = SPI_datumTransfer(result, typbyval, typlen);
-	SPI_finish();
-	SetUserIdAndSecContext(save_userid, save_sec_context);
+	prevent_spi_end(&spi);
 	if (isnull)
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(result);

@@ -16,6 +16,55 @@ BEGIN
 END
 $$;
 
+/*
+ * The schema prevent must be the installing role's own and empty: a schema
+ * prevent made earlier by another role would let that role replace or
+ * overload what prevent's views and owner-run code call, or rename the
+ * schema after the install.  CREATE EXTENSION makes the schema when it does
+ * not exist (the usual case); a DBA who made it beforehand must make it as
+ * the installing role and leave it empty.
+ */
+DO $$
+DECLARE
+	nsp oid := (SELECT n.oid FROM pg_catalog.pg_namespace n WHERE n.nspname OPERATOR(pg_catalog.=) 'prevent');
+	owner pg_catalog.name;
+BEGIN
+	SELECT r.rolname INTO owner FROM pg_catalog.pg_namespace n
+	  JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) n.nspowner
+	 WHERE n.oid OPERATOR(pg_catalog.=) nsp;
+	IF owner OPERATOR(pg_catalog.<>) CURRENT_USER THEN
+		RAISE EXCEPTION 'schema "prevent" is owned by role "%", not by the installing role "%"', owner, CURRENT_USER
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'The owner of the schema could replace the objects prevent relies on.',
+				  HINT = 'Drop the schema or give it to the installing role (ALTER SCHEMA prevent OWNER TO ...), then install again.';
+	END IF;
+	IF EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.relnamespace OPERATOR(pg_catalog.=) nsp)
+	   OR EXISTS (SELECT FROM pg_catalog.pg_proc p WHERE p.pronamespace OPERATOR(pg_catalog.=) nsp)
+	   OR EXISTS (SELECT FROM pg_catalog.pg_type t WHERE t.typnamespace OPERATOR(pg_catalog.=) nsp)
+	   OR EXISTS (SELECT FROM pg_catalog.pg_operator o WHERE o.oprnamespace OPERATOR(pg_catalog.=) nsp)
+	   OR EXISTS (SELECT FROM pg_catalog.pg_opfamily f WHERE f.opfnamespace OPERATOR(pg_catalog.=) nsp)
+	   OR EXISTS (SELECT FROM pg_catalog.pg_collation c WHERE c.collnamespace OPERATOR(pg_catalog.=) nsp)
+	   OR EXISTS (SELECT FROM pg_catalog.pg_conversion c WHERE c.connamespace OPERATOR(pg_catalog.=) nsp)
+	   OR EXISTS (SELECT FROM pg_catalog.pg_ts_config c WHERE c.cfgnamespace OPERATOR(pg_catalog.=) nsp)
+	   OR EXISTS (SELECT FROM pg_catalog.pg_ts_dict d WHERE d.dictnamespace OPERATOR(pg_catalog.=) nsp)
+	   OR EXISTS (SELECT FROM pg_catalog.pg_statistic_ext s WHERE s.stxnamespace OPERATOR(pg_catalog.=) nsp) THEN
+		RAISE EXCEPTION 'schema "prevent" is not empty'
+			USING ERRCODE = 'duplicate_schema',
+				  DETAIL = 'prevent installs only into a schema of its own.',
+				  HINT = 'Drop or rename the existing schema prevent, then install again.';
+	END IF;
+	-- nobody but the owner creates in it
+	REVOKE ALL ON SCHEMA prevent FROM PUBLIC;
+	IF EXISTS (SELECT FROM pg_catalog.pg_namespace n, pg_catalog.aclexplode(n.nspacl) a
+				WHERE n.oid OPERATOR(pg_catalog.=) nsp AND a.privilege_type OPERATOR(pg_catalog.=) 'CREATE'
+				  AND a.grantee OPERATOR(pg_catalog.<>) n.nspowner) THEN
+		RAISE EXCEPTION 'roles other than its owner may create objects in schema "prevent"'
+			USING ERRCODE = 'insufficient_privilege',
+				  HINT = 'REVOKE CREATE ON SCHEMA prevent FROM those roles, then install again.';
+	END IF;
+END
+$$;
+
 CREATE TYPE prevent.risk_level AS ENUM ('none', 'low', 'medium', 'high', 'critical');
 COMMENT ON TYPE prevent.risk_level IS 'Risk levels, ordered: none < low < medium < high < critical';
 

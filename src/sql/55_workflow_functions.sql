@@ -27,31 +27,32 @@ LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$ BEGIN RETURN coalesce((SELECT value::int FROM prevent.setting WHERE name = setting_name), fallback); END $$;
 
--- may actor act for unit? (members of '*' act for every unit; superusers always)
+-- may a role act for a unit? (an acting membership of the unit or of '*', held directly or
+-- through a role it is a member of; superusers always)
 CREATE FUNCTION prevent.may_act(actor name, unit text) RETURNS boolean
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
 	RETURN EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = actor AND r.rolsuper)
-		OR EXISTS (SELECT 1 FROM prevent.unit_member m
-					WHERE (m.unit = may_act.unit OR m.unit = '*')
-					  AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = m.member)
-					  AND pg_has_role(actor, m.member, 'MEMBER'));
+		OR EXISTS (SELECT 1 FROM prevent.unit_member m JOIN pg_roles r ON r.oid = m.member::oid
+					WHERE (m.unit = may_act.unit OR m.unit = '*') AND m.access = 'act'
+					  AND pg_has_role(actor, r.oid, 'MEMBER'));
 END
 $$;
+COMMENT ON FUNCTION prevent.may_act(name, text) IS
+'Whether a role may review alerts and move work orders of a unit (an acting membership, see prevent.add_member)';
 
--- refuse an actor who may not act for a unit
+-- refuse an actor who may not act for a unit (the message names the object, not its unit)
 CREATE FUNCTION prevent._require_unit(actor name, unit text, what text) RETURNS void
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
 	IF NOT prevent.may_act(actor, unit) THEN
-		RAISE EXCEPTION 'role "%" may not act for unit "%"', actor, coalesce(unit, '(none)')
+		RAISE EXCEPTION 'role "%" may not act on %', actor, what
 			USING ERRCODE = 'insufficient_privilege',
-				  DETAIL = pg_catalog.format('%s belongs to unit %s.', what, coalesce(unit, '(none)')),
-				  HINT = 'Membership is recorded in prevent.unit_member.';
+				  HINT = 'Acting needs an acting membership of the unit: prevent.add_member(role, unit, ''act'').';
 	END IF;
 END
 $$;
@@ -84,8 +85,8 @@ BEGIN
 				UNION ALL SELECT prevent.setting_int('repeat_tier', 3)::smallint, 'repeat' WHERE alert.repeat
 				UNION ALL SELECT prevent.setting_int('cross_jurisdiction_tier', 1)::smallint, 'cross_jurisdiction'
 				 WHERE cardinality(units) > 1) e;
-		INSERT INTO prevent.event (work_order_id, alert_id, unit, action, from_status, to_status, at, actor)
-		VALUES (o.id, alert.id, u, 'issue', NULL, 'issued', at, actor);
+		INSERT INTO prevent.event (work_order_id, alert_id, unit, action, from_status, to_status, at, actor, acting_role)
+		VALUES (o.id, alert.id, u, 'issue', NULL, 'issued', at, SESSION_USER, actor);
 		o := NULL;
 	END LOOP;
 	RETURN n;
@@ -130,7 +131,7 @@ BEGIN
 		RAISE EXCEPTION 'alert % does not exist', alert_id
 			USING ERRCODE = 'no_data_found';
 	END IF;
-	PERFORM prevent._require_unit(actor, a.unit, pg_catalog.format('Alert %s', alert_id));
+	PERFORM prevent._require_unit(actor, a.unit, pg_catalog.format('alert %s', alert_id));
 	IF a.status <> 'pending' THEN
 		RAISE EXCEPTION 'alert % was already reviewed or issued', alert_id
 			USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -138,11 +139,11 @@ BEGIN
 	END IF;
 	UPDATE prevent.alert
 	   SET status = CASE WHEN issue THEN 'issued' ELSE 'dismissed' END,
-		   reviewed_at = pg_catalog.now(), reviewed_by = actor, review_note = note
+		   reviewed_at = pg_catalog.now(), reviewed_by = SESSION_USER, review_note = note
 	 WHERE id = alert_id
 	RETURNING * INTO a;
-	INSERT INTO prevent.event (alert_id, unit, action, from_status, to_status, at, actor, note)
-	VALUES (a.id, a.unit, 'review', 'pending', a.status, pg_catalog.now(), actor, note);
+	INSERT INTO prevent.event (alert_id, unit, action, from_status, to_status, at, actor, acting_role, note)
+	VALUES (a.id, a.unit, 'review', 'pending', a.status, pg_catalog.now(), SESSION_USER, actor, note);
 	IF issue THEN
 		PERFORM prevent._issue(a, ARRAY[a.unit], 'review', true, actor, pg_catalog.now());
 	END IF;
@@ -174,7 +175,7 @@ BEGIN
 		RAISE EXCEPTION 'work order % does not exist', order_id
 			USING ERRCODE = 'no_data_found';
 	END IF;
-	PERFORM prevent._require_unit(actor, o.unit, pg_catalog.format('Work order %s', order_id));
+	PERFORM prevent._require_unit(actor, o.unit, pg_catalog.format('work order %s', order_id));
 	from_status := o.status;
 	CASE action
 		WHEN 'accept' THEN need := 'issued'; to_status := 'accepted'; previous := o.issued_at;
@@ -226,8 +227,8 @@ BEGIN
 		   rating = CASE WHEN action = 'evaluate' THEN _transition.rating ELSE w.rating END
 	 WHERE w.id = order_id
 	RETURNING * INTO o;
-	INSERT INTO prevent.event (work_order_id, alert_id, unit, action, from_status, to_status, at, actor, note)
-	VALUES (o.id, o.alert_id, o.unit, action, from_status, to_status, at, actor, note);
+	INSERT INTO prevent.event (work_order_id, alert_id, unit, action, from_status, to_status, at, actor, acting_role, note)
+	VALUES (o.id, o.alert_id, o.unit, action, from_status, to_status, at, SESSION_USER, actor, note);
 	RETURN o;
 END
 $$;
@@ -270,7 +271,7 @@ COMMENT ON FUNCTION prevent.evaluate(bigint, int, text, timestamptz) IS 'The sup
  * per missed deadline.  Schedule it with pg_cron.
  */
 CREATE FUNCTION prevent.escalate_overdue(at timestamptz DEFAULT pg_catalog.now()) RETURNS int
-LANGUAGE plpgsql
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -279,8 +280,9 @@ BEGIN
 	IF at IS NULL THEN
 		RAISE EXCEPTION 'at must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	-- one run at a time, so concurrent runs cannot both escalate one breach
-	PERFORM pg_advisory_xact_lock(hashtextextended('prevent.escalate_overdue', 0));
+	-- one run at a time, so concurrent runs cannot both escalate one breach (a row lock only
+	-- the owner can take: any role could hold an advisory lock and stop the job)
+	PERFORM FROM prevent._job_lock j WHERE j.job = 'escalate_overdue' FOR UPDATE;
 	WITH breach AS (
 		SELECT w.id, w.unit, b.breach
 		  FROM prevent.work_order w
@@ -307,4 +309,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION prevent.escalate_overdue(timestamptz) IS
-'Escalate open work orders past a deadline one tier up, once per missed deadline; returns the number of escalations made. Meant for pg_cron';
+'Escalate open work orders past a deadline one tier up, once per missed deadline; returns the number of escalations made. Meant for pg_cron; runs with the extension owner''s rights (EXECUTE is not granted to PUBLIC)';

@@ -16,6 +16,23 @@ LANGUAGE c AS 'MODULE_PATHNAME', 'prevent_watch_flush';
 COMMENT ON FUNCTION prevent.watch_flush() IS
 'AFTER INSERT statement trigger that writes the alerts the row trigger queued';
 
+-- whether a type can hold a narrative: text, varchar or char, or a domain over one
+-- (the trigger reads the column as a varlena string; watch.c checks the same)
+CREATE FUNCTION prevent._is_text_type(t regtype) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	WITH RECURSIVE base(oid, typbasetype, typtype) AS (
+		SELECT ty.oid, ty.typbasetype, ty.typtype FROM pg_catalog.pg_type ty WHERE ty.oid OPERATOR(pg_catalog.=) t::pg_catalog.oid
+		UNION ALL
+		SELECT ty.oid, ty.typbasetype, ty.typtype FROM base b
+		  JOIN pg_catalog.pg_type ty ON ty.oid OPERATOR(pg_catalog.=) b.typbasetype
+		 WHERE b.typtype OPERATOR(pg_catalog.=) 'd')
+	SELECT coalesce(pg_catalog.bool_or(b.oid OPERATOR(pg_catalog.=) ANY
+				(ARRAY['pg_catalog.text'::pg_catalog.regtype, 'pg_catalog.varchar'::pg_catalog.regtype,
+					   'pg_catalog.bpchar'::pg_catalog.regtype]::pg_catalog.oid[])), false)
+	  FROM base b WHERE b.typtype OPERATOR(pg_catalog.<>) 'd';
+END;
+
 -- the column's type, or a clear error if it does not exist
 CREATE FUNCTION prevent._column_type(tbl regclass, col name, what text) RETURNS regtype
 LANGUAGE plpgsql STABLE
@@ -61,6 +78,12 @@ BEGIN
 			USING ERRCODE = 'wrong_object_type',
 				  HINT = 'Only ordinary and partitioned tables can be watched.';
 	END IF;
+	-- a temporary table goes at the end of the session without a DROP event: its registration would stay
+	IF rel.relpersistence = 't' THEN
+		RAISE EXCEPTION '% is a temporary table', tbl
+			USING ERRCODE = 'wrong_object_type',
+				  HINT = 'Only permanent and unlogged tables can be watched.';
+	END IF;
 	IF EXISTS (SELECT 1 FROM prevent.watched w WHERE w.source = tbl) THEN
 		RAISE EXCEPTION 'table % is already watched', tbl
 			USING ERRCODE = 'duplicate_object',
@@ -68,12 +91,10 @@ BEGIN
 	END IF;
 
 	t := prevent._column_type(tbl, text_column, 'text column');
-	IF NOT EXISTS (SELECT 1 FROM pg_type ty WHERE ty.oid = t
-				   AND (ty.typcategory = 'S' OR (ty.typtype = 'd' AND
-						(SELECT b.typcategory FROM pg_type b WHERE b.oid = ty.typbasetype) = 'S'))) THEN
+	IF NOT prevent._is_text_type(t) THEN
 		RAISE EXCEPTION 'column "%" of relation % is of type %, not text', text_column, tbl, t
 			USING ERRCODE = 'datatype_mismatch',
-				  HINT = 'The narrative column must be text, varchar or char.';
+				  HINT = 'The narrative column must be text, varchar or char (or a domain over one).';
 	END IF;
 
 	IF key_column IS NULL THEN
@@ -152,9 +173,17 @@ COMMENT ON FUNCTION prevent.unwatch(regclass) IS
 CREATE TRIGGER watched_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON prevent.watched
 	FOR EACH STATEMENT EXECUTE FUNCTION prevent.lexicon_changed();
 
+/*
+ * The event triggers fire for every role's DDL, on every object: their
+ * functions run as the extension owner (SECURITY DEFINER, pinned
+ * search_path), so that a role that may not read prevent.watched can still
+ * ALTER and DROP its own objects, and they read only what the event hands
+ * them.
+ */
+
 /* a watched table dropped: forget it */
 CREATE FUNCTION prevent._on_sql_drop() RETURNS event_trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
@@ -164,9 +193,9 @@ BEGIN
 END
 $$;
 
-/* a watched column renamed: follow it; dropped: refuse */
+/* a watched column renamed: follow it; dropped, or the text column made a non-text type: refuse */
 CREATE FUNCTION prevent._on_alter_table() RETURNS event_trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -174,6 +203,7 @@ DECLARE
 	w prevent.watched;
 	missing name[];
 	newname name;
+	t regtype;
 BEGIN
 	FOR cmd IN SELECT * FROM pg_event_trigger_ddl_commands() WHERE classid = 'pg_class'::regclass LOOP
 		SELECT * INTO w FROM prevent.watched WHERE source::oid = cmd.objid;
@@ -183,28 +213,55 @@ BEGIN
 		 WHERE c IS NOT NULL
 		   AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = w.source AND a.attname = c
 							  AND a.attnum > 0 AND NOT a.attisdropped);
-		CONTINUE WHEN missing IS NULL;
-		IF cmd.objsubid > 0 AND cardinality(missing) = 1 THEN
-			SELECT a.attname INTO newname FROM pg_attribute a
-			 WHERE a.attrelid = w.source AND a.attnum = cmd.objsubid AND NOT a.attisdropped;
+		IF missing IS NOT NULL THEN
+			IF cmd.objsubid > 0 AND cardinality(missing) = 1 THEN
+				SELECT a.attname INTO newname FROM pg_attribute a
+				 WHERE a.attrelid = w.source AND a.attnum = cmd.objsubid AND NOT a.attisdropped;
+			END IF;
+			IF newname IS NULL THEN
+				RAISE EXCEPTION 'column "%" of % is watched by prevent', missing[1], w.source
+					USING ERRCODE = 'dependent_objects_still_exist',
+						  HINT = 'Call prevent.unwatch() first.';
+			END IF;
+			UPDATE prevent.watched x
+			   SET text_column = CASE WHEN x.text_column = missing[1] THEN newname ELSE x.text_column END,
+				   key_column = CASE WHEN x.key_column = missing[1] THEN newname ELSE x.key_column END,
+				   unit_column = CASE WHEN x.unit_column = missing[1] THEN newname ELSE x.unit_column END,
+				   occurred_column = CASE WHEN x.occurred_column = missing[1] THEN newname ELSE x.occurred_column END,
+				   party_columns = array_replace(x.party_columns, missing[1], newname)
+			 WHERE x.source = w.source
+			RETURNING x.* INTO w;
+			newname := NULL;
 		END IF;
-		IF newname IS NULL THEN
-			RAISE EXCEPTION 'column "%" of % is watched by prevent', missing[1], w.source
-				USING ERRCODE = 'dependent_objects_still_exist',
-					  HINT = 'Call prevent.unwatch() first.';
+		-- ALTER COLUMN ... TYPE: the narrative must stay a string the trigger can read
+		SELECT a.atttypid::regtype INTO t FROM pg_attribute a
+		 WHERE a.attrelid = w.source AND a.attname = w.text_column AND NOT a.attisdropped;
+		IF NOT prevent._is_text_type(t) THEN
+			RAISE EXCEPTION 'text column "%" of % is watched by prevent and cannot become type %', w.text_column, w.source, t
+				USING ERRCODE = 'datatype_mismatch',
+					  HINT = 'The narrative column must be text, varchar or char; call prevent.unwatch() first.';
 		END IF;
-		UPDATE prevent.watched x
-		   SET text_column = CASE WHEN x.text_column = missing[1] THEN newname ELSE x.text_column END,
-			   key_column = CASE WHEN x.key_column = missing[1] THEN newname ELSE x.key_column END,
-			   unit_column = CASE WHEN x.unit_column = missing[1] THEN newname ELSE x.unit_column END,
-			   occurred_column = CASE WHEN x.occurred_column = missing[1] THEN newname ELSE x.occurred_column END,
-			   party_columns = array_replace(x.party_columns, missing[1], newname)
-		 WHERE x.source = w.source;
-		newname := NULL;
 	END LOOP;
+END
+$$;
+
+/* the extension's schema renamed: refuse (prevent's code names its objects prevent.<name>) */
+CREATE FUNCTION prevent._on_alter_schema() RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+					WHERE e.extname = 'prevent' AND n.nspname = 'prevent') THEN
+		RAISE EXCEPTION 'the schema of extension prevent must stay named prevent'
+			USING ERRCODE = 'feature_not_supported',
+				  HINT = 'prevent''s functions and triggers name their objects prevent.<name>.';
+	END IF;
 END
 $$;
 
 CREATE EVENT TRIGGER prevent_sql_drop ON sql_drop EXECUTE FUNCTION prevent._on_sql_drop();
 CREATE EVENT TRIGGER prevent_alter_table ON ddl_command_end WHEN TAG IN ('ALTER TABLE')
 	EXECUTE FUNCTION prevent._on_alter_table();
+CREATE EVENT TRIGGER prevent_alter_schema ON ddl_command_end WHEN TAG IN ('ALTER SCHEMA')
+	EXECUTE FUNCTION prevent._on_alter_schema();

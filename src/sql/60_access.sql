@@ -2,16 +2,15 @@
  * Row-level security by unit, and granting a role to act for a unit.
  * ------------------------------------------------------------------------ */
 
--- the units the current role acts for (through membership in prevent.unit_member roles)
+-- the units the current role sees (through read or act memberships in prevent.unit_member)
 CREATE FUNCTION prevent.my_units() RETURNS SETOF text
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT DISTINCT m.unit FROM prevent.unit_member m
-	 WHERE EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = m.member)
-	   AND pg_has_role(current_user, m.member, 'MEMBER')
+	SELECT DISTINCT m.unit FROM prevent.unit_member m JOIN pg_roles r ON r.oid = m.member::oid
+	 WHERE pg_has_role(current_user, r.oid, 'MEMBER')
 $$;
-COMMENT ON FUNCTION prevent.my_units() IS 'Units the current role acts for (''*'' means every unit)';
+COMMENT ON FUNCTION prevent.my_units() IS 'Units the current role sees (''*'' means every unit)';
 
 -- (both lookups are uncorrelated: evaluated once per query, not per row)
 ALTER TABLE prevent.alert ENABLE ROW LEVEL SECURITY;
@@ -28,7 +27,39 @@ CREATE POLICY escalation_by_unit ON prevent.escalation FOR SELECT
 CREATE POLICY event_by_unit ON prevent.event FOR SELECT
 	USING (EXISTS (SELECT 1 FROM prevent.my_units() m WHERE m = '*') OR unit = ANY (ARRAY(SELECT prevent.my_units())));
 
-CREATE FUNCTION prevent.add_member(member regrole, unit text) RETURNS void
+/*
+ * A membership grants what its access needs, and no more: read gives SELECT
+ * on the alert, order, escalation, event and counter tables and on every
+ * view (row-level security then shows the member's units only); act also
+ * gives EXECUTE on review and the lifecycle functions.  remove_member takes
+ * back what no remaining membership of the role needs.
+ */
+CREATE FUNCTION prevent._grant_for_access(member regrole) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	reads boolean := EXISTS (SELECT 1 FROM prevent.unit_member m WHERE m.member = _grant_for_access.member);
+	acts boolean := EXISTS (SELECT 1 FROM prevent.unit_member m WHERE m.member = _grant_for_access.member AND m.access = 'act');
+	tables text;
+	lifecycle constant text := 'prevent.review(bigint, boolean, text), prevent.accept(bigint, text, timestamptz), '
+		'prevent.feedback(bigint, text, timestamptz), prevent.close(bigint, boolean, text, timestamptz), '
+		'prevent.evaluate(bigint, int, text, timestamptz)';
+BEGIN
+	-- the tables and the views (the views are created after this function)
+	SELECT string_agg(c.oid::regclass::text, ', ' ORDER BY c.relname) INTO tables
+	  FROM pg_class c
+	 WHERE c.relnamespace = 'prevent'::regnamespace
+	   AND (c.relkind = 'v' OR c.relname IN ('alert', 'work_order', 'escalation', 'event', 'order_stats', 'repeat_party'));
+	-- a regrole prints as a quoted identifier already: no %I
+	EXECUTE pg_catalog.format('%s SELECT ON %s %s %s', CASE WHEN reads THEN 'GRANT' ELSE 'REVOKE' END,
+							  tables, CASE WHEN reads THEN 'TO' ELSE 'FROM' END, member);
+	EXECUTE pg_catalog.format('%s EXECUTE ON FUNCTION %s %s %s', CASE WHEN acts THEN 'GRANT' ELSE 'REVOKE' END,
+							  lifecycle, CASE WHEN acts THEN 'TO' ELSE 'FROM' END, member);
+END
+$$;
+
+CREATE FUNCTION prevent.add_member(member regrole, unit text, access text DEFAULT 'read') RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -36,33 +67,32 @@ BEGIN
 	IF member IS NULL OR unit IS NULL OR btrim(unit) = '' THEN
 		RAISE EXCEPTION 'member and unit must be given' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	INSERT INTO prevent.unit_member (member, unit) VALUES (member::text, unit) ON CONFLICT DO NOTHING;
-	EXECUTE pg_catalog.format('GRANT SELECT ON prevent.alert, prevent.work_order, prevent.escalation, prevent.event, prevent.order_stats, prevent.repeat_party TO %I', member::text);
-	-- the BI views, where they exist (they are created after this function)
-	PERFORM 1 FROM pg_views v WHERE v.schemaname = 'prevent';
-	IF FOUND THEN
-		EXECUTE (SELECT pg_catalog.format('GRANT SELECT ON %s TO %I',
-						string_agg(pg_catalog.format('prevent.%I', v.viewname), ', '), member::text)
-				   FROM pg_views v WHERE v.schemaname = 'prevent');
+	IF access IS NULL OR access NOT IN ('read', 'act') THEN
+		RAISE EXCEPTION 'access must be read or act, not %', coalesce(pg_catalog.quote_literal(access), 'NULL')
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'read: sees the unit''s alerts, orders and views; act: also reviews and moves orders.';
 	END IF;
-	EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION prevent.review(bigint, boolean, text), '
-		'prevent.accept(bigint, text, timestamptz), prevent.feedback(bigint, text, timestamptz), '
-		'prevent.close(bigint, boolean, text, timestamptz), prevent.evaluate(bigint, int, text, timestamptz) TO %I',
-		member::text);
+	-- memberships of roles dropped since
+	DELETE FROM prevent.unit_member m WHERE NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.oid = m.member::oid);
+	INSERT INTO prevent.unit_member AS m (member, unit, access) VALUES (member, unit, access)
+	ON CONFLICT ON CONSTRAINT unit_member_pkey DO UPDATE SET access = excluded.access;
+	PERFORM prevent._grant_for_access(member);
 END
 $$;
-COMMENT ON FUNCTION prevent.add_member(regrole, text) IS
-'Let a role (and its members) see and act on one unit''s alerts and work orders (unit ''*'': every unit)';
+COMMENT ON FUNCTION prevent.add_member(regrole, text, text) IS
+'Let a role (and its members) see one unit''s alerts, work orders and views (access read), or also act on them (access act); unit ''*'': every unit. Calling it again changes the access';
 
 CREATE FUNCTION prevent.remove_member(member regrole, unit text) RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	DELETE FROM prevent.unit_member m WHERE m.member = remove_member.member::text AND m.unit = remove_member.unit;
+	DELETE FROM prevent.unit_member m WHERE m.member = remove_member.member AND m.unit = remove_member.unit;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'role % is not a member of unit "%"', member, unit USING ERRCODE = 'undefined_object';
 	END IF;
+	DELETE FROM prevent.unit_member m WHERE NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.oid = m.member::oid);
+	PERFORM prevent._grant_for_access(member);
 END
 $$;
-COMMENT ON FUNCTION prevent.remove_member(regrole, text) IS 'Undo prevent.add_member() for one unit';
+COMMENT ON FUNCTION prevent.remove_member(regrole, text) IS 'Undo prevent.add_member() for one unit; privileges no remaining membership needs are revoked';

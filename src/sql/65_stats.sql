@@ -11,14 +11,22 @@
  * (prevent.refresh_stats()); so does a pg_restore, through the same triggers.
  * ------------------------------------------------------------------------ */
 
+/*
+ * The SQL functions below are inlined into the views and triggers that call
+ * them; their bodies are bound when the extension is created (RETURN / BEGIN
+ * ATOMIC), so no operator or function of the caller's search_path can be
+ * resolved in them.
+ */
 CREATE FUNCTION prevent.report_time_zone() RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
-AS $$ SELECT coalesce((SELECT value FROM prevent.setting WHERE name OPERATOR(pg_catalog.=) 'report_time_zone'), 'Asia/Shanghai') $$;
+RETURN coalesce((SELECT s.value FROM prevent.setting s WHERE s.name OPERATOR(pg_catalog.=) 'report_time_zone'), 'Asia/Shanghai');
 COMMENT ON FUNCTION prevent.report_time_zone() IS 'Time zone in which the views cut months and days (setting report_time_zone)';
 
 CREATE FUNCTION prevent.rate(part bigint, whole bigint) RETURNS numeric
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$ SELECT CASE WHEN whole > 0 THEN pg_catalog.round(100.0 * part / whole, 2) END $$;
+RETURN CASE WHEN whole OPERATOR(pg_catalog.>) 0
+			THEN pg_catalog.round((100.0 OPERATOR(pg_catalog.*) part::pg_catalog.numeric)
+								  OPERATOR(pg_catalog./) whole::pg_catalog.numeric, 2) END;
 COMMENT ON FUNCTION prevent.rate(bigint, bigint) IS 'part / whole in percent, rounded to 2 decimals; NULL when whole is 0';
 
 INSERT INTO prevent.setting (name, value, description, builtin) VALUES
@@ -53,7 +61,7 @@ INSERT INTO prevent.feedback_bucket (upper_bound, label, builtin) VALUES
 -- the bounds of prevent.feedback_bucket, in order: what the bucket numbers are cut by
 CREATE FUNCTION prevent._feedback_bounds() RETURNS interval[]
 LANGUAGE sql STABLE PARALLEL SAFE
-AS $$ SELECT coalesce(pg_catalog.array_agg(b.upper_bound ORDER BY b.upper_bound), '{}') FROM prevent.feedback_bucket b $$;
+RETURN (SELECT coalesce(pg_catalog.array_agg(b.upper_bound ORDER BY b.upper_bound), '{}') FROM prevent.feedback_bucket b);
 
 -- what the counters are cut by now
 CREATE TABLE prevent.stats_state (
@@ -97,26 +105,29 @@ CREATE FUNCTION prevent._order_contribution(p_unit text, p_issued_at timestamptz
 RETURNS TABLE (unit text, month date, bucket int, issued int, closed int, fed_back_24h int,
 			   closed_in int, resolved_in int, fed_back int)
 LANGUAGE sql STABLE PARALLEL SAFE
-AS $$
-	SELECT p_unit, (pg_catalog.date_trunc('month', p_issued_at AT TIME ZONE p_time_zone))::date, 0,
+BEGIN ATOMIC
+	SELECT p_unit, (pg_catalog.date_trunc('month', p_issued_at AT TIME ZONE p_time_zone))::pg_catalog.date, 0,
 		   p_sign, CASE WHEN p_closed_at IS NOT NULL THEN p_sign ELSE 0 END,
-		   CASE WHEN p_fed_back_at <= p_issued_at + interval '24 hours' THEN p_sign ELSE 0 END, 0, 0, 0
+		   CASE WHEN p_fed_back_at OPERATOR(pg_catalog.<=) (p_issued_at OPERATOR(pg_catalog.+) interval '24 hours')
+				THEN p_sign ELSE 0 END, 0, 0, 0
 	UNION ALL
-	SELECT p_unit, (pg_catalog.date_trunc('month', p_closed_at AT TIME ZONE p_time_zone))::date, 0,
+	SELECT p_unit, (pg_catalog.date_trunc('month', p_closed_at AT TIME ZONE p_time_zone))::pg_catalog.date, 0,
 		   0, 0, 0, p_sign, CASE WHEN p_resolved THEN p_sign ELSE 0 END, 0
 	 WHERE p_closed_at IS NOT NULL
 	UNION ALL
 	-- bounds are upper-inclusive: the bucket is 1 + the number of bounds below the time
-	SELECT p_unit, (pg_catalog.date_trunc('month', p_issued_at AT TIME ZONE p_time_zone))::date,
-		   pg_catalog.width_bucket(p_fed_back_at - p_issued_at - interval '1 microsecond', p_bounds) + 1,
+	SELECT p_unit, (pg_catalog.date_trunc('month', p_issued_at AT TIME ZONE p_time_zone))::pg_catalog.date,
+		   pg_catalog.width_bucket((p_fed_back_at OPERATOR(pg_catalog.-) p_issued_at)
+								   OPERATOR(pg_catalog.-) interval '1 microsecond', p_bounds) OPERATOR(pg_catalog.+) 1,
 		   0, 0, 0, 0, 0, p_sign
-	 WHERE p_fed_back_at IS NOT NULL
-$$;
+	 WHERE p_fed_back_at IS NOT NULL;
+END;
 
 -- whether any of a key's counters is not zero
 CREATE FUNCTION prevent._counts_nonzero(a numeric, b numeric, c numeric, d numeric, e numeric, f numeric) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$ SELECT a <> 0 OR b <> 0 OR c <> 0 OR d <> 0 OR e <> 0 OR f <> 0 $$;
+RETURN a OPERATOR(pg_catalog.<>) 0 OR b OPERATOR(pg_catalog.<>) 0 OR c OPERATOR(pg_catalog.<>) 0
+	OR d OPERATOR(pg_catalog.<>) 0 OR e OPERATOR(pg_catalog.<>) 0 OR f OPERATOR(pg_catalog.<>) 0;
 
 -- fold every key's rows into one (rows other transactions are adding now are not seen, and stay)
 CREATE FUNCTION prevent._compact_order_stats() RETURNS void
@@ -194,7 +205,7 @@ BEGIN
 	GET DIAGNOSTICS added = ROW_COUNT;
 	-- fold when one of the rows added is the 1,024th since the last fold
 	IF EXISTS (SELECT FROM generate_series(1, added) WHERE pg_catalog.nextval('prevent.order_stats_writes') % 1024 = 0)
-	   AND pg_catalog.pg_try_advisory_xact_lock(8102650237073489921) THEN
+	   AND EXISTS (SELECT FROM prevent._job_lock j WHERE j.job = 'order_stats' FOR UPDATE SKIP LOCKED) THEN
 		PERFORM prevent._compact_order_stats();
 	END IF;
 	RETURN NULL;
@@ -226,9 +237,11 @@ BEGIN
 				  DETAIL = 'Changing report_time_zone or prevent.feedback_bucket rebuilds them, as does prevent.refresh_stats().',
 				  HINT = 'Run it in a transaction of isolation level READ COMMITTED (the default).';
 	END IF;
+	-- no fold meanwhile (a row lock only the owner can take: an advisory lock any role could hold
+	-- would make this wait while holding SHARE on work_order, blocking every alert that issues an order)
+	PERFORM FROM prevent._job_lock j WHERE j.job = 'order_stats' FOR UPDATE;
 	-- waits for the transactions writing orders now, and holds off new ones until commit
 	LOCK TABLE prevent.work_order IN SHARE MODE;
-	PERFORM pg_catalog.pg_advisory_xact_lock(8102650237073489921);	-- the fold lock (0x7072657600000001)
 	tz := prevent.report_time_zone();
 	b := prevent._feedback_bounds();
 	UPDATE prevent.stats_state SET time_zone = tz, bounds = b, refreshed_at = pg_catalog.now();

@@ -38,8 +38,9 @@ GRANT SELECT ON prevent.category, prevent.keyword, prevent.negation, prevent.pro
 -- the read-only API, callable by anyone
 GRANT EXECUTE ON FUNCTION prevent.normalize(text), prevent.match(text), prevent.assess(text),
 	prevent.score(text), prevent.level(int), prevent.highlight(text, text, text), prevent.terms(text),
+	prevent.contains(text, text), prevent.contains_any(text, text[]),
 	prevent.parties(text, text[]), prevent.resident_id_valid(text), prevent.my_units(),
 	prevent.check_term(text, text), prevent.check_category(text), prevent.check_weight(text, int),
 	prevent.setting_int(text, int), prevent.may_act(name, text),
-	prevent.report_time_zone(), prevent.rate(bigint, bigint)
+	prevent.report_time_zone(), prevent.rate(bigint, bigint), prevent._is_text_type(regtype)
 	TO PUBLIC;
