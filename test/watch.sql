@@ -208,8 +208,8 @@ CREATE ROLE prevent_test_app;
 CREATE ROLE prevent_test_staff_a;
 CREATE ROLE prevent_test_staff_b;
 GRANT INSERT ON incident TO prevent_test_app;
-SELECT prevent.add_member('prevent_test_staff_a', 'A所');
-SELECT prevent.add_member('prevent_test_staff_b', 'B所');
+SELECT prevent.add_member('prevent_test_staff_a', 'A所', 'act');
+SELECT prevent.add_member('prevent_test_staff_b', 'B所', 'act');
 SET ROLE prevent_test_app;
 SELECT lives_ok($$INSERT INTO incident (station, narrative) VALUES ('A所', '嫌疑人持刀扬言要同归于尽')$$,
 	'an INSERT-only role inserts a risky incident');
@@ -238,13 +238,14 @@ CREATE TEMP TABLE a_order AS SELECT w.id FROM prevent.work_order w WHERE w.unit 
 GRANT SELECT ON a_order TO prevent_test_staff_b, prevent_test_staff_a;
 SET ROLE prevent_test_staff_b;
 SELECT throws_ok(format('SELECT prevent.accept(%s)', (SELECT id FROM a_order)), '42501',
-	'role "prevent_test_staff_b" may not act for unit "A所"', 'an order of another unit is refused');
+	format('role "prevent_test_staff_b" may not act on work order %s', (SELECT id FROM a_order)),
+	'an order of another unit is refused, and the message does not name its unit');
 RESET ROLE;
 SET ROLE prevent_test_staff_a;
 SELECT is((prevent.accept(id, '收到')).status, 'accepted', 'the unit''s own staff accept it') FROM a_order;
 RESET ROLE;
-SELECT is((SELECT actor::text FROM prevent.event WHERE action = 'accept' ORDER BY id DESC LIMIT 1), 'prevent_test_staff_a',
-	'the event log names the staff role');
+SELECT is((SELECT actor::text || ' as ' || acting_role::text FROM prevent.event WHERE action = 'accept' ORDER BY id DESC LIMIT 1),
+	session_user || ' as prevent_test_staff_a', 'the event log names the login (actor) and the staff role it acted as');
 SELECT ok(NOT has_function_privilege('public', 'prevent.watch(regclass, name, name, name, name[], name, prevent.risk_level, interval, int)', 'EXECUTE'),
 	'PUBLIC cannot watch tables');
 SELECT ok(NOT has_table_privilege('public', 'prevent.work_order', 'SELECT') AND NOT has_table_privilege('public', 'prevent.alert', 'INSERT'),
