@@ -17,7 +17,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS prevent;
 
 BEGIN;
-SELECT plan(59);
+SELECT plan(61);
 
 -- a known lexicon (the default one is set aside until ROLLBACK)
 DELETE FROM prevent.proximity; DELETE FROM prevent.negation; DELETE FROM prevent.keyword;
@@ -272,6 +272,18 @@ RESET ROLE;
 RESET SESSION AUTHORIZATION;
 SELECT is((SELECT actor::text || ' as ' || acting_role::text FROM prevent.event WHERE action = 'accept' ORDER BY id DESC LIMIT 1),
 	'regress_officer as regress_station', '9. after SET ROLE, the event log names the login and the role acted as');
+
+-- the README's lexicon administrator: table grants only, no superuser
+CREATE ROLE regress_lexicon_admin;
+GRANT INSERT, UPDATE, DELETE ON prevent.keyword, prevent.negation, prevent.proximity,
+	prevent.category, prevent.risk_threshold, prevent.setting, prevent.level_policy TO regress_lexicon_admin;
+SET ROLE regress_lexicon_admin;
+SELECT lives_ok($$INSERT INTO prevent.keyword (term, category, weight) VALUES ('扬言报复', 'threat', 40);
+	UPDATE prevent.setting SET value = 'UTC' WHERE name = 'report_time_zone';
+	UPDATE prevent.level_policy SET tiers = '{1,2}' WHERE level = 'high'$$,
+	'the README''s lexicon administrator edits terms, settings and policies');
+RESET ROLE;
+SELECT is(prevent.score('扬言报复'), 40, 'and the new term counts at once');
 
 ------------------------------------------------------------------------------
 -- every function: who may run it, whose rights it runs with, its search_path
