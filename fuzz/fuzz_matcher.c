@@ -28,7 +28,9 @@
  * (cstart < cend <= characters, bstart < bend <= length, byte and character
  * positions of one hit agree), pv_normalize equals the model's normalized
  * text and is idempotent, pv_term_check on the input, and a term matches
- * its own text.  A mismatch prints what differs and aborts.
+ * its own text.  Each pv_scan is then compared with pv_scan_stream (tiny
+ * windows and hold limits included, so flushes mid-text and the second
+ * pass run) and pv_scan_any.  A mismatch prints what differs and aborts.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -487,6 +489,129 @@ cmp_hit_full(const void *x, const void *y)
 	return (a->nstart > b->nstart) - (a->nstart < b->nstart);
 }
 
+/*
+ * pv_scan_stream and pv_scan_any against pv_scan (already compared with the
+ * model): the same occurrences, in text order, the same rules, score and
+ * keywords, whatever the window and hold sizes (small ones force flushes
+ * mid-text and, with the category scope, the second pass).
+ */
+typedef struct collected
+{
+	pv_hit	   *hits;
+	size_t		n;
+	size_t		cap;
+} collected;
+
+static void
+collect_hits(void *arg, const pv_hit *hits, int32_t n)
+{
+	collected  *c = arg;
+
+	ENSURE(n > 0, "the sink got an empty batch");
+	if (c->n + n > c->cap)
+	{
+		c->cap = (c->n + n) * 2;
+		c->hits = xrealloc(c->hits, c->cap * sizeof(pv_hit));
+	}
+	memcpy(c->hits + c->n, hits, n * sizeof(pv_hit));
+	c->n += n;
+}
+
+static pv_result stream_res;
+static collected stream_got;
+static pv_hit *stream_want;
+static size_t stream_want_cap;
+
+static void
+check_stream(const model *m, const uint8_t *doc, size_t len, const pv_result *ref)
+{
+	static const int32_t knobs[][2] = {{0, 0}, {1, 1}, {2, 3}, {7, 0}};
+	int32_t		kws[MAX_KW];
+	int32_t		nkws = 0;
+	int			any;
+
+	/* the keywords of pv_scan's occurrences: unsuppressed, by first occurrence */
+	for (int32_t i = 0; i < ref->nhits; i++)
+	{
+		int			seen = 0;
+
+		if (ref->hits[i].status != PV_HIT_OK)
+			continue;
+		for (int32_t j = 0; j < nkws && !seen; j++)
+			seen = kws[j] == ref->hits[i].keyword;
+		if (!seen)
+			kws[nkws++] = ref->hits[i].keyword;
+	}
+	ENSURE(ref->nkeywords == nkws, "pv_scan: %d keywords, its hits have %d", ref->nkeywords, nkws);
+	for (int32_t j = 0; j < nkws; j++)
+		ENSURE(ref->keywords[j] == kws[j], "pv_scan: keyword %d is %d, expected %d", j,
+			   ref->keywords[j], kws[j]);
+
+	if ((size_t) ref->nhits > stream_want_cap)
+	{
+		stream_want_cap = ref->nhits;
+		stream_want = xrealloc(stream_want, stream_want_cap * sizeof(pv_hit));
+	}
+	if (ref->nhits > 0)
+		memcpy(stream_want, ref->hits, ref->nhits * sizeof(pv_hit));
+	if (ref->nhits > 1)
+		qsort(stream_want, ref->nhits, sizeof(pv_hit), cmp_hit_full);
+
+	for (size_t v = 0; v < sizeof(knobs) / sizeof(knobs[0]); v++)
+	{
+		int			rc;
+
+		stream_res.flush_every = knobs[v][0];
+		stream_res.hold_limit = knobs[v][1];
+		stream_got.n = 0;
+		rc = v == 3 ? pv_scan_stream(m->lex, (const char *) doc, len, 0, &stream_res, NULL, NULL)
+			: pv_scan_stream(m->lex, (const char *) doc, len, 0, &stream_res, collect_hits, &stream_got);
+		ENSURE(rc == PV_OK, "pv_scan_stream returned %d (knobs %zu)", rc, v);
+		ENSURE(stream_res.nhits == 0, "pv_scan_stream left %d hits", stream_res.nhits);
+		ENSURE(stream_res.score == ref->score, "pv_scan_stream: score %d, pv_scan %d (knobs %zu)",
+			   stream_res.score, ref->score, v);
+		ENSURE(stream_res.nrules == ref->nrules, "pv_scan_stream: %d rules, pv_scan %d (knobs %zu)",
+			   stream_res.nrules, ref->nrules, v);
+		for (int32_t i = 0; i < ref->nrules; i++)
+			ENSURE(stream_res.rules[i] == ref->rules[i], "pv_scan_stream: rule %d differs", i);
+		ENSURE(stream_res.nkeywords == ref->nkeywords, "pv_scan_stream: %d keywords, pv_scan %d",
+			   stream_res.nkeywords, ref->nkeywords);
+		for (int32_t i = 0; i < ref->nkeywords; i++)
+			ENSURE(stream_res.keywords[i] == ref->keywords[i], "pv_scan_stream: keyword %d differs", i);
+		if (v == 3)
+			continue;
+		ENSURE(stream_got.n == (size_t) ref->nhits, "pv_scan_stream delivered %zu hits, pv_scan has %d "
+			   "(knobs %zu)", stream_got.n, ref->nhits, v);
+		for (size_t i = 1; i < stream_got.n; i++)
+		{
+			const pv_hit *a = &stream_got.hits[i - 1],
+					   *b = &stream_got.hits[i];
+
+			ENSURE(a->bstart < b->bstart || (a->bstart == b->bstart &&
+											 (a->bend < b->bend || (a->bend == b->bend && a->keyword <= b->keyword))),
+				   "pv_scan_stream: hits %zu and %zu out of order", i - 1, i);
+		}
+		if (stream_got.n > 1)
+			qsort(stream_got.hits, stream_got.n, sizeof(pv_hit), cmp_hit_full);
+		for (size_t i = 0; i < stream_got.n; i++)
+		{
+			const pv_hit *g = &stream_got.hits[i],
+					   *w = &stream_want[i];
+
+			ENSURE(g->keyword == w->keyword && g->nstart == w->nstart && g->nend == w->nend &&
+				   g->cstart == w->cstart && g->cend == w->cend && g->bstart == w->bstart &&
+				   g->bend == w->bend && g->clause == w->clause && g->status == w->status,
+				   "pv_scan_stream: hit %zu differs from pv_scan's (knobs %zu): kw %d c %lld..%lld "
+				   "status %d, expected kw %d c %lld..%lld status %d", i, v, g->keyword,
+				   (long long) g->cstart, (long long) g->cend, g->status, w->keyword,
+				   (long long) w->cstart, (long long) w->cend, w->status);
+		}
+	}
+	any = pv_scan_any(m->lex, (const char *) doc, len, 0, &stream_res);
+	ENSURE(any == (ref->nkeywords > 0), "pv_scan_any returned %d, pv_scan has %d keywords", any,
+		   ref->nkeywords);
+}
+
 static void
 check_scan(const model *m, const uint8_t *doc, size_t len, pv_result *res)
 {
@@ -734,6 +859,7 @@ check_scan(const model *m, const uint8_t *doc, size_t len, pv_result *res)
 	for (int32_t i = 0; i < res->nrules; i++)
 		ENSURE(fired[res->rules[i]], "rule %d fired, expected not to", res->rules[i]);
 	ENSURE(res->score == score, "score %d, expected %lld", res->score, (long long) score);
+	check_stream(m, doc, len, res);
 }
 
 /* ------------------------------------------------------------------ */
@@ -863,6 +989,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	build_fixed(&fixed[0], PV_NEGATE_OCCURRENCE);
 	build_fixed(&fixed[1], PV_NEGATE_CATEGORY);
 	pv_result_init(&shared_res);
+	pv_result_init(&stream_res);
 	return 0;
 }
 

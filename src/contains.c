@@ -27,6 +27,14 @@
  * the normalized document.  Everything is allocated in a memory context
  * under fn_mcxt that is reset when the operand changes, so nothing outlives
  * the query.
+ *
+ * Memory and interrupts: a document is never normalized whole.  The
+ * automata read the original text (pv_scan_any, stopping at the first
+ * match); a normalized search goes through a buffer of at most
+ * SEARCH_PIECE bytes plus the longest term (SearchBuffer, kept per call
+ * site), normalizing a piece at a time, and checks for interrupts between
+ * pieces and between terms, so a long text with many terms can be
+ * cancelled.
  */
 #include "postgres.h"
 
@@ -34,6 +42,7 @@
 
 #include "catalog/pg_type.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/memutils.h"
 
@@ -47,6 +56,16 @@ PG_FUNCTION_INFO_V1(prevent_contains_any);
 /* largest transition table of one automaton: states x symbols entries */
 #define AUTOMATON_BUDGET ((int64) 4 * 1024 * 1024)
 
+/* normalized bytes searched at a time (a piece stays in the CPU's cache) */
+#define SEARCH_PIECE ((Size) 256 * 1024)
+
+/* where a document is normalized a piece at a time; in fn_mcxt */
+typedef struct SearchBuffer
+{
+	char	   *data;
+	Size		cap;
+} SearchBuffer;
+
 /* &~: the last term seen at this call site */
 typedef struct TermCache
 {
@@ -56,6 +75,7 @@ typedef struct TermCache
 	Size		rawlen;
 	char	   *norm;			/* normalized */
 	Size		normlen;
+	SearchBuffer buf;
 } TermCache;
 
 /* &~|: the last array seen at this call site, compiled */
@@ -71,6 +91,7 @@ typedef struct TermSetCache
 	int			nslow;			/* terms searched in the normalized document */
 	char	  **slow;
 	Size	   *slowlen;
+	SearchBuffer buf;
 } TermSetCache;
 
 /* shared with gin.c: the error for a term that normalizes to nothing */
@@ -100,6 +121,54 @@ static bool
 bytes_contain(const char *hay, Size haylen, const char *needle, Size needlelen)
 {
 	return needlelen <= haylen && memmem(hay, haylen, needle, needlelen) != NULL;
+}
+
+/*
+ * Is one of the n normalized terms a substring of the normalized document?
+ * The document is normalized a piece at a time into buf; the last bytes of
+ * a piece, one fewer than the longest term, are kept in front of the next,
+ * so a term across two pieces is found.  Matching bytes is exact: UTF-8 is
+ * self-synchronizing.
+ */
+static bool
+normalized_contains(SearchBuffer *buf, MemoryContext mcxt, const char *doc, Size len,
+					char *const *terms, const Size *termlens, int n)
+{
+	Size		longest = 0;
+	Size		piece = Min(SEARCH_PIECE, len + PV_NORM_MAX_BYTES);
+	Size		have = 0;
+	Size		pos = 0;
+
+	for (int i = 0; i < n; i++)
+		longest = Max(longest, termlens[i]);
+	if (buf->cap < longest + piece)
+	{
+		Size		cap = Min(Max(longest + piece, buf->cap * 2), longest + SEARCH_PIECE);
+
+		if (buf->data)
+			pfree(buf->data);
+		buf->data = NULL;
+		buf->cap = 0;
+		buf->data = MemoryContextAlloc(mcxt, cap);
+		buf->cap = cap;
+	}
+	for (;;)
+	{
+		have += pv_normalize_chunk(doc, len, &pos, buf->data + have, buf->cap - have);
+		for (int i = 0; i < n; i++)
+		{
+			if (bytes_contain(buf->data, have, terms[i], termlens[i]))
+				return true;
+			CHECK_FOR_INTERRUPTS();
+		}
+		if (pos >= len)
+			return false;
+		if (have >= longest)
+		{
+			memmove(buf->data, buf->data + have - (longest - 1), longest - 1);
+			have = longest - 1;
+		}
+	}
 }
 
 /* ---------------------------------------------------------------- &~ */
@@ -141,12 +210,10 @@ prevent_contains(PG_FUNCTION_ARGS)
 {
 	text	   *doc = PG_GETARG_TEXT_PP(0);
 	TermCache  *cache = term_cache_get(fcinfo, PG_GETARG_TEXT_PP(1));
-	Size		normlen;
-	char	   *norm = normalize_bytes(VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &normlen);
-	bool		found = bytes_contain(norm, normlen, cache->norm, cache->normlen);
 
-	pfree(norm);
-	PG_RETURN_BOOL(found);
+	PG_RETURN_BOOL(normalized_contains(&cache->buf, fcinfo->flinfo->fn_mcxt,
+									   VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc),
+									   &cache->norm, &cache->normlen, 1));
 }
 
 /* --------------------------------------------------------------- &~| */
@@ -210,6 +277,7 @@ term_set_build(TermSetCache *cache, ArrayType *arr)
 		int			ncps;
 		int			rc;
 
+		CHECK_FOR_INTERRUPTS();	/* an array may hold very many terms */
 		if (nulls[i])
 			continue;
 		term = DatumGetTextPP(elems[i]);
@@ -324,25 +392,17 @@ prevent_contains_any(PG_FUNCTION_ARGS)
 	for (int i = 0; i < cache->nautomata; i++)
 	{
 		MemoryContext old = MemoryContextSwitchTo(cache->mcxt);
-		int			rc = pv_scan(cache->automata[i], s, len, &cache->result);
+		/* text in a UTF8 database is valid UTF-8 */
+		int			rc = pv_scan_any(cache->automata[i], s, len, 1, &cache->result);
 
 		MemoryContextSwitchTo(old);
 		check_core_rc(rc, "scanning a text");
-		if (cache->result.nhits > 0)
+		if (rc > 0)
 			PG_RETURN_BOOL(true);
 	}
-	if (cache->nslow > 0)
-	{
-		Size		normlen;
-		char	   *norm = normalize_bytes(s, len, &normlen);
-
-		for (int i = 0; i < cache->nslow; i++)
-			if (bytes_contain(norm, normlen, cache->slow[i], cache->slowlen[i]))
-			{
-				pfree(norm);
-				PG_RETURN_BOOL(true);
-			}
-		pfree(norm);
-	}
+	if (cache->nslow > 0 &&
+		normalized_contains(&cache->buf, fcinfo->flinfo->fn_mcxt, s, len,
+							cache->slow, cache->slowlen, cache->nslow))
+		PG_RETURN_BOOL(true);
 	PG_RETURN_BOOL(false);
 }

@@ -14,10 +14,11 @@
  * Scan: one pass over the original UTF-8 text; a 64-entry ring remembers,
  * for each recent normalized position, the original character and byte it
  * came from, so matches map back to the original text (noise included).
- * Then, in order: exclusions suppress matches inside their span, negation
- * cues cancel matches that start within the cue's window in the same
- * scope (no clause break, comma or colon in between), proximity rules fire,
- * and the score is summed.
+ * Exclusions suppress matches inside their span, negation cues cancel
+ * matches that start within the cue's window in the same scope (no clause
+ * break, comma or colon in between), proximity rules fire, and the score is
+ * summed, over a window that follows the scan (see "Memory" below), so a
+ * scan's memory does not grow with the text.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,7 @@ struct pv_lexicon
 	int32_t		rules_cap;
 	pv_negation_scope negation_scope;
 	int			compiled;
+	int			filters;		/* some pattern is an exclusion or a cue */
 
 	/* compiled form */
 	uint32_t   *alphabet;		/* sorted distinct code points; symbol = index + 1 */
@@ -161,7 +163,8 @@ grow(void **arr, int32_t *cap, int32_t need, size_t elem)
 	return 0;
 }
 
-#define GROW(arr, cap, need) grow((void **) &(arr), &(cap), (need), sizeof(*(arr)))
+#define GROW(arr, cap, need) \
+	((need) <= (cap) ? 0 : grow((void **) &(arr), &(cap), (need), sizeof(*(arr))))
 
 const char *
 pv_strerror(int err)
@@ -736,11 +739,61 @@ pv_lexicon_compile(pv_lexicon *lex)
 				lex->rules_of[p][count[p]] = -1;
 		pv_release(count);
 	}
+	lex->filters = 0;
+	for (int32_t p = 0; p < lex->npatterns; p++)
+		if (lex->patterns[p].exclusion || lex->patterns[p].cue >= 0)
+			lex->filters = 1;
 	lex->compiled = 1;
 	return PV_OK;
 }
 
 /* ---------- scanning ---------- */
+
+/*
+ * Memory.  A scan keeps a window, not the whole text's hits: the term hits,
+ * exclusion spans and negation cues of the last positions.  Once the scan
+ * is PV_MAX_TERM normalized positions past a term hit's end, no exclusion
+ * span can still cover it and every cue before it is known: the hit is
+ * settled.  Settling a hit updates its pattern's state (first and last
+ * unsuppressed occurrence, the categories it denies), fires the proximity
+ * rules whose other part occurred last close enough before it, and, when
+ * occurrences are wanted, makes one pv_hit per keyword.  The window is
+ * flushed (its settled hits taken out) whenever it holds more than
+ * flush_every entries, so the memory of a scan does not grow with the text;
+ * only pv_scan() and pv_scan_ex(), which return every occurrence in
+ * res->hits, do.  A short text is settled at its end in one flush, which
+ * first drops the hits of rule parts whose other parts occur nowhere.
+ *
+ * Rules are decided in the order the hits were found; a part whose pattern
+ * the category scope denies cancels the rule at the end, as it would have
+ * cancelled that part's hits.
+ *
+ * The category scope also cancels occurrences found before the denial, so
+ * pv_scan_stream() knows an occurrence's final status only at the end: it
+ * holds them while they are few (HOLD_LIMIT) and otherwise scans the text a
+ * second time, knowing the denied categories, and delivers as it goes.
+ */
+#define FLUSH_EVERY 1024		/* window entries between flushes */
+#define HOLD_LIMIT 4096			/* occurrences held for the category scope */
+#define SCAN_FOUND 1			/* pv_scan_any: halt, a keyword was found */
+
+/* a pattern's first unsuppressed occurrence, or a keyword's */
+struct pv_first
+{
+	size_t		bstart;
+	size_t		bend;
+	int32_t		id;				/* pattern index, or keyword index */
+};
+
+/* a pattern during one scan; valid while stamp is the result's */
+struct pv_pattern_state
+{
+	uint32_t	seen;			/* scan with an occurrence of it (pruning) */
+	uint32_t	stamp;			/* scan with an unsuppressed occurrence of it */
+	int32_t		first;			/* keyword patterns: the first one, in firsts */
+	int32_t		last_nend;		/* the last one */
+	int32_t		last_clause;
+};
 
 void
 pv_result_init(pv_result *res)
@@ -753,26 +806,448 @@ pv_result_free(pv_result *res)
 {
 	pv_release(res->hits);
 	pv_release(res->rules);
+	pv_release(res->keywords);
 	pv_release(res->terms);
 	pv_release(res->spans);
 	pv_release(res->cues);
-	pv_release(res->scratch);
 	pv_release(res->denied);
-	pv_release(res->seen);
+	pv_release(res->firsts);
+	pv_release(res->kwfirsts);
+	pv_release(res->patterns);
+	pv_release(res->rule_fired);
 	pv_result_init(res);
+}
+
+size_t
+pv_result_memory(const pv_result *res)
+{
+	return (size_t) res->hits_cap * sizeof(pv_hit) +
+		(size_t) res->rules_cap * sizeof(int32_t) +
+		(size_t) res->keywords_cap * sizeof(int32_t) +
+		(size_t) res->terms_cap * sizeof(pv_term_hit) +
+		(size_t) res->spans_cap * sizeof(pv_span) +
+		(size_t) res->cues_cap * sizeof(pv_span) +
+		(size_t) res->denied_cap * sizeof(int32_t) +
+		(size_t) res->firsts_cap * sizeof(pv_first) +
+		(size_t) res->kwfirsts_cap * sizeof(pv_first) +
+		(size_t) res->patterns_cap * sizeof(pv_pattern_state) +
+		(size_t) res->rule_fired_cap * sizeof(uint32_t);
+}
+
+void
+pv_result_trim(pv_result *res, size_t keep)
+{
+	size_t		window = (size_t) res->hits_cap * sizeof(pv_hit) +
+		(size_t) res->terms_cap * sizeof(pv_term_hit) +
+		(size_t) (res->spans_cap + res->cues_cap) * sizeof(pv_span);
+
+	/* the occurrences and the window; the results proper stay */
+	if (window <= keep)
+		return;
+	pv_release(res->hits);
+	pv_release(res->terms);
+	pv_release(res->spans);
+	pv_release(res->cues);
+	res->hits = NULL;
+	res->terms = NULL;
+	res->spans = NULL;
+	res->cues = NULL;
+	res->nhits = res->nterms = res->nspans = res->ncues = 0;
+	res->hits_cap = res->terms_cap = res->spans_cap = res->cues_cap = 0;
 }
 
 typedef struct scan_state
 {
 	const pv_lexicon *lex;
 	pv_result  *res;
+	const unsigned char *doc;
+	size_t		len;
 	int32_t		npos;			/* normalized code points so far */
 	int32_t		clause;
 	int32_t		scope;
 	size_t		ring_byte[RING];
 	int32_t		ring_scope[RING];
-	int			failed;
+	int			halt;			/* stop the scan: PV_ERR_NOMEM or SCAN_FOUND */
+	int			first_only;		/* pv_scan_any: halt at the first keyword hit */
+	int			pass;			/* 1: statuses and results; 2: occurrences only */
+	int			want_hits;		/* make pv_hits of keyword occurrences */
+	int			hold;			/* keep them in res->hits until the end */
+	int32_t		hold_limit;		/* beyond: drop them, a second pass follows (0: none) */
+	int			overflowed;
+	int			flushed;		/* the window was flushed before the end */
+	pv_hit_sink sink;
+	void	   *sink_arg;
+	int32_t		flush_every;
+	int32_t		next_flush;		/* window entries that trigger a flush */
+	int			anchored;
+	size_t		anchor;			/* largest bstart of a settled term hit */
+	size_t		cur_byte;		/* the next occurrence's character position is */
+	int64_t		cur_char;		/* counted on from here */
 } scan_state;
+
+/* drop the first k of an array's n entries */
+static void
+drop_front(void *arr, int32_t *n, int32_t k, size_t elem)
+{
+	if (k <= 0)
+		return;
+	if (*n > k)
+		memmove(arr, (char *) arr + (size_t) k * elem, (size_t) (*n - k) * elem);
+	*n -= k;
+}
+
+/* the pattern has a keyword whose category is denied */
+static int
+pattern_denied(const pv_lexicon *lex, const pv_result *res, int32_t p)
+{
+	if (res->ndenied == 0)
+		return 0;
+	for (int32_t k = lex->patterns[p].first_keyword; k >= 0; k = lex->keywords[k].next_same)
+		for (int32_t d = 0; d < res->ndenied; d++)
+			if (lex->keywords[k].category == res->denied[d])
+				return 1;
+	return 0;
+}
+
+/* status of a term hit from the window: excluded, negated (occurrence) or ok */
+static int32_t
+local_status(const pv_result *res, const pv_term_hit *h)
+{
+	int32_t		lo = 0,
+				hi = res->nspans;
+
+	/* spans are ordered by nend: the first one ending at or after h */
+	while (lo < hi)
+	{
+		int32_t		mid = (lo + hi) / 2;
+
+		if (res->spans[mid].nend < h->nend)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (int32_t j = lo; j < res->nspans && res->spans[j].nend <= h->nstart + PV_MAX_TERM; j++)
+		if (res->spans[j].nstart <= h->nstart)
+			return PV_HIT_EXCLUDED;
+
+	/* cues are ordered by nend: the last one ending at or before h starts */
+	lo = 0;
+	hi = res->ncues;
+	while (lo < hi)
+	{
+		int32_t		mid = (lo + hi) / 2;
+
+		if (res->cues[mid].nend <= h->nstart)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (int32_t j = lo - 1; j >= 0 && h->nstart - res->cues[j].nend <= PV_MAX_WINDOW; j--)
+	{
+		const pv_span *c = &res->cues[j];
+
+		if (c->scope == h->scope && h->nstart - c->nend <= c->window)
+			return PV_HIT_NEGATED;
+	}
+	return PV_HIT_OK;
+}
+
+/* the first pass's results from one settled hit; 0 or PV_ERR_NOMEM */
+static int
+account_hit(const pv_lexicon *lex, pv_result *res, const pv_term_hit *h)
+{
+	int32_t		p = h->pattern;
+	const pattern *pat = &lex->patterns[p];
+	pv_pattern_state *ps;
+
+	if (h->status == PV_HIT_NEGATED)
+	{
+		/* the category scope: the pattern's categories are denied throughout */
+		if (lex->negation_scope != PV_NEGATE_CATEGORY)
+			return 0;
+		for (int32_t k = pat->first_keyword; k >= 0; k = lex->keywords[k].next_same)
+		{
+			int32_t		cat = lex->keywords[k].category;
+			int			seen = 0;
+
+			for (int32_t d = 0; d < res->ndenied && !seen; d++)
+				seen = res->denied[d] == cat;
+			if (seen)
+				continue;
+			if (GROW(res->denied, res->denied_cap, res->ndenied + 1))
+				return PV_ERR_NOMEM;
+			res->denied[res->ndenied++] = cat;
+		}
+		return 0;
+	}
+	if (h->status != PV_HIT_OK)
+		return 0;
+
+	/* the first occurrence of a keyword's pattern, in text order */
+	ps = &res->patterns[p];
+	if (pat->first_keyword >= 0)
+	{
+		if (ps->stamp != res->stamp)
+		{
+			pv_first   *f;
+
+			if (GROW(res->firsts, res->firsts_cap, res->nfirsts + 1))
+				return PV_ERR_NOMEM;
+			f = &res->firsts[res->nfirsts];
+			f->bstart = h->bstart;
+			f->bend = h->bend;
+			f->id = p;
+			ps->first = res->nfirsts++;
+		}
+		else
+		{
+			pv_first   *f = &res->firsts[ps->first];
+
+			if (h->bstart < f->bstart || (h->bstart == f->bstart && h->bend < f->bend))
+			{
+				f->bstart = h->bstart;
+				f->bend = h->bend;
+			}
+		}
+	}
+
+	/*
+	 * Proximity rules: this occurrence against the last one of the other
+	 * part (of this part itself if both are one term), in the order the
+	 * occurrences were found.
+	 */
+	if (lex->rules_of != NULL && lex->rules_of[p] != NULL)
+		for (const int32_t *r = lex->rules_of[p]; *r >= 0; r++)
+		{
+			const rule *ru = &lex->rules[*r];
+			const pv_pattern_state *other = &res->patterns[ru->a == p ? ru->b : ru->a];
+
+			if (res->rule_fired[*r] != res->stamp && other->stamp == res->stamp &&
+				other->last_clause == h->clause && h->nstart - other->last_nend <= ru->within)
+			{
+				res->rule_fired[*r] = res->stamp;
+				if (GROW(res->rules, res->rules_cap, res->nrules + 1))
+					return PV_ERR_NOMEM;
+				res->rules[res->nrules++] = *r;
+			}
+		}
+	ps->stamp = res->stamp;
+	ps->last_nend = h->nend;
+	ps->last_clause = h->clause;
+	return 0;
+}
+
+/* one pv_hit per keyword of a settled term hit; 0 or PV_ERR_NOMEM */
+static int
+add_occurrences(scan_state *st, const pv_term_hit *h)
+{
+	const pv_lexicon *lex = st->lex;
+	pv_result  *res = st->res;
+	int32_t		status = h->status;
+
+	if (lex->patterns[h->pattern].first_keyword < 0)
+		return 0;
+	/* the second pass knows the categories denied anywhere in the text */
+	if (st->pass == 2 && status == PV_HIT_OK && pattern_denied(lex, res, h->pattern))
+		status = PV_HIT_NEGATED;
+	for (int32_t k = lex->patterns[h->pattern].first_keyword; k >= 0; k = lex->keywords[k].next_same)
+	{
+		pv_hit	   *o;
+
+		if (st->hold_limit > 0 && res->nhits >= st->hold_limit)
+		{
+			/* too many to hold: the second pass will deliver them */
+			st->overflowed = 1;
+			st->want_hits = 0;
+			res->nhits = 0;
+			return 0;
+		}
+		if (GROW(res->hits, res->hits_cap, res->nhits + 1))
+			return PV_ERR_NOMEM;
+		o = &res->hits[res->nhits++];
+		o->keyword = k;
+		o->nstart = h->nstart;
+		o->nend = h->nend;
+		o->cstart = o->cend = -1;	/* filled in when delivered */
+		o->bstart = h->bstart;
+		o->bend = h->bend;
+		o->clause = h->clause;
+		o->status = status;
+	}
+	return 0;
+}
+
+static int
+cmp_hit(const void *a, const void *b)
+{
+	const pv_hit *x = a;
+	const pv_hit *y = b;
+
+	if (x->bstart != y->bstart)
+		return x->bstart < y->bstart ? -1 : 1;
+	if (x->bend != y->bend)
+		return x->bend < y->bend ? -1 : 1;
+	return (x->keyword > y->keyword) - (x->keyword < y->keyword);
+}
+
+/*
+ * Character positions of hits ordered by bstart, decoding as the scan does
+ * (an invalid byte counts as one character), from where the last call
+ * stopped.
+ */
+static void
+char_positions(scan_state *st, pv_hit *hits, int32_t n)
+{
+	const unsigned char *s = st->doc;
+	size_t		len = st->len;
+	size_t		i = st->cur_byte;
+	int64_t		ci = st->cur_char;
+	size_t		next_check = i + PV_INTERRUPT_EVERY;
+
+	for (int32_t h = 0; h < n; h++)
+	{
+		pv_hit	   *hit = &hits[h];
+		size_t		j;
+
+		while (i < hit->bstart && i < len)
+		{
+			(void) pv_utf8_next(s, len, &i);
+			ci++;
+			if (i >= next_check)
+			{
+				next_check = i + PV_INTERRUPT_EVERY;
+				if (pv_interrupt_hook)
+					pv_interrupt_hook();
+			}
+		}
+		hit->cstart = ci;
+		hit->cend = ci;
+		for (j = hit->bstart; j < hit->bend && j < len; hit->cend++)
+			(void) pv_utf8_next(s, len, &j);
+	}
+	st->cur_byte = i;
+	st->cur_char = ci;
+}
+
+/*
+ * Give the sink the held occurrences that no later hit can precede: those
+ * starting before cut (all of them if all).
+ */
+static void
+deliver(scan_state *st, int all, size_t cut)
+{
+	pv_result  *res = st->res;
+	int32_t		n = 0;
+
+	if (res->nhits == 0)
+		return;
+	if (res->nhits > 1)
+		qsort(res->hits, res->nhits, sizeof(pv_hit), cmp_hit);
+	if (all)
+		n = res->nhits;
+	else
+		while (n < res->nhits && res->hits[n].bstart < cut)
+			n++;
+	if (n == 0)
+		return;
+	char_positions(st, res->hits, n);
+	st->sink(st->sink_arg, res->hits, n);
+	drop_front(res->hits, &res->nhits, n, sizeof(pv_hit));
+}
+
+/* has a proximity rule of pattern p its other part among the seen patterns? */
+static int
+partner_seen(const pv_lexicon *lex, const pv_result *res, int32_t p)
+{
+	for (const int32_t *r = lex->rules_of[p]; *r >= 0; r++)
+	{
+		const rule *ru = &lex->rules[*r];
+
+		if (res->patterns[ru->a == p ? ru->b : ru->a].seen == res->stamp)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Settle the window's term hits that end at or before limit, then drop the
+ * spans and cues no later hit can need, and deliver what can be delivered.
+ */
+static void
+flush_window(scan_state *st, int32_t limit)
+{
+	const pv_lexicon *lex = st->lex;
+	pv_result  *res = st->res;
+	int32_t		n = 0,
+				k;
+	int			prune;
+
+	if (limit == INT32_MAX && res->nterms == 0)
+	{
+		/* the end, nothing to settle (most short texts) */
+		res->nspans = res->ncues = 0;
+		return;
+	}
+
+	/*
+	 * The whole text in the window (a short one): an occurrence of a term
+	 * that is only part of proximity rules whose other parts occur nowhere
+	 * cannot matter.  Proximity rules on common characters make those the
+	 * most frequent hits.
+	 */
+	prune = limit == INT32_MAX && !st->flushed && lex->rules_of != NULL;
+	if (prune)
+		for (int32_t i = 0; i < res->nterms; i++)
+			res->patterns[res->terms[i].pattern].seen = res->stamp;
+	while (n < res->nterms && res->terms[n].nend <= limit)
+		n++;
+	for (int32_t i = 0; i < n; i++)
+	{
+		pv_term_hit *h = &res->terms[i];
+
+		if (prune && lex->patterns[h->pattern].first_keyword < 0 && !partner_seen(lex, res, h->pattern))
+			continue;
+		h->status = local_status(res, h);
+		if ((st->pass == 1 && account_hit(lex, res, h) != 0) ||
+			(st->want_hits && add_occurrences(st, h) != 0))
+		{
+			st->halt = PV_ERR_NOMEM;
+			return;
+		}
+		if (!st->anchored || h->bstart > st->anchor)
+			st->anchor = h->bstart;
+		st->anchored = 1;
+	}
+	drop_front(res->terms, &res->nterms, n, sizeof(pv_term_hit));
+
+	/* a later hit ends after limit: it needs no span ending before ... */
+	for (k = 0; k < res->nspans && res->spans[k].nend <= limit; k++)
+		;
+	drop_front(res->spans, &res->nspans, k, sizeof(pv_span));
+	/* ... and no cue ending more than a term and a window before it */
+	if (limit == INT32_MAX)
+		res->ncues = 0;
+	for (k = 0; k < res->ncues && res->cues[k].nend <= limit - PV_MAX_TERM - PV_MAX_WINDOW; k++)
+		;
+	drop_front(res->cues, &res->ncues, k, sizeof(pv_span));
+
+	/*
+	 * A later hit starts at or after the last settled one, and after the
+	 * window's unsettled ones: occurrences before both are in order.
+	 */
+	if (st->want_hits && !st->hold && st->anchored && limit != INT32_MAX)
+	{
+		size_t		cut = st->anchor;
+
+		for (int32_t i = 0; i < res->nterms; i++)
+			if (res->terms[i].bstart < cut)
+				cut = res->terms[i].bstart;
+		deliver(st, 0, cut);
+	}
+	st->next_flush = res->nterms + res->nspans + res->ncues + st->flush_every;
+	if (limit != INT32_MAX)
+		st->flushed = 1;
+}
 
 /* record the patterns ending at the current position (state has output) */
 static void
@@ -781,6 +1256,30 @@ emit(scan_state *st, uint32_t state, size_t bend)
 	const pv_lexicon *lex = st->lex;
 	pv_result  *res = st->res;
 	int32_t		s = (int32_t) state;
+
+	if (st->first_only)
+	{
+		/* no exclusions, no cues: any keyword's hit is one */
+		for (; s != 0; s = lex->nodes[s].dict)
+			if (lex->nodes[s].pattern >= 0 && lex->patterns[lex->nodes[s].pattern].first_keyword >= 0)
+			{
+				st->halt = SCAN_FOUND;
+				return;
+			}
+		return;
+	}
+
+	/*
+	 * Everything in the window ends before this position: a hit ending
+	 * PV_MAX_TERM positions back starts before any span that could still
+	 * cover it ends.
+	 */
+	if (res->nterms + res->nspans + res->ncues >= st->next_flush)
+	{
+		flush_window(st, st->npos - PV_MAX_TERM);
+		if (st->halt)
+			return;
+	}
 
 	while (s != 0)
 	{
@@ -798,7 +1297,7 @@ emit(scan_state *st, uint32_t state, size_t bend)
 
 				if (GROW(res->terms, res->terms_cap, res->nterms + 1))
 				{
-					st->failed = 1;
+					st->halt = PV_ERR_NOMEM;
 					return;
 				}
 				h = &res->terms[res->nterms++];
@@ -808,7 +1307,7 @@ emit(scan_state *st, uint32_t state, size_t bend)
 				h->clause = st->clause;
 				h->scope = st->ring_scope[slot];
 				h->status = PV_HIT_OK;
-				h->cstart = h->cend = -1;	/* filled in by char_positions() */
+				h->cstart = h->cend = -1;
 				h->bstart = st->ring_byte[slot];
 				h->bend = bend;
 			}
@@ -816,7 +1315,7 @@ emit(scan_state *st, uint32_t state, size_t bend)
 			{
 				if (GROW(res->spans, res->spans_cap, res->nspans + 1))
 				{
-					st->failed = 1;
+					st->halt = PV_ERR_NOMEM;
 					return;
 				}
 				res->spans[res->nspans].nstart = nstart;
@@ -829,7 +1328,7 @@ emit(scan_state *st, uint32_t state, size_t bend)
 			{
 				if (GROW(res->cues, res->cues_cap, res->ncues + 1))
 				{
-					st->failed = 1;
+					st->halt = PV_ERR_NOMEM;
 					return;
 				}
 				res->cues[res->ncues].nstart = nstart;
@@ -910,8 +1409,8 @@ scan_loop(const pv_lexicon *lex, scan_state *st, const unsigned char *s, size_t 
 			st->scope = scope; \
 			st->clause = clause; \
 			emit(st, state & ~out_bit, i); \
-			if (st->failed) \
-				return PV_ERR_NOMEM; \
+			if (st->halt) \
+				return st->halt; \
 		} \
 	} while (0)
 
@@ -1023,19 +1522,6 @@ scan_loop(const pv_lexicon *lex, scan_state *st, const unsigned char *s, size_t 
 }
 
 static int
-cmp_hit(const void *a, const void *b)
-{
-	const pv_hit *x = a;
-	const pv_hit *y = b;
-
-	if (x->bstart != y->bstart)
-		return x->bstart < y->bstart ? -1 : 1;
-	if (x->bend != y->bend)
-		return x->bend < y->bend ? -1 : 1;
-	return (x->keyword > y->keyword) - (x->keyword < y->keyword);
-}
-
-static int
 cmp_i32(const void *a, const void *b)
 {
 	int32_t		x = *(const int32_t *) a;
@@ -1044,265 +1530,176 @@ cmp_i32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static int
+cmp_first(const void *a, const void *b)
+{
+	const pv_first *x = a;
+	const pv_first *y = b;
+
+	if (x->bstart != y->bstart)
+		return x->bstart < y->bstart ? -1 : 1;
+	if (x->bend != y->bend)
+		return x->bend < y->bend ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
 /*
- * Drop the hits that cannot matter: a pattern that is no keyword and is
- * part of no proximity rule whose other part was seen too.  Proximity
- * rules on common characters make such hits frequent; most texts then end
- * here with nothing left.
+ * Reset res for a scan with lex: the per-pattern and per-rule arrays sized
+ * for it, a new stamp.  PV_OK or PV_ERR_NOMEM.
  */
 static int
-prune_terms(const pv_lexicon *lex, pv_result *res)
+result_start(const pv_lexicon *lex, pv_result *res)
 {
-	int32_t		kept = 0;
-
-	if (lex->rules_of == NULL)
-		return PV_OK;			/* every term hit is a keyword's */
-	if (res->seen_cap < lex->npatterns)
+	res->nhits = res->nrules = res->nkeywords = res->score = 0;
+	res->nterms = res->nspans = res->ncues = res->ndenied = res->nfirsts = 0;
+	if (res->patterns_cap < lex->npatterns || res->rule_fired_cap < lex->nrules)
 	{
-		pv_release(res->seen);
-		res->seen = pv_alloc((size_t) lex->npatterns * sizeof(uint32_t) + 1);
-		if (res->seen == NULL)
+		int32_t		np = lex->npatterns > res->patterns_cap ? lex->npatterns : res->patterns_cap;
+		int32_t		nr = lex->nrules > res->rule_fired_cap ? lex->nrules : res->rule_fired_cap;
+
+		pv_release(res->patterns);
+		pv_release(res->rule_fired);
+		res->patterns = pv_alloc((size_t) np * sizeof(pv_pattern_state));
+		res->rule_fired = pv_alloc((size_t) nr * sizeof(uint32_t));
+		if (res->patterns == NULL || res->rule_fired == NULL)
 		{
-			res->seen_cap = 0;
+			pv_release(res->patterns);
+			pv_release(res->rule_fired);
+			res->patterns = NULL;
+			res->rule_fired = NULL;
+			res->patterns_cap = res->rule_fired_cap = 0;
 			return PV_ERR_NOMEM;
 		}
-		memset(res->seen, 0, (size_t) lex->npatterns * sizeof(uint32_t));
-		res->seen_cap = lex->npatterns;
-		res->stamp = 0;
+		res->patterns_cap = np;
+		res->rule_fired_cap = nr;
+		res->stamp = 0;			/* stamps start again: clear them below */
 	}
-	if (++res->stamp == 0)
+	if (++res->stamp <= 1)
 	{
-		memset(res->seen, 0, (size_t) res->seen_cap * sizeof(uint32_t));
+		/* new arrays, or the stamp wrapped around */
 		res->stamp = 1;
+		if (res->patterns_cap > 0)
+			memset(res->patterns, 0, (size_t) res->patterns_cap * sizeof(pv_pattern_state));
+		if (res->rule_fired_cap > 0)
+			memset(res->rule_fired, 0, (size_t) res->rule_fired_cap * sizeof(uint32_t));
 	}
-	for (int32_t i = 0; i < res->nterms; i++)
-		res->seen[res->terms[i].pattern] = res->stamp;
-	for (int32_t i = 0; i < res->nterms; i++)
-	{
-		int32_t		p = res->terms[i].pattern;
-		int			keep = lex->patterns[p].first_keyword >= 0;
-
-		for (const int32_t *r = lex->rules_of[p]; !keep && r != NULL && *r >= 0; r++)
-			keep = res->seen[lex->rules[*r].a] == res->stamp && res->seen[lex->rules[*r].b] == res->stamp;
-		if (keep)
-			res->terms[kept++] = res->terms[i];
-	}
-	res->nterms = kept;
 	return PV_OK;
 }
 
-/* exclusions: a term hit lying inside an exclusion span is suppressed */
 static void
-apply_exclusions(pv_result *res)
+state_start(scan_state *st, const pv_lexicon *lex, const char *doc, size_t len, pv_result *res)
 {
-	if (res->nspans == 0)
-		return;
-	for (int32_t i = 0; i < res->nterms; i++)
-	{
-		pv_term_hit *h = &res->terms[i];
-		int32_t		lo = 0,
-					hi = res->nspans;
-
-		/* spans are ordered by nend: first span ending at or after h */
-		while (lo < hi)
-		{
-			int32_t		mid = (lo + hi) / 2;
-
-			if (res->spans[mid].nend < h->nend)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (int32_t j = lo; j < res->nspans && res->spans[j].nend <= h->nstart + PV_MAX_TERM; j++)
-			if (res->spans[j].nstart <= h->nstart)
-			{
-				h->status = PV_HIT_EXCLUDED;
-				break;
-			}
-	}
+	st->lex = lex;
+	st->res = res;
+	st->doc = (const unsigned char *) doc;
+	st->len = len;
+	st->first_only = 0;
+	st->pass = 1;
+	st->want_hits = 0;
+	st->hold = 0;
+	st->hold_limit = 0;
+	st->overflowed = 0;
+	st->sink = NULL;
+	st->sink_arg = NULL;
+	st->flush_every = res->flush_every > 0 ? res->flush_every : FLUSH_EVERY;
 }
 
-/* negation: a cue cancels a term hit starting within its window, same scope */
+/* one pass over the text: PV_OK, PV_ERR_NOMEM or SCAN_FOUND */
 static int
-apply_negation(const pv_lexicon *lex, pv_result *res)
+run_pass(scan_state *st, int valid)
 {
-	res->ndenied = 0;
-	if (res->ncues == 0)
-		return PV_OK;
-	for (int32_t i = 0; i < res->nterms; i++)
-	{
-		pv_term_hit *h = &res->terms[i];
-		int32_t		lo = 0,
-					hi = res->ncues;
+	const pv_lexicon *lex = st->lex;
+	pv_result  *res = st->res;
+	int			rc;
 
-		if (h->status != PV_HIT_OK)
-			continue;
-		/* cues are ordered by nend: last cue ending at or before h starts */
-		while (lo < hi)
-		{
-			int32_t		mid = (lo + hi) / 2;
-
-			if (res->cues[mid].nend <= h->nstart)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (int32_t j = lo - 1; j >= 0 && h->nstart - res->cues[j].nend <= PV_MAX_WINDOW; j--)
-		{
-			const pv_span *c = &res->cues[j];
-
-			if (c->scope == h->scope && h->nstart - c->nend <= c->window)
-			{
-				h->status = PV_HIT_NEGATED;
-				break;
-			}
-		}
-	}
-	if (lex->negation_scope == PV_NEGATE_CATEGORY)
-	{
-		/*
-		 * A category denied anywhere in the text is denied throughout: its
-		 * other matches are cancelled here, its proximity rules in
-		 * apply_rules().  The denied categories go to res->denied.
-		 */
-		res->ndenied = 0;
-		for (int32_t i = 0; i < res->nterms; i++)
-		{
-			if (res->terms[i].status != PV_HIT_NEGATED)
-				continue;
-			for (int32_t k = lex->patterns[res->terms[i].pattern].first_keyword; k >= 0;
-				 k = lex->keywords[k].next_same)
-			{
-				int32_t		cat = lex->keywords[k].category;
-				int			seen = 0;
-
-				for (int32_t d = 0; d < res->ndenied; d++)
-					seen |= res->denied[d] == cat;
-				if (seen)
-					continue;
-				if (GROW(res->denied, res->denied_cap, res->ndenied + 1))
-					return PV_ERR_NOMEM;
-				res->denied[res->ndenied++] = cat;
-			}
-		}
-		for (int32_t j = 0; j < res->nterms && res->ndenied > 0; j++)
-		{
-			if (res->terms[j].status != PV_HIT_OK)
-				continue;
-			for (int32_t k2 = lex->patterns[res->terms[j].pattern].first_keyword; k2 >= 0;
-				 k2 = lex->keywords[k2].next_same)
-				for (int32_t d = 0; d < res->ndenied; d++)
-					if (lex->keywords[k2].category == res->denied[d])
-						res->terms[j].status = PV_HIT_NEGATED;
-		}
-	}
-	return PV_OK;
-}
-
-/* proximity rules: both terms, unsuppressed, in one clause within distance */
-static int
-apply_rules(const pv_lexicon *lex, pv_result *res)
-{
-	int32_t		ncand = 0;
-
-	res->nrules = 0;
-	if (lex->nrules == 0)
-		return PV_OK;
-
-	/* candidate rules: those with a part among the unsuppressed hits */
-	if (GROW(res->scratch, res->scratch_cap, res->nterms * 4 + 16))
-		return PV_ERR_NOMEM;
-	for (int32_t i = 0; i < res->nterms; i++)
-	{
-		const int32_t *rs = lex->rules_of[res->terms[i].pattern];
-
-		if (res->terms[i].status != PV_HIT_OK || rs == NULL)
-			continue;
-		for (; *rs >= 0; rs++)
-		{
-			if (GROW(res->scratch, res->scratch_cap, ncand + 1))
-				return PV_ERR_NOMEM;
-			res->scratch[ncand++] = *rs;
-		}
-	}
-	if (ncand == 0)
-		return PV_OK;
-	qsort(res->scratch, ncand, sizeof(int32_t), cmp_i32);
-
-	for (int32_t c = 0; c < ncand; c++)
-	{
-		int32_t		r = res->scratch[c];
-		const rule *ru = &lex->rules[r];
-		const pv_term_hit *last_a = NULL,
-				   *last_b = NULL;
-		int			fired = 0;
-
-		/* each rule once; both parts must be there */
-		if (c > 0 && res->scratch[c - 1] == r)
-			continue;
-		if (ru->a != ru->b && (c + 1 >= ncand || res->scratch[c + 1] != r))
-			continue;
-		for (int32_t d = 0; d < res->ndenied; d++)
-			if (res->denied[d] == ru->category)
-				fired = -1;		/* its category was denied */
-		if (fired < 0)
-			continue;
-
-		for (int32_t i = 0; i < res->nterms && !fired; i++)
-		{
-			const pv_term_hit *h = &res->terms[i];
-			const pv_term_hit *other = NULL;
-
-			if (h->status != PV_HIT_OK)
-				continue;
-			if (h->pattern == ru->a)
-				other = last_b;
-			if (h->pattern == ru->b && other == NULL)
-				other = last_a;
-			if (other && other->clause == h->clause && h->nstart - other->nend <= ru->within)
-				fired = 1;
-			if (h->pattern == ru->a)
-				last_a = h;
-			if (h->pattern == ru->b)
-				last_b = h;
-		}
-		if (fired)
-		{
-			if (GROW(res->rules, res->rules_cap, res->nrules + 1))
-				return PV_ERR_NOMEM;
-			res->rules[res->nrules++] = r;
-		}
-	}
-	return PV_OK;
+	res->nterms = res->nspans = res->ncues = 0;
+	st->npos = st->clause = st->scope = 0;
+	st->halt = 0;
+	st->flushed = 0;
+	st->anchored = 0;
+	st->anchor = 0;
+	st->cur_byte = 0;
+	st->cur_char = 0;
+	st->next_flush = st->flush_every;
+	if (lex->delta != NULL)
+		rc = scan_loop(lex, st, st->doc, st->len, 1, 0);
+	else if (valid)
+		rc = scan_loop(lex, st, st->doc, st->len, 0, 1);
+	else
+		rc = scan_loop(lex, st, st->doc, st->len, 0, 0);
+	if (rc != PV_OK)
+		return rc;
+	flush_window(st, INT32_MAX);
+	return st->halt;
 }
 
 /*
- * Character positions of the hits, from their byte offsets, decoding as
- * the scan does (an invalid byte counts as one character): one pass over
- * the text for the starts (hits are ordered by bstart), then each hit's
- * own span for its length.
+ * After the first pass: the rules that fired and were not denied, the
+ * keywords counted (in the order of their first occurrence), the score.
  */
-static void
-char_positions(const unsigned char *s, size_t len, pv_result *res)
+static int
+finish_results(const pv_lexicon *lex, pv_result *res)
 {
-	size_t		i = 0;
-	int64_t		ci = 0;
+	int64_t		score = 0;
+	int32_t		kept = 0,
+				n = 0;
 
-	for (int32_t h = 0; h < res->nhits; h++)
+	if (res->nrules == 0 && res->nfirsts == 0)
+		return PV_OK;			/* nothing found (most texts) */
+	for (int32_t i = 0; i < res->nrules; i++)
 	{
-		pv_hit	   *hit = &res->hits[h];
-		size_t		j;
+		const rule *ru = &lex->rules[res->rules[i]];
+		int			denied = pattern_denied(lex, res, ru->a) || pattern_denied(lex, res, ru->b);
 
-		while (i < hit->bstart && i < len)
-		{
-			(void) pv_utf8_next(s, len, &i);
-			ci++;
-		}
-		hit->cstart = ci;
-		hit->cend = ci;
-		for (j = hit->bstart; j < hit->bend && j < len; hit->cend++)
-			(void) pv_utf8_next(s, len, &j);
+		for (int32_t d = 0; d < res->ndenied && !denied; d++)
+			denied = res->denied[d] == ru->category;
+		if (!denied)
+			res->rules[kept++] = res->rules[i];
 	}
+	res->nrules = kept;
+	if (res->nrules > 1)
+		qsort(res->rules, res->nrules, sizeof(int32_t), cmp_i32);
+
+	for (int32_t i = 0; i < res->nfirsts; i++)
+		if (!pattern_denied(lex, res, res->firsts[i].id))
+			for (int32_t k = lex->patterns[res->firsts[i].id].first_keyword; k >= 0;
+				 k = lex->keywords[k].next_same)
+				n++;
+	if (GROW(res->kwfirsts, res->kwfirsts_cap, n) || GROW(res->keywords, res->keywords_cap, n))
+		return PV_ERR_NOMEM;
+	n = 0;
+	for (int32_t i = 0; i < res->nfirsts; i++)
+		if (!pattern_denied(lex, res, res->firsts[i].id))
+			for (int32_t k = lex->patterns[res->firsts[i].id].first_keyword; k >= 0;
+				 k = lex->keywords[k].next_same)
+			{
+				res->kwfirsts[n] = res->firsts[i];
+				res->kwfirsts[n++].id = k;
+			}
+	if (n > 1)
+		qsort(res->kwfirsts, n, sizeof(pv_first), cmp_first);
+	for (int32_t i = 0; i < n; i++)
+	{
+		res->keywords[i] = res->kwfirsts[i].id;
+		score += lex->keywords[res->keywords[i]].weight;
+	}
+	res->nkeywords = n;
+	for (int32_t i = 0; i < res->nrules; i++)
+		score += lex->rules[res->rules[i]].weight;
+	res->score = score > 100 ? 100 : (int32_t) score;
+	return PV_OK;
+}
+
+/* the category scope reaches back: held occurrences of denied patterns */
+static void
+deny_held(const pv_lexicon *lex, pv_result *res)
+{
+	if (res->ndenied == 0)
+		return;
+	for (int32_t i = 0; i < res->nhits; i++)
+		if (res->hits[i].status == PV_HIT_OK &&
+			pattern_denied(lex, res, lex->keywords[res->hits[i].keyword].pattern))
+			res->hits[i].status = PV_HIT_NEGATED;
 }
 
 int
@@ -1314,82 +1711,85 @@ pv_scan(const pv_lexicon *lex, const char *doc, size_t len, pv_result *res)
 int
 pv_scan_ex(const pv_lexicon *lex, const char *doc, size_t len, int valid_utf8, pv_result *res)
 {
-	int			rc;
-	const unsigned char *s = (const unsigned char *) doc;
 	scan_state	st;
-	int32_t		nout = 0;
-	int32_t		ndistinct = 0;
-	int64_t		score = 0;
 
 	if (lex == NULL || !lex->compiled)
 		return PV_ERR_STATE;
-	res->nhits = res->nrules = res->nterms = res->nspans = res->ncues = res->ndenied = 0;
-	res->score = 0;
-	st.lex = lex;
-	st.res = res;
-	st.npos = st.clause = st.scope = 0;
-	st.failed = 0;
-	if (lex->delta != NULL)
-		rc = scan_loop(lex, &st, s, len, 1, 0);
-	else if (valid_utf8)
-		rc = scan_loop(lex, &st, s, len, 0, 1);
-	else
-		rc = scan_loop(lex, &st, s, len, 0, 0);
-	if (rc != PV_OK)
+	if (result_start(lex, res) != PV_OK)
 		return PV_ERR_NOMEM;
-
-	if (res->nterms == 0)
-		return PV_OK;
-	if (prune_terms(lex, res) != PV_OK)
+	state_start(&st, lex, doc, len, res);
+	st.want_hits = 1;
+	st.hold = 1;
+	if (run_pass(&st, valid_utf8) != PV_OK || finish_results(lex, res) != PV_OK)
 		return PV_ERR_NOMEM;
-	if (res->nterms == 0)
-		return PV_OK;
-
-	apply_exclusions(res);
-	if (apply_negation(lex, res) != PV_OK || apply_rules(lex, res) != PV_OK)
-		return PV_ERR_NOMEM;
-
-	/* keyword occurrences, every status, in text order */
-	for (int32_t t = 0; t < res->nterms; t++)
-		for (int32_t k = lex->patterns[res->terms[t].pattern].first_keyword; k >= 0;
-			 k = lex->keywords[k].next_same)
-			nout++;
-	if (GROW(res->hits, res->hits_cap, nout) || GROW(res->scratch, res->scratch_cap, nout))
-		return PV_ERR_NOMEM;
-	for (int32_t t = 0; t < res->nterms; t++)
-	{
-		const pv_term_hit *th = &res->terms[t];
-
-		for (int32_t k = lex->patterns[th->pattern].first_keyword; k >= 0;
-			 k = lex->keywords[k].next_same)
-		{
-			pv_hit	   *h = &res->hits[res->nhits++];
-
-			h->keyword = k;
-			h->nstart = th->nstart;
-			h->nend = th->nend;
-			h->cstart = th->cstart;
-			h->cend = th->cend;
-			h->bstart = th->bstart;
-			h->bend = th->bend;
-			h->clause = th->clause;
-			h->status = th->status;
-			if (th->status == PV_HIT_OK)
-				res->scratch[ndistinct++] = k;
-		}
-	}
+	deny_held(lex, res);
 	if (res->nhits > 1)
 		qsort(res->hits, res->nhits, sizeof(pv_hit), cmp_hit);
-	char_positions(s, len, res);
-
-	/* score: distinct keywords and fired rules */
-	if (ndistinct > 1)
-		qsort(res->scratch, ndistinct, sizeof(int32_t), cmp_i32);
-	for (int32_t j = 0; j < ndistinct; j++)
-		if (j == 0 || res->scratch[j] != res->scratch[j - 1])
-			score += lex->keywords[res->scratch[j]].weight;
-	for (int32_t j = 0; j < res->nrules; j++)
-		score += lex->rules[res->rules[j]].weight;
-	res->score = score > 100 ? 100 : (int32_t) score;
+	char_positions(&st, res->hits, res->nhits);
 	return PV_OK;
+}
+
+int
+pv_scan_stream(const pv_lexicon *lex, const char *doc, size_t len, int valid_utf8,
+			   pv_result *res, pv_hit_sink sink, void *sink_arg)
+{
+	scan_state	st;
+
+	if (lex == NULL || !lex->compiled)
+		return PV_ERR_STATE;
+	if (result_start(lex, res) != PV_OK)
+		return PV_ERR_NOMEM;
+	state_start(&st, lex, doc, len, res);
+	if (sink != NULL)
+	{
+		st.sink = sink;
+		st.sink_arg = sink_arg;
+		st.want_hits = 1;
+		if (lex->negation_scope == PV_NEGATE_CATEGORY)
+		{
+			st.hold = 1;
+			st.hold_limit = res->hold_limit > 0 ? res->hold_limit : HOLD_LIMIT;
+		}
+	}
+	if (run_pass(&st, valid_utf8) != PV_OK || finish_results(lex, res) != PV_OK)
+		return PV_ERR_NOMEM;
+	if (sink == NULL)
+		return PV_OK;
+	if (st.overflowed)
+	{
+		/* too many to hold: again, knowing the denied categories */
+		st.pass = 2;
+		st.want_hits = 1;
+		st.hold = 0;
+		st.hold_limit = 0;
+		res->nhits = 0;
+		if (run_pass(&st, valid_utf8) != PV_OK)
+			return PV_ERR_NOMEM;
+	}
+	else
+		deny_held(lex, res);
+	deliver(&st, 1, 0);
+	return PV_OK;
+}
+
+int
+pv_scan_any(const pv_lexicon *lex, const char *doc, size_t len, int valid_utf8, pv_result *res)
+{
+	scan_state	st;
+	int			rc;
+
+	if (lex == NULL || !lex->compiled)
+		return PV_ERR_STATE;
+	if (lex->filters)
+	{
+		rc = pv_scan_stream(lex, doc, len, valid_utf8, res, NULL, NULL);
+		return rc != PV_OK ? rc : res->nkeywords > 0;
+	}
+	/* every keyword hit counts: stop at the first */
+	if (result_start(lex, res) != PV_OK)
+		return PV_ERR_NOMEM;
+	state_start(&st, lex, doc, len, res);
+	st.first_only = 1;
+	rc = run_pass(&st, valid_utf8);
+	return rc == SCAN_FOUND ? 1 : rc;
 }

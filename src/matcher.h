@@ -12,6 +12,8 @@
  *
  * A compiled lexicon is immutable and may be shared by any number of scans;
  * a pv_result holds the per-document state and is reused between documents.
+ * Scanning a text takes memory that does not grow with it (pv_scan_stream,
+ * pv_scan_any), except where every occurrence is kept (pv_scan, pv_scan_ex).
  */
 #ifndef PREVENT_MATCHER_H
 #define PREVENT_MATCHER_H
@@ -63,19 +65,32 @@ typedef struct pv_hit
 
 typedef struct pv_term_hit pv_term_hit;
 typedef struct pv_span pv_span;
+typedef struct pv_first pv_first;
+typedef struct pv_pattern_state pv_pattern_state;
 
-/* Per-document scan result; zero-initialize (or pv_result_init) before use. */
+/*
+ * Per-document scan result; zero-initialize (or pv_result_init) before use,
+ * reuse it for any number of scans, pv_result_free at the end.  What a scan
+ * keeps in it does not grow with the text (see matcher.c), except hits for
+ * pv_scan() and pv_scan_ex().
+ */
 typedef struct pv_result
 {
-	pv_hit	   *hits;			/* keyword occurrences, ordered by cstart */
+	pv_hit	   *hits;			/* pv_scan, pv_scan_ex: keyword occurrences, ordered by bstart */
 	int32_t		nhits;
 	int32_t	   *rules;			/* proximity rules that fired, ascending */
 	int32_t		nrules;
+	int32_t	   *keywords;		/* keywords counted in the score, by first occurrence */
+	int32_t		nkeywords;
 	int32_t		score;			/* min(100, distinct keywords' + rules' weights) */
+	/* tuning, for tests: 0 is the default */
+	int32_t		flush_every;	/* window entries between flushes */
+	int32_t		hold_limit;		/* occurrences held before pv_scan_stream scans twice */
 	/* scratch, kept between scans */
 	int32_t		hits_cap;
 	int32_t		rules_cap;
-	pv_term_hit *terms;
+	int32_t		keywords_cap;
+	pv_term_hit *terms;			/* the window: term hits not settled yet */
 	int32_t		nterms;
 	int32_t		terms_cap;
 	pv_span    *spans;			/* exclusion spans */
@@ -84,15 +99,27 @@ typedef struct pv_result
 	pv_span    *cues;			/* negation cue occurrences */
 	int32_t		ncues;
 	int32_t		cues_cap;
-	int32_t    *scratch;
-	int32_t		scratch_cap;
 	int32_t    *denied;			/* categories denied (PV_NEGATE_CATEGORY) */
 	int32_t		ndenied;
 	int32_t		denied_cap;
-	uint32_t   *seen;			/* per pattern: stamp of the last scan that saw it */
-	int32_t		seen_cap;
+	pv_first   *firsts;			/* first unsuppressed occurrence per pattern seen */
+	int32_t		nfirsts;
+	int32_t		firsts_cap;
+	pv_first   *kwfirsts;		/* the same per keyword, to sort */
+	int32_t		kwfirsts_cap;
+	pv_pattern_state *patterns;	/* per pattern: its occurrences in this scan */
+	int32_t		patterns_cap;
+	uint32_t   *rule_fired;		/* per rule: the stamp of the scan it fired in */
+	int32_t		rule_fired_cap;
 	uint32_t	stamp;
 } pv_result;
+
+/*
+ * Receives the keyword occurrences of pv_scan_stream(), every status, in
+ * text order (as pv_hit), a batch at a time.  It may longjmp out (the
+ * result stays usable for the next scan).
+ */
+typedef void (*pv_hit_sink) (void *arg, const pv_hit *hits, int32_t nhits);
 
 pv_lexicon *pv_lexicon_new(void);
 void		pv_lexicon_free(pv_lexicon *lex);
@@ -121,8 +148,18 @@ void		pv_result_init(pv_result *res);
 void		pv_result_free(pv_result *res);
 
 /*
- * Scan a UTF-8 document (need not be NUL-terminated) and fill res.
- * Returns PV_OK or PV_ERR_NOMEM / PV_ERR_STATE.
+ * Bytes the result holds.  pv_result_trim frees its occurrences and its
+ * window if they hold more than keep bytes (after pv_scan of a long text);
+ * the score, rules and keywords stay.
+ */
+size_t		pv_result_memory(const pv_result *res);
+void		pv_result_trim(pv_result *res, size_t keep);
+
+/*
+ * Scan a UTF-8 document (need not be NUL-terminated) and fill res, every
+ * occurrence in res->hits.  Returns PV_OK or PV_ERR_NOMEM / PV_ERR_STATE.
+ * Its memory grows with the number of occurrences: for long texts use
+ * pv_scan_stream().
  */
 int			pv_scan(const pv_lexicon *lex, const char *doc, size_t len, pv_result *res);
 
@@ -133,6 +170,23 @@ int			pv_scan(const pv_lexicon *lex, const char *doc, size_t len, pv_result *res
  */
 int			pv_scan_ex(const pv_lexicon *lex, const char *doc, size_t len, int valid_utf8,
 					   pv_result *res);
+
+/*
+ * The same in memory that does not grow with the text: score, rules and
+ * keywords in res, no res->hits; the occurrences, if sink is not NULL, go
+ * to sink in text order as the scan finds them (with the category scope
+ * and many occurrences, after a second pass over the text).
+ */
+int			pv_scan_stream(const pv_lexicon *lex, const char *doc, size_t len, int valid_utf8,
+						   pv_result *res, pv_hit_sink sink, void *sink_arg);
+
+/*
+ * Has the document an unsuppressed occurrence of a keyword (res->nkeywords
+ * > 0)?  1, 0 or a PV_ERR_* code; for a lexicon without exclusions and
+ * negation cues it stops at the first occurrence and fills nothing in res.
+ */
+int			pv_scan_any(const pv_lexicon *lex, const char *doc, size_t len, int valid_utf8,
+						pv_result *res);
 
 const char *pv_strerror(int err);
 

@@ -51,19 +51,16 @@ pv_norm_icu_version(void)
 	return PV_NORM_ICU_VERSION;
 }
 
-char *
-pv_normalize(const char *src, size_t len, size_t *outlen)
+size_t
+pv_normalize_chunk(const char *src, size_t len, size_t *pos, char *dst, size_t dstcap)
 {
 	const unsigned char *s = (const unsigned char *) src;
-	size_t		cap = len + 16;
+	unsigned char *out = (unsigned char *) dst;
+	size_t		i = *pos;
 	size_t		o = 0;
-	size_t		i = 0;
-	unsigned char *out = pv_alloc(cap);
-	size_t		next_check = PV_INTERRUPT_EVERY;
+	size_t		next_check = i + PV_INTERRUPT_EVERY;
 
-	if (out == NULL)
-		return NULL;
-	while (i < len)
+	while (i < len && o + PV_NORM_MAX_BYTES <= dstcap)
 	{
 		uint32_t	c = pv_utf8_next(s, len, &i);
 		uint32_t	e = pv_norm_entry(c);
@@ -75,20 +72,6 @@ pv_normalize(const char *src, size_t len, size_t *outlen)
 			next_check = i + PV_INTERRUPT_EVERY;
 			if (pv_interrupt_hook)
 				pv_interrupt_hook();
-		}
-		/* an expansion writes at most PV_NORM_MAX_EXPANSION * 4 bytes */
-		if (o + PV_NORM_MAX_EXPANSION * 4 + 1 > cap)
-		{
-			unsigned char *grown;
-
-			cap = cap * 2 + PV_NORM_MAX_EXPANSION * 4 + 1;
-			grown = pv_resize(out, cap);
-			if (grown == NULL)
-			{
-				pv_release(out);
-				return NULL;
-			}
-			out = grown;
 		}
 		switch (pv_norm_kind(e))
 		{
@@ -107,7 +90,40 @@ pv_normalize(const char *src, size_t len, size_t *outlen)
 				break;
 		}
 	}
+	*pos = i;
+	return o;
+}
+
+char *
+pv_normalize(const char *src, size_t len, size_t *outlen)
+{
+	size_t		cap = len + PV_NORM_MAX_BYTES + 1;
+	size_t		o = 0;
+	size_t		i = 0;
+	char	   *out = pv_alloc(cap);
+
+	if (out == NULL)
+		return NULL;
+	for (;;)
+	{
+		/* room for one more character and the NUL */
+		o += pv_normalize_chunk(src, len, &i, out + o, cap - 1 - o);
+		if (i >= len)
+			break;
+		{
+			char	   *grown;
+
+			cap = cap * 2 + PV_NORM_MAX_BYTES + 1;
+			grown = pv_resize(out, cap);
+			if (grown == NULL)
+			{
+				pv_release(out);
+				return NULL;
+			}
+			out = grown;
+		}
+	}
 	out[o] = '\0';
 	*outlen = o;
-	return (char *) out;
+	return out;
 }

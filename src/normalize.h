@@ -170,6 +170,20 @@ void		pv_release(void *ptr);
  */
 char	   *pv_normalize(const char *src, size_t len, size_t *outlen);
 
+/* the most bytes one character of text normalizes to */
+#define PV_NORM_MAX_BYTES (PV_NORM_MAX_EXPANSION * 4)
+
+/*
+ * Normalize the text from src[*pos] on into dst, as pv_normalize does, up
+ * to its end or until dst has less than PV_NORM_MAX_BYTES left (dstcap must
+ * be at least that); advances *pos past what was read and returns the bytes
+ * written (no NUL).  Texts of any length go through a buffer of fixed size
+ * this way, or straight into their destination.  The interrupt hook is
+ * called every PV_INTERRUPT_EVERY bytes read in one call: a caller with a
+ * small buffer checks for interrupts between calls.
+ */
+size_t		pv_normalize_chunk(const char *src, size_t len, size_t *pos, char *dst, size_t dstcap);
+
 /* Unicode and ICU versions the table was generated from. */
 const char *pv_norm_unicode_version(void);
 const char *pv_norm_icu_version(void);

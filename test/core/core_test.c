@@ -11,6 +11,7 @@
  * and shrinks the timing test (for valgrind).  Prints "N passed, N failed"
  * and exits non-zero when any check failed.
  */
+#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1753,6 +1754,40 @@ test_result_reuse(void)
 	}
 }
 
+/* what a pv_hit_sink received */
+typedef struct sink_log
+{
+	pv_hit	   *hits;
+	size_t		n;
+	size_t		cap;
+	size_t		batches;
+	int			ordered;		/* each hit after the one before, in text order */
+	int			long_jump;		/* test_interrupts: longjmp out at the first batch */
+} sink_log;
+
+static void
+log_sink(void *arg, const pv_hit *hits, int32_t n)
+{
+	sink_log   *lg = arg;
+
+	if (lg->n + n > lg->cap)
+	{
+		lg->cap = (lg->n + n) * 2;
+		lg->hits = realloc(lg->hits, lg->cap * sizeof(pv_hit));
+	}
+	for (int32_t i = 0; i < n; i++)
+	{
+		const pv_hit *prev = lg->n > 0 ? &lg->hits[lg->n - 1] : NULL;
+
+		if (prev && (prev->bstart > hits[i].bstart ||
+					 (prev->bstart == hits[i].bstart && (prev->bend > hits[i].bend ||
+														  (prev->bend == hits[i].bend && prev->keyword > hits[i].keyword)))))
+			lg->ordered = 0;
+		lg->hits[lg->n++] = hits[i];
+	}
+	lg->batches++;
+}
+
 /* ------------------------------------------------------------------ */
 /* allocation failures                                                 */
 /* ------------------------------------------------------------------ */
@@ -1806,6 +1841,8 @@ alloc_scenario(int *sane)
 	STEP(pv_lexicon_add_exclusion(lex, "杀虫剂", strlen("杀虫剂")));
 	STEP(pv_lexicon_add_negation(lex, "未发现", strlen("未发现"), 5));
 	STEP(pv_lexicon_add_proximity(lex, "刀", strlen("刀"), "砍", strlen("砍"), 3, 2, 25));
+	/* the category scope: 未发现 negates 自杀 and the 杀 in it, so 杀 and 杀了你 too */
+	pv_lexicon_set_negation_scope(lex, PV_NEGATE_CATEGORY);
 	rc = pv_lexicon_compile(lex);
 	if (rc != PV_OK)
 	{
@@ -1822,9 +1859,22 @@ alloc_scenario(int *sane)
 	for (int i = 0; i < 2; i++)
 	{
 		STEP(pv_scan(lex, doc, strlen(doc), &res));
-		if (rc == PV_OK && ok && (res.score != 61 || res.nrules != 1 || res.nhits != 6))
+		if (rc == PV_OK && ok && (res.score != 26 || res.nrules != 1 || res.nhits != 6))
 			*sane = 0;
 	}
+	/* streamed, flushing at every hit, held and scanned twice (the category scope) */
+	pv_result_free(&res);
+	res.flush_every = 1;
+	res.hold_limit = 1;
+	{
+		sink_log	lg = {NULL, 0, 0, 0, 1, 0};
+
+		STEP(pv_scan_stream(lex, doc, strlen(doc), 0, &res, log_sink, &lg));
+		if (rc == PV_OK && ok && (res.score != 26 || res.nrules != 1 || lg.n != 6))
+			*sane = 0;
+		free(lg.hits);
+	}
+	STEP(pv_scan_any(lex, doc, strlen(doc), 0, &res));
 #undef STEP
 	pv_result_free(&res);
 	pv_lexicon_free(lex);
@@ -1921,6 +1971,349 @@ test_rule_parts_fresh_result(void)
 	CHECK(run_in_child(rule_parts_child));
 }
 
+
+/* ------------------------------------------------------------------ */
+/* memory that does not grow with the text, interrupts                 */
+/* ------------------------------------------------------------------ */
+
+static int
+cmp_hit_all(const void *x, const void *y)
+{
+	const pv_hit *a = x,
+			   *b = y;
+
+	if (a->bstart != b->bstart)
+		return a->bstart < b->bstart ? -1 : 1;
+	if (a->bend != b->bend)
+		return a->bend < b->bend ? -1 : 1;
+	if (a->keyword != b->keyword)
+		return a->keyword < b->keyword ? -1 : 1;
+	return (a->nstart > b->nstart) - (a->nstart < b->nstart);
+}
+
+/*
+ * pv_scan_stream with the given knobs against pv_scan: the same occurrences
+ * (every field), in text order, the same score, rules and keywords.  Returns
+ * the number of batches the sink got.
+ */
+static size_t
+stream_matches_at(int line, const pv_lexicon *lex, const char *doc, size_t len,
+				  int32_t flush_every, int32_t hold_limit)
+{
+	pv_result	ref,
+				res;
+	sink_log	lg = {NULL, 0, 0, 0, 1, 0};
+	int			same = 1;
+	size_t		batches;
+
+	pv_result_init(&ref);
+	pv_result_init(&res);
+	res.flush_every = flush_every;
+	res.hold_limit = hold_limit;
+	check_int_at(line, pv_scan(lex, doc, len, &ref), PV_OK, "pv_scan");
+	check_int_at(line, pv_scan_stream(lex, doc, len, 0, &res, log_sink, &lg), PV_OK, "pv_scan_stream");
+	check_int_at(line, res.nhits, 0, "pv_scan_stream leaves no hits in res");
+	check_at(line, lg.ordered, "occurrences delivered in text order");
+	check_int_at(line, (long long) lg.n, ref.nhits, "occurrences delivered");
+	check_int_at(line, res.score, ref.score, "score");
+	check_int_at(line, res.nrules, ref.nrules, "rules");
+	check_int_at(line, res.nkeywords, ref.nkeywords, "keywords");
+	for (int32_t i = 0; i < ref.nrules && i < res.nrules; i++)
+		same &= res.rules[i] == ref.rules[i];
+	for (int32_t i = 0; i < ref.nkeywords && i < res.nkeywords; i++)
+		same &= res.keywords[i] == ref.keywords[i];
+	if (lg.n == (size_t) ref.nhits && lg.n > 0)
+	{
+		qsort(lg.hits, lg.n, sizeof(pv_hit), cmp_hit_all);
+		qsort(ref.hits, ref.nhits, sizeof(pv_hit), cmp_hit_all);
+		for (size_t i = 0; i < lg.n && same; i++)
+		{
+			const pv_hit *g = &lg.hits[i],
+					   *w = &ref.hits[i];
+
+			same = g->keyword == w->keyword && g->nstart == w->nstart && g->nend == w->nend &&
+				g->cstart == w->cstart && g->cend == w->cend && g->bstart == w->bstart &&
+				g->bend == w->bend && g->clause == w->clause && g->status == w->status;
+		}
+	}
+	check_at(line, same, "the same occurrences, rules and keywords as pv_scan");
+	batches = lg.batches;
+	free(lg.hits);
+	pv_result_free(&ref);
+	pv_result_free(&res);
+	return batches;
+}
+
+#define STREAM_MATCHES(lex, doc, len, fe, hl) stream_matches_at(__LINE__, (lex), (doc), (len), (fe), (hl))
+
+/* a lexicon with every kind of entry, for long texts */
+static pv_lexicon *
+stream_lexicon(pv_negation_scope scope)
+{
+	pv_lexicon *lex = pv_lexicon_new();
+
+	ADD_KW(lex, "持刀", 1, 20);
+	ADD_KW(lex, "刀", 1, 5);
+	ADD_KW(lex, "枪", 1, 8);
+	ADD_KW(lex, "自杀", 3, 40);
+	ADD_KW(lex, "株式会社", 5, 2);	/* ㍿ */
+	ADD_KW(lex, "i", 6, 1);		/* three in ⅲ */
+	CHECK(pv_lexicon_add_exclusion(lex, "刀削面", strlen("刀削面")) >= 0);
+	CHECK(pv_lexicon_add_negation(lex, "未发现", strlen("未发现"), 10) >= 0);
+	CHECK(pv_lexicon_add_proximity(lex, "丈夫", strlen("丈夫"), "刀", strlen("刀"), 6, 2, 30) >= 0);
+	CHECK(pv_lexicon_add_proximity(lex, "拿", strlen("拿"), "棍", strlen("棍"), 3, 2, 10) >= 0);
+	pv_lexicon_set_negation_scope(lex, scope);
+	COMPILE(lex);
+	return lex;
+}
+
+static void
+test_stream_equivalence(void)
+{
+	const char *units[] = {
+		"报警人称其丈夫持刀威胁，", "吃了一碗刀削面。", "经核实未发现自杀倾向；", "他拿着枪\n",
+		"㍿ⅲ", "\U00020000拿 木 棍", "持\u200b刀", "无事。", "枪枪枪刀刀"
+	};
+	size_t		nunits = sizeof(units) / sizeof(units[0]);
+	char	   *doc = malloc(400000);
+	size_t		len = 0;
+	unsigned	seed = 12345;
+
+	TEST("pv_scan_stream: the same as pv_scan on long texts, whatever the window");
+	/* a pseudo-random mix, the denial somewhere in the middle */
+	while (len + 64 < 200000)
+	{
+		const char *u;
+
+		seed = seed * 1103515245u + 12345u;
+		u = units[(seed >> 16) % nunits];
+		memcpy(doc + len, u, strlen(u));
+		len += strlen(u);
+	}
+	for (int sc = 0; sc < 2; sc++)
+	{
+		pv_lexicon *lex = stream_lexicon(sc ? PV_NEGATE_CATEGORY : PV_NEGATE_OCCURRENCE);
+
+		/* defaults: flushed every 1,024 entries, held up to 8,192 occurrences */
+		CHECK(STREAM_MATCHES(lex, doc, len, 0, 0) > 1 || sc == 1);
+		STREAM_MATCHES(lex, doc, len, 1, 1);	/* flush at every hit, the second pass */
+		STREAM_MATCHES(lex, doc, len, 3, 100);
+		STREAM_MATCHES(lex, doc, len, 1000000, 0);	/* one flush, at the end */
+		STREAM_MATCHES(lex, doc, 5000, 2, 0);
+		STREAM_MATCHES(lex, "", 0, 1, 1);
+		STREAM_MATCHES(lex, "拿了棍子持刀", strlen("拿了棍子持刀"), 1, 1);
+		pv_lexicon_free(lex);
+	}
+	free(doc);
+}
+
+static int	interrupts;
+static jmp_buf interrupt_jump;
+static int	interrupt_jumps;	/* longjmp out at the nth call, 0: never */
+
+static void
+count_interrupt(void)
+{
+	if (++interrupts == interrupt_jumps)
+		longjmp(interrupt_jump, 1);
+}
+
+/*
+ * A hit-dense 5 MB text: pv_scan keeps every occurrence, pv_scan_stream
+ * keeps a window of a few kB; the category scope's denial at the very end
+ * reaches back to the first occurrence (through the second pass).
+ */
+static void
+test_stream_memory(void)
+{
+	size_t		len;
+	char	   *doc = repeat("持刀枪刀刀削面，", 5 * 1024 * 1024 / 24, &len);
+	pv_lexicon *lex = stream_lexicon(PV_NEGATE_CATEGORY);
+	pv_result	res;
+	sink_log	lg = {NULL, 0, 0, 0, 1, 0};
+	int32_t		nhits;
+	size_t		all;
+	int			negated_first;
+
+	TEST("pv_scan_stream: memory that does not grow with the text");
+	pv_result_init(&res);
+	CHECK_INT(pv_scan(lex, doc, len, &res), PV_OK);
+	nhits = res.nhits;
+	all = pv_result_memory(&res);
+	CHECK(nhits > 1000000);
+	CHECK(all > (size_t) nhits * sizeof(pv_hit));
+	pv_result_trim(&res, 64 * 1024);
+	CHECK(pv_result_memory(&res) < 64 * 1024);
+	CHECK_INT(res.score, 33);	/* 持刀 + 刀 + 枪; the rule has no 丈夫 */
+	CHECK_INT(res.nkeywords, 3);
+	pv_result_free(&res);
+
+	pv_result_init(&res);
+	CHECK_INT(pv_scan_stream(lex, doc, len, 1, &res, NULL, NULL), PV_OK);
+	CHECK_INT(res.score, 33);
+	CHECK(pv_result_memory(&res) < 64 * 1024);
+	CHECK_INT(pv_scan_stream(lex, doc, len, 1, &res, log_sink, &lg), PV_OK);
+	CHECK_INT((long long) lg.n, nhits);
+	CHECK(lg.ordered);
+	CHECK(lg.batches > 100);	/* delivered as found, not at the end */
+	CHECK(pv_result_memory(&res) < 512 * 1024);
+	free(lg.hits);
+
+	/* a denial at the very end: every 刀 (category 1) becomes negated, the first too */
+	memcpy(doc + len - 24, "未发现持刀。", strlen("未发现持刀。"));
+	memset(doc + len - 24 + strlen("未发现持刀。"), ' ', 24 - strlen("未发现持刀。"));
+	memset(&lg, 0, sizeof(lg));
+	lg.ordered = 1;
+	interrupts = 0;
+	pv_interrupt_hook = count_interrupt;
+	CHECK_INT(pv_scan_stream(lex, doc, len, 1, &res, log_sink, &lg), PV_OK);
+	pv_interrupt_hook = NULL;
+	CHECK(interrupts >= 8);		/* two passes over 5 MB */
+	CHECK_INT(res.score, 0);
+	negated_first = lg.n > 0 && lg.hits[0].status == PV_HIT_NEGATED;
+	CHECK(negated_first);
+	CHECK(lg.ordered);
+	CHECK(pv_result_memory(&res) < 512 * 1024);
+	free(lg.hits);
+	STREAM_MATCHES(lex, doc, 300000, 0, 0);
+	pv_result_free(&res);
+	pv_lexicon_free(lex);
+	free(doc);
+}
+
+static void
+test_scan_any(void)
+{
+	size_t		len;
+	char	   *doc = repeat("无关的文字，", 5 * 1024 * 1024 / 18, &len);
+	pv_lexicon *plain = pv_lexicon_new();
+	pv_lexicon *filtered = pv_lexicon_new();
+	pv_result	res;
+
+	TEST("pv_scan_any: the first occurrence, or a full scan with filters");
+	pv_result_init(&res);
+	ADD_KW(plain, "杀人", 1, 1);
+	ADD_KW(plain, "放火", 1, 1);
+	COMPILE(plain);
+	ADD_KW(filtered, "杀人", 1, 1);
+	CHECK(pv_lexicon_add_exclusion(filtered, "杀人鲸", strlen("杀人鲸")) >= 0);
+	COMPILE(filtered);
+
+	CHECK_INT(pv_scan_any(plain, "他要杀 人", strlen("他要杀 人"), 0, &res), 1);
+	CHECK_INT(pv_scan_any(plain, "无事", strlen("无事"), 0, &res), 0);
+	CHECK_INT(pv_scan_any(plain, "", 0, 1, &res), 0);
+	CHECK_INT(pv_scan_any(filtered, "杀人鲸", strlen("杀人鲸"), 0, &res), 0);
+	CHECK_INT(pv_scan_any(filtered, "杀人鲸杀人", strlen("杀人鲸杀人"), 0, &res), 1);
+
+	/* it stops at the first: no interrupt check before the end of the first megabyte */
+	interrupts = 0;
+	pv_interrupt_hook = count_interrupt;
+	memcpy(doc, "放火", strlen("放火"));
+	CHECK_INT(pv_scan_any(plain, doc, len, 1, &res), 1);
+	CHECK_INT(interrupts, 0);
+	memcpy(doc, "无关", strlen("无关"));
+	CHECK_INT(pv_scan_any(plain, doc, len, 1, &res), 0);
+	CHECK(interrupts >= 4);
+	pv_interrupt_hook = NULL;
+
+	pv_result_free(&res);
+	pv_lexicon_free(plain);
+	pv_lexicon_free(filtered);
+	free(doc);
+}
+
+/*
+ * Long loops call the interrupt hook, which may longjmp out (PostgreSQL's
+ * does on a cancel): the result is then usable for the next scan.
+ */
+static void
+test_interrupts(void)
+{
+	size_t		len;
+	char	   *doc = repeat("他拿刀追砍，㍿。", 5 * 1024 * 1024 / 24, &len);
+	pv_lexicon *lex = stream_lexicon(PV_NEGATE_CATEGORY);
+	pv_result	res;
+	sink_log	lg = {NULL, 0, 0, 0, 1, 0};
+	size_t		bufcap = 3 * PV_INTERRUPT_EVERY;
+	char	   *buf = malloc(bufcap);
+	size_t		pos = 0,
+				out = 0;
+	int			ok;
+
+	TEST("interrupt hook: normalization, scans, the positions walk; longjmp out");
+	pv_result_init(&res);
+	interrupts = 0;
+	pv_interrupt_hook = count_interrupt;
+	while (pos < len)
+		out += pv_normalize_chunk(doc, len, &pos, buf, bufcap);
+	CHECK(out > len / 2);
+	CHECK(interrupts >= 4);
+
+	/* one occurrence at the very end: the walk to its character position is checked too */
+	memset(doc, ' ', len);
+	memcpy(doc + len - 6, "持刀", 6);
+	interrupts = 0;
+	CHECK_INT(pv_scan_stream(lex, doc, len, 1, &res, log_sink, &lg), PV_OK);
+	CHECK(interrupts >= 8);
+	CHECK(lg.n == 2 && lg.hits[0].cstart == (int64_t) len - 6);
+	free(lg.hits);
+
+	/* out in the middle of a scan, then the same result again */
+	memcpy(doc, "持刀", 6);
+	interrupts = 0;
+	interrupt_jumps = 2;
+	if (setjmp(interrupt_jump) == 0)
+	{
+		pv_scan_stream(lex, doc, len, 1, &res, NULL, NULL);
+		ok = 0;
+	}
+	else
+		ok = 1;
+	interrupt_jumps = 0;
+	pv_interrupt_hook = NULL;
+	CHECK(ok);
+	CHECK_INT(pv_scan_stream(lex, "丈夫持刀", strlen("丈夫持刀"), 1, &res, NULL, NULL), PV_OK);
+	CHECK_INT(res.score, 55);
+	CHECK_INT(res.nrules, 1);
+	scan_at(__LINE__, lex, "丈夫持刀", strlen("丈夫持刀"), &res);
+	CHECK_INT(res.nhits, 2);
+	pv_result_free(&res);
+	pv_lexicon_free(lex);
+	free(buf);
+	free(doc);
+}
+
+/* pv_normalize_chunk through the smallest buffer gives pv_normalize's text */
+static void
+test_normalize_chunk(void)
+{
+	const char *text = "ＫＴＶ門口有人 持-刀 鬥毆。㍿ⅲ\U00020000\xff\xe4\xb8";
+	size_t		len = strlen(text);
+	size_t		n,
+				pos = 0,
+				out = 0;
+	char	   *whole = pv_normalize(text, len, &n);
+	char		buf[PV_NORM_MAX_BYTES];
+	char		got[1024];
+	size_t		calls = 0;
+
+	TEST("pv_normalize_chunk: piece by piece, the same text");
+	while (pos < len)
+	{
+		size_t		w = pv_normalize_chunk(text, len, &pos, buf, sizeof(buf));
+
+		CHECK(out + w < sizeof(got));
+		memcpy(got + out, buf, w);
+		out += w;
+		calls++;
+	}
+	CHECK(calls > 1);
+	CHECK(out == n && memcmp(got, whole, n) == 0);
+	pos = len;
+	CHECK_INT(pv_normalize_chunk(text, len, &pos, buf, sizeof(buf)), 0);
+	free(whole);
+}
+
 int
 main(void)
 {
@@ -1952,6 +2345,11 @@ main(void)
 	test_alloc_failures();
 	test_compile_retry();
 	test_rule_parts_fresh_result();
+	test_stream_equivalence();
+	test_stream_memory();
+	test_scan_any();
+	test_interrupts();
+	test_normalize_chunk();
 
 	printf("%d passed, %d failed\n", npass, nfail);
 	return nfail ? 1 : 0;
