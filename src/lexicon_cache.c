@@ -17,9 +17,11 @@
 #include "postgres.h"
 
 #include "catalog/namespace.h"
+#include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -33,7 +35,7 @@
 PG_FUNCTION_INFO_V1(prevent_lexicon_changed);
 
 static const char *const lexicon_tables[] = {
-	"category", "keyword", "negation", "proximity", "risk_threshold", "setting"
+	"category", "keyword", "negation", "proximity", "combination", "risk_threshold", "setting"
 };
 #define N_LEXICON_TABLES lengthof(lexicon_tables)
 
@@ -88,6 +90,89 @@ lexicon_level_of(const PvLexicon *lex, int32 score)
 		if (lex->thresholds[l] > 0 && score >= lex->thresholds[l])
 			level = l;
 	return level;
+}
+
+/* see PvAssessment in prevent.h; prevent.explain() lists the same, signal by signal */
+void
+lexicon_assess(const PvLexicon *lex, const pv_result *res, PvAssessment *a)
+{
+	int32		weights[64];
+	int32	   *catw = weights;
+	int32		nmatch = 0,
+				nkept = 0;
+	int64		score = 0;
+	int			level = PV_LEVEL_NONE;
+
+	a->counted = palloc(sizeof(bool) * (res->nkeywords + 1));
+	a->present = palloc(sizeof(bool) * (lex->ncombinations + 1));
+	a->ruled_out = 0;
+	if (lex->ncodes > (int32) lengthof(weights))
+		catw = palloc0(sizeof(int32) * lex->ncodes);
+	else
+		memset(weights, 0, sizeof(weights));
+
+	/* res->keywords is in order of first occurrence: a disposition rules out those before it */
+	for (int i = 0; i < res->nkeywords; i++)
+	{
+		const PvKeywordInfo *k = &lex->keywords[res->keywords[i]];
+
+		a->counted[i] = !k->disposition;
+		if (k->disposition)
+			continue;
+		nmatch++;
+		for (int j = i + 1; j < res->nkeywords && a->counted[i]; j++)
+		{
+			const PvKeywordInfo *d = &lex->keywords[res->keywords[j]];
+
+			if (d->disposition && (d->all_categories || d->category_code == k->category_code))
+				a->counted[i] = false;
+		}
+		if (!a->counted[i])
+		{
+			a->ruled_out++;
+			continue;
+		}
+		nkept++;
+		score += k->weight;
+		level = Max(level, k->min_level);
+		catw[k->category_code] += k->weight;
+	}
+	a->rules_counted = nkept > 0 || nmatch == 0;
+	if (a->rules_counted)
+		for (int i = 0; i < res->nrules; i++)
+		{
+			const PvRuleInfo *r = &lex->rules[res->rules[i]];
+
+			score += r->weight;
+			level = Max(level, r->min_level);
+			catw[r->category_code] += r->weight;
+		}
+	a->score = (int32) Min(score, 100);
+	level = Max(level, lexicon_level_of(lex, a->score));
+	for (int c = 0; c < lex->ncombinations; c++)
+	{
+		const PvCombination *cb = &lex->combinations[c];
+		bool		all = true;
+
+		for (int j = 0; all && j < cb->ncodes; j++)
+			all = catw[cb->codes[j]] >= cb->min_weight;
+		a->present[c] = all;
+		if (all)
+			level = Max(level, cb->level);
+	}
+	a->level = level;
+	if (catw != weights)
+		pfree(catw);
+}
+
+int
+prevent_level_from_name(const char *name)
+{
+	for (int l = 0; l < PV_NLEVELS; l++)
+		if (strcmp(name, prevent_level_names[l]) == 0)
+			return l;
+	elog(ERROR, "unknown risk level \"%s\"", name);
+	return PV_LEVEL_NONE;
 }
 
 static char *
@@ -209,23 +294,15 @@ lexicon_build(void)
 	spi_run("SELECT t.level::pg_catalog.text, t.min_score FROM prevent.risk_threshold t");
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
-		char	   *level = spi_text(r, 1);
-		int			l = -1;
+		int			l = prevent_level_from_name(spi_text(r, 1));
 
-		if (strcmp(level, "low") == 0)
-			l = PV_LEVEL_LOW;
-		else if (strcmp(level, "medium") == 0)
-			l = PV_LEVEL_MEDIUM;
-		else if (strcmp(level, "high") == 0)
-			l = PV_LEVEL_HIGH;
-		else if (strcmp(level, "critical") == 0)
-			l = PV_LEVEL_CRITICAL;
-		if (l > 0)
+		if (l > PV_LEVEL_NONE)
 			pl->thresholds[l] = (int32) spi_int(r, 2);
 	}
 
-	/* match and exclusion terms */
-	spi_run("SELECT k.id, k.term, k.category, k.weight, k.kind OPERATOR(pg_catalog.=) 'exclude' "
+	/* match terms, exclusions and dispositions (which the core scans as terms: see lexicon_assess) */
+	spi_run("SELECT k.id, k.term, k.category, k.weight, k.kind OPERATOR(pg_catalog.=) 'exclude', "
+			"k.min_level::pg_catalog.text, k.kind OPERATOR(pg_catalog.=) 'disposition' "
 			"FROM prevent.keyword k WHERE k.enabled ORDER BY k.id");
 	n = SPI_processed;
 	pl->keywords = MemoryContextAllocZero(mcxt, sizeof(PvKeywordInfo) * (n + 1));
@@ -258,6 +335,9 @@ lexicon_build(void)
 			k->category = MemoryContextStrdup(mcxt, category ? category : "");
 			k->weight = (int32) spi_int(r, 4);
 			k->category_code = category_code(&categories, k->category);
+			k->min_level = spi_text(r, 6) ? prevent_level_from_name(spi_text(r, 6)) : PV_LEVEL_NONE;
+			k->disposition = strcmp(spi_text(r, 7), "t") == 0;
+			k->all_categories = k->disposition && category == NULL;
 			old = MemoryContextSwitchTo(mcxt);
 			k->term_text = CStringGetTextDatum(term);
 			k->category_text = CStringGetTextDatum(k->category);
@@ -280,7 +360,7 @@ lexicon_build(void)
 	}
 
 	/* proximity rules */
-	spi_run("SELECT p.id, p.term_a, p.term_b, p.within, p.category, p.weight "
+	spi_run("SELECT p.id, p.term_a, p.term_b, p.within, p.category, p.weight, p.min_level::pg_catalog.text "
 			"FROM prevent.proximity p WHERE p.enabled ORDER BY p.id");
 	n = SPI_processed;
 	pl->rules = MemoryContextAllocZero(mcxt, sizeof(PvRuleInfo) * (n + 1));
@@ -306,12 +386,40 @@ lexicon_build(void)
 		pl->rules[rc].category = MemoryContextStrdup(mcxt, category);
 		pl->rules[rc].weight = (int32) spi_int(r, 6);
 		pl->rules[rc].category_code = category_code(&categories, category);
+		pl->rules[rc].min_level = spi_text(r, 7) ? prevent_level_from_name(spi_text(r, 7)) : PV_LEVEL_NONE;
 		old = MemoryContextSwitchTo(mcxt);
 		pl->rules[rc].label_text = CStringGetTextDatum(pl->rules[rc].label);
 		pl->rules[rc].category_text = CStringGetTextDatum(category);
 		MemoryContextSwitchTo(old);
 		pl->nrules++;
 	}
+
+	/* combinations of categories */
+	spi_run("SELECT c.id, c.categories, c.min_weight, c.level::pg_catalog.text, "
+			"pg_catalog.array_to_string(c.categories, '+') "
+			"FROM prevent.combination c WHERE c.enabled ORDER BY c.id");
+	n = SPI_processed;
+	pl->combinations = MemoryContextAllocZero(mcxt, sizeof(PvCombination) * (n + 1));
+	for (uint64 r = 0; r < n; r++)
+	{
+		PvCombination *cb = &pl->combinations[pl->ncombinations++];
+		bool		isnull;
+		Datum	   *elems;
+		bool	   *enulls;
+		int			ne;
+
+		deconstruct_array(DatumGetArrayTypeP(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull)),
+						  TEXTOID, -1, false, TYPALIGN_INT, &elems, &enulls, &ne);
+		cb->id = spi_int(r, 1);
+		cb->codes = MemoryContextAllocZero(mcxt, sizeof(int32) * (ne + 1));
+		for (int j = 0; j < ne; j++)
+			if (!enulls[j])
+				cb->codes[cb->ncodes++] = category_code(&categories, TextDatumGetCString(elems[j]));
+		cb->min_weight = (int32) spi_int(r, 3);
+		cb->level = prevent_level_from_name(spi_text(r, 4));
+		cb->label = MemoryContextStrdup(mcxt, spi_text(r, 5));
+	}
+	pl->ncodes = list_length(categories);
 
 	PopActiveSnapshot();
 	prevent_spi_end(&spi);

@@ -4,7 +4,11 @@
  * prevent.highlight.
  *
  * Each call site keeps one pv_result in fn_extra (allocated in fn_mcxt), so
- * scanning row after row reuses the same buffers.
+ * scanning row after row reuses the same buffers.  Memory: a scan's buffers
+ * do not grow with the text (pv_scan_stream); prevent.match and
+ * prevent.highlight take the occurrences from the scan as it finds them,
+ * into the tuplestore (which spills to disk past work_mem) or the output
+ * text, so a call needs the text, its result and little more.
  */
 #include "postgres.h"
 
@@ -12,7 +16,6 @@
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "funcapi.h"
-#include "lib/stringinfo.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -67,16 +70,30 @@ call_cache_levels(CallCache *cc, Oid level_type)
 	cc->level_type = level_type;
 }
 
-void
-prevent_scan_into(const PvLexicon *lex, const char *doc, size_t len, pv_result *res, MemoryContext mcxt)
+/*
+ * Scan into res, the core allocating under mcxt; the occurrences, if sink
+ * is given, go to it as they are found (with mcxt current: a sink that
+ * allocates switches to its own context).
+ */
+static void
+scan_stream(const PvLexicon *lex, const char *doc, size_t len, pv_result *res,
+			MemoryContext mcxt, pv_hit_sink sink, void *sink_arg)
 {
 	MemoryContext old = MemoryContextSwitchTo(mcxt);
 	/* text in a UTF8 database is valid UTF-8 (the extension requires one) */
-	int			rc = pv_scan_ex(lex->lex, doc, len, 1, res);
+	int			rc = pv_scan_stream(lex->lex, doc, len, 1, res, sink, sink_arg);
 
 	MemoryContextSwitchTo(old);
+	if (rc == PV_ERR_NOMEM)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	if (rc != PV_OK)
 		elog(ERROR, "prevent: scan failed: %s", pv_strerror(rc));
+}
+
+void
+prevent_scan_into(const PvLexicon *lex, const char *doc, size_t len, pv_result *res, MemoryContext mcxt)
+{
+	scan_stream(lex, doc, len, res, mcxt, NULL, NULL);
 }
 
 pv_result *
@@ -88,94 +105,133 @@ prevent_scan_text(FunctionCallInfo fcinfo, const PvLexicon *lex, text *doc)
 	return &cc->res;
 }
 
+/* the longest text a function can return */
+#define MAX_TEXT_BYTES ((Size) (MaxAllocSize - VARHDRSZ))
+
+/*
+ * Normalized straight into the result: the text and its normalized form
+ * (about as long, or shorter) are all the memory a call takes.
+ */
 Datum
 prevent_normalize(PG_FUNCTION_ARGS)
 {
 	text	   *doc = PG_GETARG_TEXT_PP(0);
-	size_t		outlen;
-	char	   *out = pv_normalize(VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &outlen);
-	text	   *result;
+	const char *src = VARDATA_ANY(doc);
+	Size		len = VARSIZE_ANY_EXHDR(doc);
+	Size		cap = Min(len + PV_NORM_MAX_BYTES, MAX_TEXT_BYTES);
+	Size		pos = 0;
+	Size		outlen = 0;
+	text	   *result = (text *) palloc(VARHDRSZ + cap);
 
-	result = (text *) palloc(VARHDRSZ + outlen);
+	for (;;)
+	{
+		outlen += pv_normalize_chunk(src, len, &pos, VARDATA(result) + outlen, cap - outlen);
+		if (pos >= len)
+			break;
+		/* expansions (㍿ is 株式会社) made it longer than the text */
+		if (cap == MAX_TEXT_BYTES)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("normalized text would exceed the maximum length of a text value")));
+		cap = Min(cap + cap / 2 + PV_NORM_MAX_BYTES, MAX_TEXT_BYTES);
+		result = (text *) repalloc(result, VARHDRSZ + cap);
+	}
 	SET_VARSIZE(result, VARHDRSZ + outlen);
-	memcpy(VARDATA(result), out, outlen);
-	pfree(out);
 	PG_RETURN_TEXT_P(result);
+}
+
+/* prevent.match: the unsuppressed occurrences into the tuplestore, as found */
+typedef struct MatchSink
+{
+	const PvLexicon *lex;
+	ReturnSetInfo *rsinfo;
+	MemoryContext mcxt;
+} MatchSink;
+
+static void
+match_sink(void *arg, const pv_hit *hits, int32_t nhits)
+{
+	MatchSink  *ms = arg;
+	MemoryContext old = MemoryContextSwitchTo(ms->mcxt);
+
+	for (int32 i = 0; i < nhits; i++)
+	{
+		const pv_hit *h = &hits[i];
+		const PvKeywordInfo *k = &ms->lex->keywords[h->keyword];
+		Datum		values[6];
+		bool		nulls[6] = {false};
+
+		if (h->status != PV_HIT_OK || k->disposition)
+			continue;
+		values[0] = Int64GetDatum(k->id);
+		values[1] = k->term_text;
+		values[2] = k->category_text;
+		values[3] = Int32GetDatum(k->weight);
+		values[4] = Int32GetDatum((int32) (h->cstart + 1));
+		values[5] = Int32GetDatum((int32) (h->cend - h->cstart));
+		tuplestore_putvalues(ms->rsinfo->setResult, ms->rsinfo->setDesc, values, nulls);
+	}
+	MemoryContextSwitchTo(old);
 }
 
 Datum
 prevent_match(PG_FUNCTION_ARGS)
 {
 	text	   *doc = PG_GETARG_TEXT_PP(0);
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	PvLexicon  *lex = lexicon_cache_get();
-	pv_result  *res;
+	CallCache  *cc;
+	MatchSink	ms;
 
 	InitMaterializedSRF(fcinfo, 0);
-	res = prevent_scan_text(fcinfo, lex, doc);
-	for (int32 i = 0; i < res->nhits; i++)
-	{
-		const pv_hit *h = &res->hits[i];
-		const PvKeywordInfo *k = &lex->keywords[h->keyword];
-		Datum		values[6];
-		bool		nulls[6] = {false};
-
-		if (h->status != PV_HIT_OK)
-			continue;
-		values[0] = Int64GetDatum(k->id);
-		values[1] = CStringGetTextDatum(k->term);
-		values[2] = CStringGetTextDatum(k->category);
-		values[3] = Int32GetDatum(k->weight);
-		values[4] = Int32GetDatum((int32) (h->cstart + 1));
-		values[5] = Int32GetDatum((int32) (h->cend - h->cstart));
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
+	cc = call_cache(fcinfo);
+	ms.lex = lex;
+	ms.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ms.mcxt = CurrentMemoryContext;
+	scan_stream(lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &cc->res, fcinfo->flinfo->fn_mcxt,
+				match_sink, &ms);
 	return (Datum) 0;
 }
 
 /*
- * The categories and distinct terms of a scan, in order of first
- * occurrence.  Hits are few per text: duplicates are found by comparing
- * keyword and category indexes, no strings.
+ * The categories and distinct terms of a scan: the keywords that count (see
+ * lexicon_assess: no disposition, none it ruled out), in order of first
+ * occurrence, then the rules that fired.  They are few (at most the
+ * lexicon's): duplicate categories are found by comparing indexes, no
+ * strings.
  */
 void
-prevent_assessment_arrays(const PvLexicon *lex, const pv_result *res,
+prevent_assessment_arrays(const PvLexicon *lex, const pv_result *res, const PvAssessment *as,
 						  ArrayType **categories_out, ArrayType **terms_out)
 {
-	int			cap = res->nhits + res->nrules + 1;
+	int			cap = res->nkeywords + res->nrules + 1;
 	Datum	   *cats = palloc(sizeof(Datum) * cap);
 	Datum	   *terms = palloc(sizeof(Datum) * cap);
 	int32	   *cat_codes = palloc(sizeof(int32) * cap);
-	int32	   *kw_seen = palloc(sizeof(int32) * cap);
 	int			ncats = 0,
-				nterms = 0,
-				nkw = 0;
+				nterms = 0;
 
-	for (int32 i = 0; i < res->nhits + res->nrules; i++)
+	for (int32 i = 0; i < res->nkeywords + res->nrules; i++)
 	{
 		int32		code;
 		Datum		cat_text;
 		bool		dup = false;
 
-		if (i < res->nhits)
+		if (i < res->nkeywords)
 		{
-			const PvKeywordInfo *k = &lex->keywords[res->hits[i].keyword];
+			const PvKeywordInfo *k = &lex->keywords[res->keywords[i]];
 
-			if (res->hits[i].status != PV_HIT_OK)
+			if (!as->counted[i])
 				continue;
-			for (int j = 0; j < nkw && !dup; j++)
-				dup = kw_seen[j] == res->hits[i].keyword;
-			if (dup)
-				continue;
-			kw_seen[nkw++] = res->hits[i].keyword;
 			terms[nterms++] = k->term_text;
 			code = k->category_code;
 			cat_text = k->category_text;
 		}
 		else
 		{
-			const PvRuleInfo *r = &lex->rules[res->rules[i - res->nhits]];
+			const PvRuleInfo *r = &lex->rules[res->rules[i - res->nkeywords]];
 
+			if (!as->rules_counted)
+				break;
 			terms[nterms++] = r->label_text;
 			code = r->category_code;
 			cat_text = r->category_text;
@@ -200,6 +256,7 @@ prevent_assess(PG_FUNCTION_ARGS)
 	CallCache  *cc = call_cache(fcinfo);
 	ArrayType  *categories;
 	ArrayType  *terms;
+	PvAssessment as;
 	Datum		values[4];
 	bool		nulls[4] = {false};
 
@@ -216,9 +273,10 @@ prevent_assess(PG_FUNCTION_ARGS)
 		call_cache_levels(cc, TupleDescAttr(cc->tupdesc, 1)->atttypid);
 	}
 	prevent_scan_into(lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &cc->res, fcinfo->flinfo->fn_mcxt);
-	prevent_assessment_arrays(lex, &cc->res, &categories, &terms);
-	values[0] = Int32GetDatum(cc->res.score);
-	values[1] = cc->levels[lexicon_level_of(lex, cc->res.score)];
+	lexicon_assess(lex, &cc->res, &as);
+	prevent_assessment_arrays(lex, &cc->res, &as, &categories, &terms);
+	values[0] = Int32GetDatum(as.score);
+	values[1] = cc->levels[as.level];
 	values[2] = PointerGetDatum(categories);
 	values[3] = PointerGetDatum(terms);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cc->tupdesc, values, nulls)));
@@ -230,8 +288,10 @@ prevent_score(PG_FUNCTION_ARGS)
 	text	   *doc = PG_GETARG_TEXT_PP(0);
 	PvLexicon  *lex = lexicon_cache_get();
 	pv_result  *res = prevent_scan_text(fcinfo, lex, doc);
+	PvAssessment as;
 
-	PG_RETURN_INT32(res->score);
+	lexicon_assess(lex, res, &as);
+	PG_RETURN_INT32(as.score);
 }
 
 Datum
@@ -246,6 +306,79 @@ prevent_level(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(cc->levels[lexicon_level_of(lex, score)]);
 }
 
+/*
+ * prevent.highlight: the text written straight into the result as the
+ * occurrences come (ordered by start), overlapping ones merged into one
+ * span.  The result grows by half when full (a repalloc of a large chunk
+ * is a realloc, not a copy beside the old one).
+ */
+typedef struct HighlightSink
+{
+	const PvLexicon *lex;
+	const char *src;
+	Size		srclen;
+	const char *open;
+	Size		openlen;
+	const char *close;
+	Size		closelen;
+	text	   *out;
+	Size		len;			/* bytes written after the header */
+	Size		cap;
+	Size		copied;			/* src is written up to here */
+	bool		in_span;
+	Size		start;			/* the span being merged */
+	Size		end;
+} HighlightSink;
+
+static void
+highlight_append(HighlightSink *hs, const char *p, Size n)
+{
+	if (n > hs->cap - hs->len)
+	{
+		if (n > MAX_TEXT_BYTES - hs->len)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("highlighted text would exceed the maximum length of a text value")));
+		hs->cap = Min(Max(hs->len + n, hs->cap + hs->cap / 2), MAX_TEXT_BYTES);
+		hs->out = (text *) repalloc(hs->out, VARHDRSZ + hs->cap);
+	}
+	memcpy(VARDATA(hs->out) + hs->len, p, n);
+	hs->len += n;
+}
+
+static void
+highlight_span(HighlightSink *hs)
+{
+	highlight_append(hs, hs->src + hs->copied, hs->start - hs->copied);
+	highlight_append(hs, hs->open, hs->openlen);
+	highlight_append(hs, hs->src + hs->start, hs->end - hs->start);
+	highlight_append(hs, hs->close, hs->closelen);
+	hs->copied = hs->end;
+	hs->in_span = false;
+}
+
+static void
+highlight_sink(void *arg, const pv_hit *hits, int32_t nhits)
+{
+	HighlightSink *hs = arg;
+
+	for (int32 i = 0; i < nhits; i++)
+	{
+		if (hits[i].status != PV_HIT_OK || hs->lex->keywords[hits[i].keyword].disposition)
+			continue;
+		if (hs->in_span && hits[i].bstart < hs->end)
+		{
+			hs->end = Max(hs->end, hits[i].bend);
+			continue;
+		}
+		if (hs->in_span)
+			highlight_span(hs);
+		hs->start = hits[i].bstart;
+		hs->end = hits[i].bend;
+		hs->in_span = true;
+	}
+}
+
 Datum
 prevent_highlight(PG_FUNCTION_ARGS)
 {
@@ -253,43 +386,28 @@ prevent_highlight(PG_FUNCTION_ARGS)
 	text	   *open = PG_GETARG_TEXT_PP(1);
 	text	   *close = PG_GETARG_TEXT_PP(2);
 	PvLexicon  *lex = lexicon_cache_get();
-	pv_result  *res = prevent_scan_text(fcinfo, lex, doc);
-	const char *src = VARDATA_ANY(doc);
-	size_t		srclen = VARSIZE_ANY_EXHDR(doc);
-	StringInfoData out;
-	size_t		copied = 0;
-	int32		i = 0;
+	CallCache  *cc = call_cache(fcinfo);
+	HighlightSink hs;
 
-	initStringInfo(&out);
-	/* hits are ordered by start; merge overlapping ones into one span */
-	while (i < res->nhits)
-	{
-		size_t		start,
-					end;
-
-		if (res->hits[i].status != PV_HIT_OK)
-		{
-			i++;
-			continue;
-		}
-		start = res->hits[i].bstart;
-		end = res->hits[i].bend;
-		for (i++; i < res->nhits; i++)
-		{
-			if (res->hits[i].status != PV_HIT_OK)
-				continue;
-			if (res->hits[i].bstart >= end)
-				break;
-			end = Max(end, res->hits[i].bend);
-		}
-		appendBinaryStringInfo(&out, src + copied, start - copied);
-		appendBinaryStringInfo(&out, VARDATA_ANY(open), VARSIZE_ANY_EXHDR(open));
-		appendBinaryStringInfo(&out, src + start, end - start);
-		appendBinaryStringInfo(&out, VARDATA_ANY(close), VARSIZE_ANY_EXHDR(close));
-		copied = end;
-	}
-	appendBinaryStringInfo(&out, src + copied, srclen - copied);
-	PG_RETURN_TEXT_P(cstring_to_text_with_len(out.data, out.len));
+	hs.lex = lex;
+	hs.src = VARDATA_ANY(doc);
+	hs.srclen = VARSIZE_ANY_EXHDR(doc);
+	hs.open = VARDATA_ANY(open);
+	hs.openlen = VARSIZE_ANY_EXHDR(open);
+	hs.close = VARDATA_ANY(close);
+	hs.closelen = VARSIZE_ANY_EXHDR(close);
+	hs.cap = Min(hs.srclen + 256, MAX_TEXT_BYTES);
+	hs.out = (text *) palloc(VARHDRSZ + hs.cap);
+	hs.len = 0;
+	hs.copied = 0;
+	hs.in_span = false;
+	hs.start = hs.end = 0;
+	scan_stream(lex, hs.src, hs.srclen, &cc->res, fcinfo->flinfo->fn_mcxt, highlight_sink, &hs);
+	if (hs.in_span)
+		highlight_span(&hs);
+	highlight_append(&hs, hs.src + hs.copied, hs.srclen - hs.copied);
+	SET_VARSIZE(hs.out, VARHDRSZ + hs.len);
+	PG_RETURN_TEXT_P(hs.out);
 }
 
 /*
@@ -335,7 +453,8 @@ prevent_terms(PG_FUNCTION_ARGS)
 					 errmsg("unknown category \"%s\"", category),
 					 errhint("See SELECT name, label FROM prevent.category.")));
 		for (int32 i = 0; i < lex->nkeywords; i++)
-			if (category == NULL || strcmp(lex->keywords[i].category, category) == 0)
+			if (!lex->keywords[i].disposition &&
+				(category == NULL || strcmp(lex->keywords[i].category, category) == 0))
 				elems[n++] = lex->keywords[i].term_text;
 		old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 		if (tc->terms)

@@ -29,7 +29,10 @@ typedef struct PvKeywordInfo
 	char	   *term;
 	char	   *category;
 	int32		weight;
-	int32		category_code;	/* index into PvLexicon.categories */
+	int32		category_code;	/* small code of the category (PvLexicon.ncodes of them) */
+	int32		min_level;		/* level the term reaches alone (PV_LEVEL_NONE: none) */
+	bool		disposition;	/* kind disposition: rules out the terms before it */
+	bool		all_categories;	/* a disposition without a category: of every category */
 	Datum		term_text;		/* term and category as text, built once */
 	Datum		category_text;
 } PvKeywordInfo;
@@ -41,9 +44,21 @@ typedef struct PvRuleInfo
 	char	   *category;
 	int32		weight;
 	int32		category_code;
+	int32		min_level;		/* level the rule reaches when it fires (PV_LEVEL_NONE: none) */
 	Datum		label_text;
 	Datum		category_text;
 } PvRuleInfo;
+
+/* a row of prevent.combination: all its categories present gives at least level */
+typedef struct PvCombination
+{
+	int64		id;
+	char	   *label;			/* "threat+weapon" */
+	int32		ncodes;
+	int32	   *codes;			/* category codes */
+	int32		min_weight;		/* summed weight a category needs to count as present */
+	int32		level;
+} PvCombination;
 
 /*
  * A compiled lexicon, owned by the backend-wide cache (lexicon_cache.c).
@@ -59,6 +74,9 @@ typedef struct PvLexicon
 	int32		nrules;
 	PvRuleInfo *rules;			/* by core rule index */
 	int32		thresholds[PV_NLEVELS]; /* lowest score of each level */
+	int32		ncodes;			/* category codes in use (keywords, rules, combinations) */
+	int32		ncombinations;
+	PvCombination *combinations;
 	int32		ncategories;	/* every row of prevent.category */
 	char	  **categories;
 	uint64		generation;		/* increases with every rebuild */
@@ -70,12 +88,34 @@ extern PvLexicon *lexicon_cache_get(void);
 extern void lexicon_cache_init(void);
 extern int	lexicon_level_of(const PvLexicon *lex, int32 score);
 
+/*
+ * What a scan amounts to: the score and level after dispositions, and which
+ * of res->keywords (by index into it) and res->rules still count.  A
+ * disposition (keyword kind disposition) rules out every term of its
+ * category (or of all) first mentioned before it; when it rules out every
+ * term, the proximity rules go too.  The level is the highest of the
+ * score's level, the min_level of every term and rule that counts, and
+ * every combination whose categories are all present.
+ */
+typedef struct PvAssessment
+{
+	int32		score;
+	int			level;
+	bool	   *counted;		/* per res->keywords entry (palloc'd) */
+	bool		rules_counted;
+	int32		ruled_out;		/* terms ruled out by a disposition */
+	bool	   *present;		/* per lexicon combination: all its categories present (palloc'd) */
+} PvAssessment;
+
+extern void lexicon_assess(const PvLexicon *lex, const pv_result *res, PvAssessment *a);
+extern int	prevent_level_from_name(const char *name);
+
 /* memory hooks for the core: palloc in the current context */
 extern void prevent_set_core_allocator(void);
 
 /* match_funcs.c: categories and terms arrays of a scan (as prevent.assess) */
 struct ArrayType;
-extern void prevent_assessment_arrays(const PvLexicon *lex, const pv_result *res,
+extern void prevent_assessment_arrays(const PvLexicon *lex, const pv_result *res, const PvAssessment *as,
 									  struct ArrayType **categories, struct ArrayType **terms);
 
 /* contains.c: the error for a search term that normalizes to nothing (shared with gin.c) */

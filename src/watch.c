@@ -99,7 +99,7 @@ static SPIPlanPtr raise_plan_small = NULL;	/* a generic plan, for a few rows */
 #define SMALL_BATCH 16
 static Oid	alert_input_type = InvalidOid;
 static Oid	risk_level_type = InvalidOid;
-static pv_result scan_result;
+static pv_result scan_result;	/* scanned into row after row; trimmed after each */
 
 /* alerts of the running statement(s) waiting for the flush */
 static struct
@@ -799,6 +799,7 @@ prevent_watch_trigger(PG_FUNCTION_ARGS)
 	WatchInfo	wi;
 	WatchInfo  *w = &wi;
 	PvLexicon  *lex;
+	PvAssessment as;
 	Datum		d;
 	bool		isnull;
 	text	   *doc;
@@ -841,12 +842,15 @@ prevent_watch_trigger(PG_FUNCTION_ARGS)
 		return PointerGetDatum(NULL);	/* NULL text is no risk */
 	doc = DatumGetTextPP(d);
 
+	/* in memory that does not grow with the narrative, and what it grew to does not stay */
 	old = MemoryContextSwitchTo(TopMemoryContext);
-	rc = pv_scan_ex(lex->lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), 1, &scan_result);
+	rc = pv_scan_stream(lex->lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), 1, &scan_result, NULL, NULL);
+	pv_result_trim(&scan_result, 64 * 1024);
 	MemoryContextSwitchTo(old);
 	if (rc != PV_OK)
 		elog(ERROR, "prevent: scan failed: %s", pv_strerror(rc));
-	level = lexicon_level_of(lex, scan_result.score);
+	lexicon_assess(lex, &scan_result, &as);
+	level = as.level;
 	if (level < w->alert_level)
 		return PointerGetDatum(NULL);
 
@@ -862,7 +866,7 @@ prevent_watch_trigger(PG_FUNCTION_ARGS)
 		Datum		item;
 		bool		row_mode;
 
-		prevent_assessment_arrays(lex, &scan_result, &categories, &terms);
+		prevent_assessment_arrays(lex, &scan_result, &as, &categories, &terms);
 		values[0] = ObjectIdGetDatum(w->source);
 		s = column_text(tup, desc, w->key_att, &isnull);
 		if (isnull)
@@ -876,7 +880,7 @@ prevent_watch_trigger(PG_FUNCTION_ARGS)
 		else
 			nulls[2] = true;
 		values[3] = TimestampTzGetDatum(column_timestamptz(tup, desc, w->occurred_att));
-		values[4] = Int32GetDatum(scan_result.score);
+		values[4] = Int32GetDatum(as.score);
 		values[5] = DirectFunctionCall2(enum_in, CStringGetDatum(prevent_level_names[level]),
 										ObjectIdGetDatum(level_type()));
 		values[6] = PointerGetDatum(categories);

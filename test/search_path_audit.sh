@@ -429,6 +429,10 @@ SELECT prevent.contains('同-归-于-盡', '同归于尽');
 SELECT prevent.contains_any('持刀伤人', '{同归于尽,持刀}');
 SELECT '同-归-于-盡' OPERATOR(prevent.&~) '同归于尽';
 SELECT '持刀伤人' OPERATOR(prevent.&~|) '{同归于尽,持刀}';
+SELECT * FROM prevent.explain('他扬言要拿刀，还说家里有炸药，经核实系误会');
+SELECT * FROM prevent.lexicon_report('SELECT ''他扬言要拿刀'' AS text, true AS alert, true AS severe, ''g'' AS grp');
+SELECT * FROM prevent.lexicon_report_records('SELECT ''家里有炸药'' AS text, true AS alert, true AS severe');
+SELECT * FROM prevent.lexicon_report_terms('SELECT ''他扬言要拿刀'' AS text, true AS alert, false AS severe');
 SQL
 	[ "$2" = 1 ] && cat <<'SQL'
 SET enable_seqscan = off;

@@ -292,7 +292,10 @@ SELECT is((SELECT string_agg(p.oid::regprocedure::text, ', ' ORDER BY p.oid::reg
 			WHERE p.pronamespace = 'prevent'::regnamespace AND has_function_privilege('public', p.oid, 'EXECUTE')),
 	'prevent."normalize"(text), prevent._is_text_type(regtype), prevent.assess(text), prevent.check_category(text), '
 	'prevent.check_term(text,text), prevent.check_weight(text,integer), prevent.contains(text,text), '
-	'prevent.contains_any(text,text[]), prevent.highlight(text,text,text), prevent.level(integer), prevent.match(text), '
+	'prevent.contains_any(text,text[]), prevent.explain(text), prevent.highlight(text,text,text), prevent.level(integer), '
+	'prevent.lexicon_report(text,prevent.risk_level,prevent.risk_level), '
+	'prevent.lexicon_report_records(text,prevent.risk_level,prevent.risk_level), '
+	'prevent.lexicon_report_terms(text,prevent.risk_level), prevent.match(text), '
 	'prevent.may_act(name,text), prevent.my_units(), prevent.parties(text,text[]), prevent.rate(bigint,bigint), '
 	'prevent.report_time_zone(), prevent.resident_id_valid(text), prevent.score(text), prevent.setting_int(text,integer), '
 	'prevent.terms(text)',

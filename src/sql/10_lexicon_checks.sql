@@ -65,10 +65,15 @@ AS $$
 DECLARE
 	dup record;
 BEGIN
-	IF NEW.kind IS NULL OR NEW.kind NOT IN ('match', 'exclude') THEN
+	IF NEW.kind IS NULL OR NEW.kind NOT IN ('match', 'exclude', 'disposition') THEN
 		RAISE EXCEPTION 'invalid keyword kind "%"', NEW.kind
 			USING ERRCODE = 'check_violation',
-				  HINT = 'Use ''match'' for a risk term or ''exclude'' for an innocent phrase.';
+				  HINT = 'Use ''match'' for a risk term, ''exclude'' for an innocent phrase, ''disposition'' for a finding that rules the risk out.';
+	END IF;
+	IF NEW.min_level IS NOT NULL AND NEW.kind <> 'match' THEN
+		RAISE EXCEPTION 'only a match term can have a min_level'
+			USING ERRCODE = 'check_violation',
+				  DETAIL = pg_catalog.format('Keyword "%s" is of kind %s.', NEW.term, NEW.kind);
 	END IF;
 	NEW.term_norm := prevent.check_term('keyword term', NEW.term);
 	IF NEW.kind = 'match' THEN
@@ -152,6 +157,33 @@ $$;
 
 CREATE TRIGGER proximity_before_write BEFORE INSERT OR UPDATE ON prevent.proximity
 	FOR EACH ROW EXECUTE FUNCTION prevent.proximity_before_write();
+
+CREATE FUNCTION prevent.combination_before_write() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	c text;
+BEGIN
+	IF NEW.categories IS NULL OR cardinality(NEW.categories) < 2
+	   OR cardinality(NEW.categories) <> (SELECT count(DISTINCT x) FROM unnest(NEW.categories) x WHERE x IS NOT NULL) THEN
+		RAISE EXCEPTION 'a combination needs two or more distinct categories'
+			USING ERRCODE = 'check_violation',
+				  DETAIL = pg_catalog.format('Got %s.', coalesce(NEW.categories::text, 'NULL'));
+	END IF;
+	FOREACH c IN ARRAY NEW.categories LOOP
+		PERFORM prevent.check_category(c);
+	END LOOP;
+	PERFORM prevent.check_weight('combination min_weight', NEW.min_weight);
+	IF TG_OP = 'INSERT' THEN
+		DELETE FROM prevent.combination x WHERE x.id = NEW.id AND x.builtin;
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER combination_before_write BEFORE INSERT OR UPDATE ON prevent.combination
+	FOR EACH ROW EXECUTE FUNCTION prevent.combination_before_write();
 
 CREATE FUNCTION prevent.category_before_write() RETURNS trigger
 LANGUAGE plpgsql
@@ -287,6 +319,8 @@ CREATE TRIGGER keyword_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON p
 CREATE TRIGGER negation_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON prevent.negation
 	FOR EACH STATEMENT EXECUTE FUNCTION prevent.lexicon_changed();
 CREATE TRIGGER proximity_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON prevent.proximity
+	FOR EACH STATEMENT EXECUTE FUNCTION prevent.lexicon_changed();
+CREATE TRIGGER combination_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON prevent.combination
 	FOR EACH STATEMENT EXECUTE FUNCTION prevent.lexicon_changed();
 CREATE TRIGGER risk_threshold_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON prevent.risk_threshold
 	FOR EACH STATEMENT EXECUTE FUNCTION prevent.lexicon_changed();

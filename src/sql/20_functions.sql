@@ -46,3 +46,12 @@ LANGUAGE c STABLE PARALLEL SAFE
 AS 'MODULE_PATHNAME', 'prevent_terms';
 COMMENT ON FUNCTION prevent.terms(text) IS
 'Enabled match terms, of one category or (NULL) of all';
+
+CREATE FUNCTION prevent.explain(doc text,
+	OUT signal text, OUT detail text, OUT category text, OUT "position" int, OUT length int,
+	OUT weight int, OUT level prevent.risk_level, OUT effect text)
+RETURNS SETOF record
+LANGUAGE c STABLE STRICT PARALLEL SAFE ROWS 8
+AS 'MODULE_PATHNAME', 'prevent_explain';
+COMMENT ON FUNCTION prevent.explain(text) IS
+'Why doc gets its level: one row per signal (term occurrences with what they added or what removed them, dispositions, proximity rules, combinations), then the score and the level';

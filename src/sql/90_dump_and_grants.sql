@@ -10,6 +10,8 @@ SELECT pg_catalog.pg_extension_config_dump('prevent.negation', '');
 SELECT pg_catalog.pg_extension_config_dump('prevent.negation_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('prevent.proximity', '');
 SELECT pg_catalog.pg_extension_config_dump('prevent.proximity_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('prevent.combination', '');
+SELECT pg_catalog.pg_extension_config_dump('prevent.combination_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('prevent.risk_threshold', '');
 SELECT pg_catalog.pg_extension_config_dump('prevent.setting', '');
 SELECT pg_catalog.pg_extension_config_dump('prevent.level_policy', '');
@@ -32,7 +34,7 @@ REVOKE ALL ON ALL TABLES IN SCHEMA prevent FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA prevent FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA prevent FROM PUBLIC;
 GRANT USAGE ON SCHEMA prevent TO PUBLIC;
-GRANT SELECT ON prevent.category, prevent.keyword, prevent.negation, prevent.proximity,
+GRANT SELECT ON prevent.category, prevent.keyword, prevent.negation, prevent.proximity, prevent.combination,
 	prevent.risk_threshold, prevent.setting, prevent.level_policy, prevent.unit_member,
 	prevent.feedback_bucket TO PUBLIC;
 -- the read-only API, callable by anyone
@@ -42,5 +44,7 @@ GRANT EXECUTE ON FUNCTION prevent.normalize(text), prevent.match(text), prevent.
 	prevent.parties(text, text[]), prevent.resident_id_valid(text), prevent.my_units(),
 	prevent.check_term(text, text), prevent.check_category(text), prevent.check_weight(text, int),
 	prevent.setting_int(text, int), prevent.may_act(name, text),
-	prevent.report_time_zone(), prevent.rate(bigint, bigint), prevent._is_text_type(regtype)
+	prevent.report_time_zone(), prevent.rate(bigint, bigint), prevent._is_text_type(regtype),
+	prevent.explain(text), prevent.lexicon_report_records(text, prevent.risk_level, prevent.risk_level),
+	prevent.lexicon_report(text, prevent.risk_level, prevent.risk_level), prevent.lexicon_report_terms(text, prevent.risk_level)
 	TO PUBLIC;

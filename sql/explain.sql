@@ -1,0 +1,49 @@
+-- The severity model and prevent.explain(): min_level, combinations,
+-- dispositions, and the rows that say why a narrative gets its level, over
+-- a small known lexicon (the default one is set aside in this transaction).
+\set ON_ERROR_ROLLBACK on
+BEGIN;
+UPDATE prevent.setting SET value = 'occurrence' WHERE name = 'negation_scope';
+DO $$ BEGIN DELETE FROM prevent.combination; DELETE FROM prevent.proximity; DELETE FROM prevent.negation; DELETE FROM prevent.keyword; END $$;
+INSERT INTO prevent.keyword (term, category, weight, min_level) VALUES
+	('扬言', 'threat', 15, NULL), ('炸药', 'weapon', 30, 'high'), ('刀', 'weapon', 15, NULL),
+	('烧炭', 'suicide', 40, 'high'), ('自杀', 'suicide', 45, NULL), ('孩子', 'minor', 5, NULL);
+INSERT INTO prevent.keyword (term, kind) VALUES ('杀虫剂', 'exclude');
+INSERT INTO prevent.keyword (term, category, kind) VALUES
+	('系误会', NULL, 'disposition'), ('已找回', 'minor', 'disposition');
+INSERT INTO prevent.negation (cue, "window") VALUES ('未发现', 6);
+INSERT INTO prevent.proximity (term_a, term_b, within, category, weight, min_level)
+	VALUES ('扬言', '炸', 8, 'extreme', 20, 'critical');
+INSERT INTO prevent.combination (categories, min_weight, level) VALUES ('{threat,weapon}', 10, 'high');
+
+-- one strong signal alone: score 30 is low, the term's min_level makes it high
+SELECT (prevent.assess('他说家里藏着炸药')).*;
+SELECT * FROM prevent.explain('他说家里藏着炸药');
+-- two weak signals of different categories together: a combination
+SELECT (prevent.assess('他扬言要拿刀')).*;
+SELECT * FROM prevent.explain('他扬言要拿刀');
+-- intent next to means: a proximity rule with its own level
+SELECT (prevent.assess('他扬言要炸了工厂')).level;
+-- excluded and negated occurrences, and a term counted once
+SELECT signal, detail, "position", weight, effect FROM prevent.explain('买了杀虫剂，未发现自杀倾向，后来又说自杀，自杀');
+-- a disposition rules out the terms before it, of every category...
+SELECT (prevent.assess('网传有人扬言带刀，经核实系误会')).*;
+SELECT signal, detail, weight, level, effect FROM prevent.explain('网传有人扬言带刀，经核实系误会');
+-- ...but not those after it
+SELECT (prevent.assess('经核实系误会，但其随后又扬言带刀')).level;
+-- a disposition of one category leaves the others
+SELECT (prevent.assess('孩子扬言要烧炭，已找回')).*;
+-- nothing found
+SELECT * FROM prevent.explain('今日无事');
+SELECT count(*) FROM prevent.explain('');
+
+-- bad input
+\set VERBOSITY terse
+INSERT INTO prevent.keyword (term, category, kind, min_level) VALUES ('无害词', NULL, 'exclude', 'high');
+INSERT INTO prevent.keyword (term, category, weight, min_level) VALUES ('某词', 'threat', 10, 'none');
+INSERT INTO prevent.combination (categories, level) VALUES ('{threat}', 'high');
+INSERT INTO prevent.combination (categories, level) VALUES ('{threat,threat}', 'high');
+INSERT INTO prevent.combination (categories, level) VALUES ('{threat,nosuch}', 'high');
+INSERT INTO prevent.combination (categories, level, min_weight) VALUES ('{threat,weapon}', 'high', 0);
+INSERT INTO prevent.keyword (term, kind) VALUES ('另一个', 'other');
+ROLLBACK;

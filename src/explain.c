@@ -1,0 +1,187 @@
+/*
+ * explain.c — prevent.explain(doc): why a narrative gets its level.
+ *
+ * One row per signal, in the order the level is made of (lexicon_assess in
+ * lexicon_cache.c): every occurrence of a term, in text order, with what it
+ * added or what removed it (an exclusion, a negation cue, a later
+ * disposition); each disposition; each proximity rule that fired; each
+ * combination whose categories are all present; then the score with the
+ * level it reaches, and the level.  Positions are in characters of doc, as
+ * prevent.match() gives them.  Memory does not grow with the text: the text
+ * is scanned twice in bounded memory (pv_scan_stream), once to assess it and
+ * once to hand each occurrence, as found, to the tuplestore (which spills to
+ * disk past work_mem).
+ */
+#include "postgres.h"
+
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/tuplestore.h"
+
+#include "prevent.h"
+
+PG_FUNCTION_INFO_V1(prevent_explain);
+
+#define EXPLAIN_COLS 8
+
+typedef struct ExplainOut
+{
+	ReturnSetInfo *rsinfo;
+	Oid			level_type;
+} ExplainOut;
+
+static void
+explain_row(ExplainOut *o, const char *signal, const char *detail, const char *category,
+			int64 position, int64 length, int32 weight, int level, const char *effect)
+{
+	Datum		values[EXPLAIN_COLS];
+	bool		nulls[EXPLAIN_COLS] = {false};
+
+	values[0] = CStringGetTextDatum(signal);
+	values[1] = CStringGetTextDatum(detail);
+	if (category && *category)
+		values[2] = CStringGetTextDatum(category);
+	else
+		nulls[2] = true;
+	if (position > 0)
+	{
+		values[3] = Int32GetDatum((int32) Min(position, PG_INT32_MAX));
+		values[4] = Int32GetDatum((int32) Min(length, PG_INT32_MAX));
+	}
+	else
+		nulls[3] = nulls[4] = true;
+	values[5] = Int32GetDatum(weight);
+	if (level > PV_LEVEL_NONE || strcmp(signal, "level") == 0 || strcmp(signal, "score") == 0)
+		values[6] = DirectFunctionCall2(enum_in, CStringGetDatum(prevent_level_names[level]),
+										ObjectIdGetDatum(o->level_type));
+	else
+		nulls[6] = true;
+	values[7] = CStringGetTextDatum(effect);
+	tuplestore_putvalues(o->rsinfo->setResult, o->rsinfo->setDesc, values, nulls);
+}
+
+/* the second scan's occurrences, with what the assessment made of each */
+typedef struct ExplainSink
+{
+	ExplainOut *o;
+	const PvLexicon *lex;
+	const PvAssessment *as;
+	const int32 *order;			/* per lexicon keyword: its entry in res.keywords, or -1 */
+	bool	   *seen;
+	MemoryContext mcxt;
+} ExplainSink;
+
+static void
+explain_sink(void *arg, const pv_hit *hits, int32_t nhits)
+{
+	ExplainSink *es = arg;
+	MemoryContext old = MemoryContextSwitchTo(es->mcxt);
+
+	for (int32 i = 0; i < nhits; i++)
+	{
+		const pv_hit *h = &hits[i];
+		const PvKeywordInfo *k = &es->lex->keywords[h->keyword];
+		const char *signal = k->disposition ? "disposition" : "term";
+		int64		pos = h->cstart + 1;
+		int64		len = h->cend - h->cstart;
+
+		if (h->status == PV_HIT_EXCLUDED)
+			explain_row(es->o, signal, k->term, k->category, pos, len, 0, PV_LEVEL_NONE,
+						"excluded: inside an innocent phrase (an exclusion)");
+		else if (h->status == PV_HIT_NEGATED)
+			explain_row(es->o, signal, k->term, k->category, pos, len, 0, PV_LEVEL_NONE,
+						"negated: a negation cue before it");
+		else if (k->disposition)
+			explain_row(es->o, signal, k->term, k->category, pos, len, 0, PV_LEVEL_NONE,
+						k->all_categories ? "rules out the terms first written before it"
+						: psprintf("rules out the terms of category %s first written before it", k->category));
+		else if (es->order[h->keyword] >= 0 && !es->as->counted[es->order[h->keyword]])
+			explain_row(es->o, signal, k->term, k->category, pos, len, 0, PV_LEVEL_NONE,
+						"ruled out by a disposition after it");
+		else if (es->seen[h->keyword])
+			explain_row(es->o, signal, k->term, k->category, pos, len, 0, PV_LEVEL_NONE,
+						"counted once already");
+		else
+		{
+			es->seen[h->keyword] = true;
+			explain_row(es->o, signal, k->term, k->category, pos, len, k->weight, k->min_level,
+						k->min_level > PV_LEVEL_NONE
+						? psprintf("adds %d; %s on its own", k->weight, prevent_level_names[k->min_level])
+						: psprintf("adds %d", k->weight));
+		}
+	}
+	MemoryContextSwitchTo(old);
+}
+
+Datum
+prevent_explain(PG_FUNCTION_ARGS)
+{
+	text	   *doc = PG_GETARG_TEXT_PP(0);
+	const PvLexicon *lex = lexicon_cache_get();
+	pv_result	res;
+	PvAssessment as;
+	ExplainOut	o;
+	ExplainSink es;
+	int32	   *order;
+	MemoryContext old;
+	int			rc;
+
+	InitMaterializedSRF(fcinfo, 0);
+	o.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	o.level_type = TupleDescAttr(o.rsinfo->setDesc, 6)->atttypid;
+
+	/* first: what counts */
+	pv_result_init(&res);
+	prevent_scan_into(lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &res, CurrentMemoryContext);
+	lexicon_assess(lex, &res, &as);
+
+	/* then every occurrence, in text order */
+	order = palloc(sizeof(int32) * (lex->nkeywords + 1));
+	for (int32 i = 0; i < lex->nkeywords; i++)
+		order[i] = -1;
+	for (int32 i = 0; i < res.nkeywords; i++)
+		order[res.keywords[i]] = i;
+	es.o = &o;
+	es.lex = lex;
+	es.as = &as;
+	es.order = order;
+	es.seen = palloc0(sizeof(bool) * (lex->nkeywords + 1));
+	es.mcxt = CurrentMemoryContext;
+	{
+		pv_result	scan2;
+
+		pv_result_init(&scan2);
+		rc = pv_scan_stream(lex->lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), 1, &scan2, explain_sink, &es);
+		if (rc == PV_ERR_NOMEM)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		if (rc != PV_OK)
+			elog(ERROR, "prevent: scan failed: %s", pv_strerror(rc));
+		pv_result_free(&scan2);
+	}
+	old = CurrentMemoryContext;
+	for (int32 i = 0; i < res.nrules; i++)
+	{
+		const PvRuleInfo *r = &lex->rules[res.rules[i]];
+
+		if (as.rules_counted)
+			explain_row(&o, "rule", r->label, r->category, 0, 0, r->weight, r->min_level,
+						r->min_level > PV_LEVEL_NONE
+						? psprintf("adds %d; %s on its own", r->weight, prevent_level_names[r->min_level])
+						: psprintf("adds %d", r->weight));
+		else
+			explain_row(&o, "rule", r->label, r->category, 0, 0, 0, PV_LEVEL_NONE,
+						"ruled out with every term");
+	}
+	for (int32 c = 0; c < lex->ncombinations; c++)
+		if (as.present[c])
+			explain_row(&o, "combination", lex->combinations[c].label, NULL, 0, 0, 0,
+						lex->combinations[c].level,
+						psprintf("every category present: %s at least", prevent_level_names[lex->combinations[c].level]));
+	explain_row(&o, "score", "sum of the terms and rules that count, at most 100", NULL, 0, 0, as.score,
+				lexicon_level_of(lex, as.score), "the level of the score (prevent.risk_threshold)");
+	explain_row(&o, "level", "the highest of the levels above", NULL, 0, 0, as.score, as.level,
+				prevent_level_names[as.level]);
+	MemoryContextSwitchTo(old);
+	pv_result_free(&res);
+	return (Datum) 0;
+}
