@@ -136,6 +136,8 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, PvAssessment *a)
 		score += k->weight;
 		level = Max(level, k->min_level);
 		catw[k->category_code] += k->weight;
+		if (k->signal_code >= 0)
+			catw[k->signal_code] += k->weight;
 	}
 	a->rules_counted = nkept > 0 || nmatch == 0;
 	if (a->rules_counted)
@@ -302,7 +304,7 @@ lexicon_build(void)
 
 	/* match terms, exclusions and dispositions (which the core scans as terms: see lexicon_assess) */
 	spi_run("SELECT k.id, k.term, k.category, k.weight, k.kind OPERATOR(pg_catalog.=) 'exclude', "
-			"k.min_level::pg_catalog.text, k.kind OPERATOR(pg_catalog.=) 'disposition' "
+			"k.min_level::pg_catalog.text, k.kind OPERATOR(pg_catalog.=) 'disposition', k.signal "
 			"FROM prevent.keyword k WHERE k.enabled ORDER BY k.id");
 	n = SPI_processed;
 	pl->keywords = MemoryContextAllocZero(mcxt, sizeof(PvKeywordInfo) * (n + 1));
@@ -337,6 +339,8 @@ lexicon_build(void)
 			k->category_code = category_code(&categories, k->category);
 			k->min_level = spi_text(r, 6) ? prevent_level_from_name(spi_text(r, 6)) : PV_LEVEL_NONE;
 			k->disposition = strcmp(spi_text(r, 7), "t") == 0;
+			/* signal classes share the code space of categories, prefixed so they never clash */
+			k->signal_code = spi_text(r, 8) ? category_code(&categories, psprintf("~%s", spi_text(r, 8))) : -1;
 			k->all_categories = k->disposition && category == NULL;
 			old = MemoryContextSwitchTo(mcxt);
 			k->term_text = CStringGetTextDatum(term);
@@ -395,7 +399,9 @@ lexicon_build(void)
 	}
 
 	/* combinations of categories */
-	spi_run("SELECT c.id, c.categories, c.min_weight, c.level::pg_catalog.text, "
+	spi_run("SELECT c.id, ARRAY(SELECT CASE WHEN EXISTS (SELECT FROM prevent.category g "
+			"WHERE g.name OPERATOR(pg_catalog.=) e) THEN e ELSE '~' OPERATOR(pg_catalog.||) e END "
+			"FROM pg_catalog.unnest(c.categories) e), c.min_weight, c.level::pg_catalog.text, "
 			"pg_catalog.array_to_string(c.categories, '+') "
 			"FROM prevent.combination c WHERE c.enabled ORDER BY c.id");
 	n = SPI_processed;

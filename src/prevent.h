@@ -31,6 +31,7 @@ typedef struct PvKeywordInfo
 	int32		weight;
 	int32		category_code;	/* small code of the category (PvLexicon.ncodes of them) */
 	int32		min_level;		/* level the term reaches alone (PV_LEVEL_NONE: none) */
+	int32		signal_code;	/* code of its signal class, -1 if none */
 	bool		disposition;	/* kind disposition: rules out the terms before it */
 	bool		all_categories;	/* a disposition without a category: of every category */
 	Datum		term_text;		/* term and category as text, built once */
@@ -55,7 +56,7 @@ typedef struct PvCombination
 	int64		id;
 	char	   *label;			/* "threat+weapon" */
 	int32		ncodes;
-	int32	   *codes;			/* category codes */
+	int32	   *codes;			/* category and signal codes */
 	int32		min_weight;		/* summed weight a category needs to count as present */
 	int32		level;
 } PvCombination;
@@ -74,7 +75,7 @@ typedef struct PvLexicon
 	int32		nrules;
 	PvRuleInfo *rules;			/* by core rule index */
 	int32		thresholds[PV_NLEVELS]; /* lowest score of each level */
-	int32		ncodes;			/* category codes in use (keywords, rules, combinations) */
+	int32		ncodes;			/* category and signal codes in use (keywords, rules, combinations) */
 	int32		ncombinations;
 	PvCombination *combinations;
 	int32		ncategories;	/* every row of prevent.category */

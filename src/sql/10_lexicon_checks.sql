@@ -172,7 +172,9 @@ BEGIN
 				  DETAIL = pg_catalog.format('Got %s.', coalesce(NEW.categories::text, 'NULL'));
 	END IF;
 	FOREACH c IN ARRAY NEW.categories LOOP
-		PERFORM prevent.check_category(c);
+		IF NOT EXISTS (SELECT 1 FROM prevent.keyword k WHERE k.signal = c) THEN
+			PERFORM prevent.check_category(c);
+		END IF;
 	END LOOP;
 	PERFORM prevent.check_weight('combination min_weight', NEW.min_weight);
 	IF TG_OP = 'INSERT' THEN
