@@ -518,3 +518,46 @@ INSERT INTO prevent.keyword (term, category, weight, kind, note, builtin) VALUES
 -- terms of 80_lexicon.sql that reach a level on their own
 UPDATE prevent.keyword SET min_level = 'high' WHERE builtin AND kind = 'match' AND term IN (
 	'弄死你', '弄死他', '砍死', '捅死', '砍了你', '砍你', '要你的命', '送你上路', '崩了你', '崩了谁', '杀全家', '灭门', '持枪', '开枪', '拿枪', '炸药', '雷管', '炸弹', '泼汽油', '浇汽油', '带汽油', '带着汽油', '持菜刀', '挥刀', '追砍', '械斗', '砍伤', '捅伤', '捅向', '砍向', '跳楼', '跳河', '跳江', '上吊', '烧炭', '投河', '卧轨', '割脉', '往下跳', '寻短见', '自尽', '结束生命', '自我了断', '离开这个世界', '再见了这个世界', '遗书', '陪葬', '垫背', '一起死', '纵火', '放火', '烧死', '炸死', '爆炸装置', '砍人', '下毒', '劫持', '人质', '绑架', '见人就砍', '被拐', '拐卖', '性侵', '强奸');
+
+/*
+ * More of the same classes, found by narratives written blind by a second
+ * session (online posts and community follow-ups, never the evaluation
+ * records): murder-suicide, online euphemisms for suicide, farewells that
+ * ask not to be stopped, threats by slang, weapon preparation.
+ */
+INSERT INTO prevent.keyword (term, category, weight, kind, min_level, signal, note, builtin) VALUES
+	('谁都别活', 'extreme', 60, 'match', 'high', NULL, 'intent: murder-suicide', true),
+	('谁也别活', 'extreme', 60, 'match', 'high', NULL, 'intent: murder-suicide', true),
+	('一起去死', 'extreme', 55, 'match', 'high', NULL, 'intent: murder-suicide', true),
+	('送俩娃上路', 'extreme', 70, 'match', 'high', NULL, 'intent: killing one''s children', true),
+	('带着娃一起走', 'extreme', 50, 'match', 'high', NULL, 'euphemism: murder-suicide with children', true),
+	('带着孩子一起走', 'extreme', 50, 'match', 'high', NULL, 'euphemism: murder-suicide with children', true),
+	('天堂打卡', 'suicide', 45, 'match', NULL, 'intent_self', 'slang: to die', true),
+	('睡个长觉', 'suicide', 30, 'match', NULL, 'intent_self', 'euphemism: to die', true),
+	('睡过去不会醒', 'suicide', 45, 'match', NULL, 'intent_self', 'euphemism: overdose', true),
+	('河里喂鱼', 'suicide', 45, 'match', NULL, 'intent_self', 'slang: drowning oneself', true),
+	('往下一跃', 'suicide', 50, 'match', 'high', NULL, 'means: jumping', true),
+	('一跃而下', 'suicide', 45, 'match', NULL, 'high_place', 'means: jumping', true),
+	('活着真没意思', 'suicide', 40, 'match', NULL, 'intent_self', 'euphemism', true),
+	('活着挺没劲', 'suicide', 30, 'match', NULL, 'intent_self', 'euphemism', true),
+	('别来找我', 'suicide', 20, 'match', NULL, 'farewell', 'farewell', true),
+	('谁也别拦', 'suicide', 20, 'match', NULL, 'farewell', 'farewell: do not stop me', true),
+	('别拦我', 'suicide', 15, 'match', NULL, 'farewell', 'farewell: do not stop me', true),
+	('弄死那个', 'threat', 45, 'match', NULL, NULL, 'intent: to kill a named person', true),
+	('剁碎', 'threat', 40, 'match', NULL, NULL, 'intent: dismemberment', true),
+	('把他办了', 'threat', 35, 'match', NULL, NULL, 'slang: to kill', true),
+	('那孙子办了', 'threat', 35, 'match', NULL, NULL, 'slang: to kill', true),
+	('硬货', 'weapon', 30, 'match', NULL, NULL, 'slang: a gun', true),
+	('家伙什', 'weapon', 30, 'match', NULL, NULL, 'slang: a weapon', true),
+	('磨刀', 'weapon', 12, 'match', NULL, NULL, 'means: sharpening a knife', true),
+	('横着出', 'threat', 40, 'match', NULL, NULL, 'threat: to leave dead', true),
+	('住不安生', 'threat', 15, 'match', NULL, NULL, 'threat that names no act', true);
+INSERT INTO prevent.keyword (term, category, weight, kind, note, builtin) VALUES
+	('磨刀不误砍柴工', NULL, 1, 'exclude', 'idiom', true),
+	('霍霍磨刀', NULL, 1, 'exclude', 'idiom (figurative)', true);
+INSERT INTO prevent.proximity (term_a, term_b, within, category, weight, min_level, builtin) VALUES
+	('活着', '没意思', 4, 'suicide', 35, NULL, true),
+	('活着', '没劲', 4, 'suicide', 25, NULL, true),
+	('燃气', '拧开', 8, 'suicide', 40, 'high', true),
+	('煤气', '拧开', 8, 'suicide', 40, 'high', true),
+	('木炭', '胶带', 10, 'suicide', 40, 'high', true);
