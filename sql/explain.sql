@@ -7,13 +7,14 @@ UPDATE prevent.setting SET value = 'occurrence' WHERE name = 'negation_scope';
 DO $$ BEGIN DELETE FROM prevent.combination; DELETE FROM prevent.proximity; DELETE FROM prevent.negation; DELETE FROM prevent.keyword; END $$;
 INSERT INTO prevent.keyword (term, category, weight, min_level) VALUES
 	('扬言', 'threat', 15, NULL), ('炸药', 'weapon', 30, 'high'), ('刀', 'weapon', 15, NULL),
-	('烧炭', 'suicide', 40, 'high'), ('自杀', 'suicide', 45, NULL), ('孩子', 'minor', 5, NULL);
+	('烧炭', 'suicide', 40, 'high'), ('自杀', 'suicide', 45, NULL), ('孩子', 'minor', 5, NULL),
+	('未归', 'minor', 20, NULL);
 INSERT INTO prevent.keyword (term, kind) VALUES ('杀虫剂', 'exclude');
 INSERT INTO prevent.keyword (term, category, kind) VALUES
 	('系误会', NULL, 'disposition'), ('已找回', 'minor', 'disposition');
 INSERT INTO prevent.negation (cue, "window") VALUES ('未发现', 6);
 INSERT INTO prevent.proximity (term_a, term_b, within, category, weight, min_level)
-	VALUES ('扬言', '炸', 8, 'extreme', 20, 'critical');
+	VALUES ('扬言', '炸', 8, 'extreme', 20, 'critical'), ('拿着', '幼儿园', 15, 'extreme', 30, 'high');
 INSERT INTO prevent.combination (categories, min_weight, level) VALUES ('{threat,weapon}', 10, 'high');
 
 -- one strong signal alone: score 30 is low, the term's min_level makes it high
@@ -33,6 +34,16 @@ SELECT signal, detail, weight, level, effect FROM prevent.explain('网传有人�
 SELECT (prevent.assess('经核实系误会，但其随后又扬言带刀')).level;
 -- a disposition of one category leaves the others
 SELECT (prevent.assess('孩子扬言要烧炭，已找回')).*;
+-- a term written again after the finding counts again; a finding written twice counts once
+SELECT (prevent.assess('网传有人扬言带刀，经核实系误会。凌晨其又扬言带刀')).level;
+SELECT (prevent.assess('扬言带刀，系误会，后又称系误会')).level;
+-- a category's finding leaves the rules of other categories
+SELECT (prevent.assess('孩子在幼儿园门口被人拿着东西尾随，孩子已找回')).*;
+-- under negation_scope = category a denied finding denies nothing else of its category
+UPDATE prevent.setting SET value = 'category' WHERE name = 'negation_scope';
+SELECT (prevent.assess('孩子昨晚未归，未发现已找回')).*;
+SELECT signal, detail, effect FROM prevent.explain('孩子昨晚未归，未发现已找回');
+UPDATE prevent.setting SET value = 'occurrence' WHERE name = 'negation_scope';
 -- nothing found
 SELECT * FROM prevent.explain('今日无事');
 SELECT count(*) FROM prevent.explain('');
@@ -43,7 +54,9 @@ INSERT INTO prevent.keyword (term, category, kind, min_level) VALUES ('无害词
 INSERT INTO prevent.keyword (term, category, weight, min_level) VALUES ('某词', 'threat', 10, 'none');
 INSERT INTO prevent.combination (categories, level) VALUES ('{threat}', 'high');
 INSERT INTO prevent.combination (categories, level) VALUES ('{threat,threat}', 'high');
-INSERT INTO prevent.combination (categories, level) VALUES ('{threat,nosuch}', 'high');
+INSERT INTO prevent.combination (categories, level) VALUES ('{threat,"No Such"}', 'high');
+INSERT INTO prevent.keyword (term, category, weight, signal) VALUES ('某信号词', 'threat', 5, 'weapon');
+INSERT INTO prevent.keyword (term, kind, signal) VALUES ('某排除词', 'exclude', 'missing');
 INSERT INTO prevent.combination (categories, level, min_weight) VALUES ('{threat,weapon}', 'high', 0);
 INSERT INTO prevent.keyword (term, kind) VALUES ('另一个', 'other');
 ROLLBACK;

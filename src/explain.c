@@ -10,12 +10,13 @@
  * prevent.match() gives them.  Memory does not grow with the text: the text
  * is scanned twice in bounded memory (pv_scan_stream), once to assess it and
  * once to hand each occurrence, as found, to the tuplestore (which spills to
- * disk past work_mem).
+ * disk past work_mem); a row's values are built in a context reset after it.
  */
 #include "postgres.h"
 
 #include "funcapi.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 #include "utils/tuplestore.h"
 
 #include "prevent.h"
@@ -28,6 +29,7 @@ typedef struct ExplainOut
 {
 	ReturnSetInfo *rsinfo;
 	Oid			level_type;
+	MemoryContext rowcxt;		/* a row's values, reset after each occurrence */
 } ExplainOut;
 
 static void
@@ -75,7 +77,7 @@ static void
 explain_sink(void *arg, const pv_hit *hits, int32_t nhits)
 {
 	ExplainSink *es = arg;
-	MemoryContext old = MemoryContextSwitchTo(es->mcxt);
+	MemoryContext old = MemoryContextSwitchTo(es->o->rowcxt);
 
 	for (int32 i = 0; i < nhits; i++)
 	{
@@ -109,6 +111,7 @@ explain_sink(void *arg, const pv_hit *hits, int32_t nhits)
 						? psprintf("adds %d; %s on its own", k->weight, prevent_level_names[k->min_level])
 						: psprintf("adds %d", k->weight));
 		}
+		MemoryContextReset(es->o->rowcxt);
 	}
 	MemoryContextSwitchTo(old);
 }
@@ -120,6 +123,7 @@ prevent_explain(PG_FUNCTION_ARGS)
 	const PvLexicon *lex = lexicon_cache_get();
 	pv_result	res;
 	PvAssessment as;
+	PvPositions pos;
 	ExplainOut	o;
 	ExplainSink es;
 	int32	   *order;
@@ -129,11 +133,13 @@ prevent_explain(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	o.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	o.level_type = TupleDescAttr(o.rsinfo->setDesc, 6)->atttypid;
+	o.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "prevent explain row", ALLOCSET_SMALL_SIZES);
 
 	/* first: what counts */
 	pv_result_init(&res);
-	prevent_scan_into(lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &res, CurrentMemoryContext);
-	lexicon_assess(lex, &res, &as);
+	memset(&pos, 0, sizeof(pos));
+	pos.alloc_mcxt = CurrentMemoryContext;
+	prevent_scan_assess(lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &res, &pos, CurrentMemoryContext, &as);
 
 	/* then every occurrence, in text order */
 	order = palloc(sizeof(int32) * (lex->nkeywords + 1));

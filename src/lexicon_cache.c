@@ -92,14 +92,79 @@ lexicon_level_of(const PvLexicon *lex, int32 score)
 	return level;
 }
 
-/* see PvAssessment in prevent.h; prevent.explain() lists the same, signal by signal */
+/* the scan's sink when the lexicon has dispositions: the last counted occurrence of each keyword */
+static void
+positions_sink(void *arg, const pv_hit *hits, int32_t nhits)
+{
+	PvPositions *pos = arg;
+
+	for (int32 i = 0; i < nhits; i++)
+	{
+		int32		k = hits[i].keyword;
+
+		if (hits[i].status != PV_HIT_OK)
+			continue;
+		if (pos->last[k] < 0)
+			pos->touched[pos->ntouched++] = k;
+		pos->last[k] = hits[i].cstart;	/* hits come in text order */
+	}
+}
+
 void
-lexicon_assess(const PvLexicon *lex, const pv_result *res, PvAssessment *a)
+prevent_scan_assess(const PvLexicon *lex, const char *doc, size_t len, pv_result *res,
+					PvPositions *pos, MemoryContext mcxt, PvAssessment *a)
+{
+	MemoryContext old;
+	int			rc;
+	bool		track = lex->ndispositions > 0;
+
+	if (track)
+	{
+		if (pos->generation != lex->generation || pos->last == NULL)
+		{
+			if (pos->last)
+				pfree(pos->last);
+			if (pos->touched)
+				pfree(pos->touched);
+			pos->size = lex->nkeywords;
+			pos->last = MemoryContextAlloc(pos->alloc_mcxt, sizeof(int64) * (pos->size + 1));
+			pos->touched = MemoryContextAlloc(pos->alloc_mcxt, sizeof(int32) * (pos->size + 1));
+			for (int32 i = 0; i <= pos->size; i++)
+				pos->last[i] = -1;
+			pos->ntouched = 0;
+			pos->generation = lex->generation;
+		}
+		for (int32 i = 0; i < pos->ntouched; i++)
+			pos->last[pos->touched[i]] = -1;
+		pos->ntouched = 0;
+	}
+	old = MemoryContextSwitchTo(mcxt);
+	/* text in a UTF8 database is valid UTF-8 (the extension requires one) */
+	rc = pv_scan_stream(lex->lex, doc, len, 1, res, track ? positions_sink : NULL, track ? pos : NULL);
+	MemoryContextSwitchTo(old);
+	if (rc == PV_ERR_NOMEM)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	if (rc != PV_OK)
+		elog(ERROR, "prevent: scan failed: %s", pv_strerror(rc));
+	lexicon_assess(lex, res, track ? pos : NULL, a);
+}
+
+/*
+ * See PvAssessment in prevent.h; prevent.explain() lists the same, signal
+ * by signal.  With pos, a term is ruled out when an in-scope disposition
+ * occurs after the term's last occurrence; without (no dispositions in the
+ * lexicon), nothing is.  A category-scoped disposition touches its category
+ * only; proximity rules are ruled out only when a disposition of every
+ * category ruled out every term (rules carry no position).
+ */
+void
+lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *pos, PvAssessment *a)
 {
 	int32		weights[64];
 	int32	   *catw = weights;
 	int32		nmatch = 0,
 				nkept = 0;
+	bool		by_all = false;
 	int64		score = 0;
 	int			level = PV_LEVEL_NONE;
 
@@ -111,7 +176,6 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, PvAssessment *a)
 	else
 		memset(weights, 0, sizeof(weights));
 
-	/* res->keywords is in order of first occurrence: a disposition rules out those before it */
 	for (int i = 0; i < res->nkeywords; i++)
 	{
 		const PvKeywordInfo *k = &lex->keywords[res->keywords[i]];
@@ -120,12 +184,17 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, PvAssessment *a)
 		if (k->disposition)
 			continue;
 		nmatch++;
-		for (int j = i + 1; j < res->nkeywords && a->counted[i]; j++)
+		for (int j = 0; pos != NULL && j < res->nkeywords && a->counted[i]; j++)
 		{
 			const PvKeywordInfo *d = &lex->keywords[res->keywords[j]];
 
-			if (d->disposition && (d->all_categories || d->category_code == k->category_code))
+			if (d->disposition && (d->all_categories || d->category_code == k->category_code) &&
+				pos->last[res->keywords[j]] > pos->last[res->keywords[i]])
+			{
 				a->counted[i] = false;
+				if (d->all_categories)
+					by_all = true;
+			}
 		}
 		if (!a->counted[i])
 		{
@@ -139,7 +208,7 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, PvAssessment *a)
 		if (k->signal_code >= 0)
 			catw[k->signal_code] += k->weight;
 	}
-	a->rules_counted = nkept > 0 || nmatch == 0;
+	a->rules_counted = !(nmatch > 0 && nkept == 0 && by_all);
 	if (a->rules_counted)
 		for (int i = 0; i < res->nrules; i++)
 		{
@@ -318,8 +387,14 @@ lexicon_build(void)
 		if (exclude)
 			rc = pv_lexicon_add_exclusion(pl->lex, term, strlen(term));
 		else
+			/*
+			 * A disposition goes to the core under a code of its own: a
+			 * negated finding (还没有平安找到) must not deny its category.
+			 */
 			rc = pv_lexicon_add_keyword(pl->lex, term, strlen(term),
-										category_code(&categories, category ? category : ""),
+										strcmp(spi_text(r, 7), "t") == 0
+										? category_code(&categories, "#disposition")
+										: category_code(&categories, category ? category : ""),
 										(int32) spi_int(r, 4));
 		MemoryContextSwitchTo(old);
 		if (rc < 0)
@@ -342,6 +417,8 @@ lexicon_build(void)
 			/* signal classes share the code space of categories, prefixed so they never clash */
 			k->signal_code = spi_text(r, 8) ? category_code(&categories, psprintf("~%s", spi_text(r, 8))) : -1;
 			k->all_categories = k->disposition && category == NULL;
+			if (k->disposition)
+				pl->ndispositions++;
 			old = MemoryContextSwitchTo(mcxt);
 			k->term_text = CStringGetTextDatum(term);
 			k->category_text = CStringGetTextDatum(k->category);

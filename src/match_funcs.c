@@ -41,6 +41,7 @@ const char *const prevent_level_names[PV_NLEVELS] = {"none", "low", "medium", "h
 typedef struct CallCache
 {
 	pv_result	res;
+	PvPositions pos;			/* for dispositions (lexicon_cache.c) */
 	TupleDesc	tupdesc;
 	Oid			level_type;
 	Datum		levels[PV_NLEVELS];
@@ -54,6 +55,7 @@ call_cache(FunctionCallInfo fcinfo)
 	if (cc == NULL)
 	{
 		cc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CallCache));
+		cc->pos.alloc_mcxt = fcinfo->flinfo->fn_mcxt;
 		fcinfo->flinfo->fn_extra = cc;
 	}
 	return cc;
@@ -88,21 +90,6 @@ scan_stream(const PvLexicon *lex, const char *doc, size_t len, pv_result *res,
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	if (rc != PV_OK)
 		elog(ERROR, "prevent: scan failed: %s", pv_strerror(rc));
-}
-
-void
-prevent_scan_into(const PvLexicon *lex, const char *doc, size_t len, pv_result *res, MemoryContext mcxt)
-{
-	scan_stream(lex, doc, len, res, mcxt, NULL, NULL);
-}
-
-pv_result *
-prevent_scan_text(FunctionCallInfo fcinfo, const PvLexicon *lex, text *doc)
-{
-	CallCache  *cc = call_cache(fcinfo);
-
-	prevent_scan_into(lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &cc->res, fcinfo->flinfo->fn_mcxt);
-	return &cc->res;
 }
 
 /* the longest text a function can return */
@@ -272,8 +259,8 @@ prevent_assess(PG_FUNCTION_ARGS)
 		MemoryContextSwitchTo(old);
 		call_cache_levels(cc, TupleDescAttr(cc->tupdesc, 1)->atttypid);
 	}
-	prevent_scan_into(lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &cc->res, fcinfo->flinfo->fn_mcxt);
-	lexicon_assess(lex, &cc->res, &as);
+	prevent_scan_assess(lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &cc->res, &cc->pos,
+						fcinfo->flinfo->fn_mcxt, &as);
 	prevent_assessment_arrays(lex, &cc->res, &as, &categories, &terms);
 	values[0] = Int32GetDatum(as.score);
 	values[1] = cc->levels[as.level];
@@ -287,10 +274,11 @@ prevent_score(PG_FUNCTION_ARGS)
 {
 	text	   *doc = PG_GETARG_TEXT_PP(0);
 	PvLexicon  *lex = lexicon_cache_get();
-	pv_result  *res = prevent_scan_text(fcinfo, lex, doc);
+	CallCache  *cc = call_cache(fcinfo);
 	PvAssessment as;
 
-	lexicon_assess(lex, res, &as);
+	prevent_scan_assess(lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &cc->res, &cc->pos,
+						fcinfo->flinfo->fn_mcxt, &as);
 	PG_RETURN_INT32(as.score);
 }
 

@@ -78,6 +78,7 @@ typedef struct PvLexicon
 	int32		ncodes;			/* category and signal codes in use (keywords, rules, combinations) */
 	int32		ncombinations;
 	PvCombination *combinations;
+	int32		ndispositions;	/* keywords of kind disposition */
 	int32		ncategories;	/* every row of prevent.category */
 	char	  **categories;
 	uint64		generation;		/* increases with every rebuild */
@@ -108,7 +109,29 @@ typedef struct PvAssessment
 	bool	   *present;		/* per lexicon combination: all its categories present (palloc'd) */
 } PvAssessment;
 
-extern void lexicon_assess(const PvLexicon *lex, const pv_result *res, PvAssessment *a);
+/*
+ * Where each keyword occurred last in the text just scanned (character
+ * offset, -1: not at all), for dispositions: a term is ruled out when an
+ * in-scope disposition occurs after its last occurrence.  Filled by
+ * prevent_scan_assess through the scan's sink, only when the lexicon has
+ * dispositions; sized for one lexicon generation, kept by the caller in
+ * memory that outlives the call (alloc_mcxt).
+ */
+typedef struct PvPositions
+{
+	int64	   *last;			/* per lexicon keyword */
+	int32	   *touched;		/* keywords set since the last reset */
+	int32		ntouched;
+	int32		size;
+	uint64		generation;
+	MemoryContext alloc_mcxt;
+} PvPositions;
+
+extern void lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *pos,
+						   PvAssessment *a);
+/* scan doc into res (the core allocating under mcxt), then assess it into a */
+extern void prevent_scan_assess(const PvLexicon *lex, const char *doc, size_t len, pv_result *res,
+								PvPositions *pos, MemoryContext mcxt, PvAssessment *a);
 extern int	prevent_level_from_name(const char *name);
 
 /* memory hooks for the core: palloc in the current context */
@@ -138,12 +161,5 @@ extern Oid	prevent_schema_oid(void);
 extern Oid	prevent_owner_oid(void);
 extern void prevent_spi_begin(PreventSpi *s, Oid run_as);
 extern void prevent_spi_end(PreventSpi *s);
-
-/* a pv_result kept in fn_extra and scanned into under fn_mcxt */
-extern pv_result *prevent_scan_text(FunctionCallInfo fcinfo, const PvLexicon *lex, text *doc);
-
-/* scan a document into res, allocating under mcxt */
-extern void prevent_scan_into(const PvLexicon *lex, const char *doc, size_t len,
-							  pv_result *res, MemoryContext mcxt);
 
 #endif							/* PREVENT_H */

@@ -100,6 +100,7 @@ static SPIPlanPtr raise_plan_small = NULL;	/* a generic plan, for a few rows */
 static Oid	alert_input_type = InvalidOid;
 static Oid	risk_level_type = InvalidOid;
 static pv_result scan_result;	/* scanned into row after row; trimmed after each */
+static PvPositions scan_positions;	/* last occurrences, for dispositions */
 
 /* alerts of the running statement(s) waiting for the flush */
 static struct
@@ -113,12 +114,16 @@ static struct
 static void
 watch_relcache_cb(Datum arg, Oid relid)
 {
-	if (watch_cache == NULL)
-		return;
+	/*
+	 * The owner, schema and types are forgotten with the registrations, also
+	 * when none is cached (prevent_act() alone may have looked them up):
+	 * after DROP / CREATE EXTENSION they are new objects.
+	 */
 	if (relid == InvalidOid || relid == watched_relid ||
-		hash_search(watch_cache, &relid, HASH_FIND, NULL) != NULL)
+		(watch_cache != NULL && hash_search(watch_cache, &relid, HASH_FIND, NULL) != NULL))
 	{
-		hash_destroy(watch_cache);
+		if (watch_cache != NULL)
+			hash_destroy(watch_cache);
 		watch_cache = NULL;
 		owner_id = InvalidOid;
 		schema_id = InvalidOid;
@@ -805,7 +810,6 @@ prevent_watch_trigger(PG_FUNCTION_ARGS)
 	text	   *doc;
 	int			level;
 	MemoryContext old;
-	int			rc;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR,
@@ -843,13 +847,12 @@ prevent_watch_trigger(PG_FUNCTION_ARGS)
 	doc = DatumGetTextPP(d);
 
 	/* in memory that does not grow with the narrative, and what it grew to does not stay */
+	scan_positions.alloc_mcxt = TopMemoryContext;
+	prevent_scan_assess(lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &scan_result, &scan_positions,
+						TopMemoryContext, &as);
 	old = MemoryContextSwitchTo(TopMemoryContext);
-	rc = pv_scan_stream(lex->lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), 1, &scan_result, NULL, NULL);
 	pv_result_trim(&scan_result, 64 * 1024);
 	MemoryContextSwitchTo(old);
-	if (rc != PV_OK)
-		elog(ERROR, "prevent: scan failed: %s", pv_strerror(rc));
-	lexicon_assess(lex, &scan_result, &as);
 	level = as.level;
 	if (level < w->alert_level)
 		return PointerGetDatum(NULL);

@@ -17,7 +17,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS prevent;
 
 BEGIN;
-SELECT plan(61);
+SELECT plan(62);
 
 -- a known lexicon (the default one is set aside until ROLLBACK)
 DELETE FROM prevent.proximity; DELETE FROM prevent.negation; DELETE FROM prevent.keyword;
@@ -128,7 +128,7 @@ SELECT count(*) >= 0 FROM prevent.resolution_rate;
 SELECT count(*) >= 0 FROM prevent.department_summary;
 SELECT count(*) >= 0 FROM prevent.repeat_incidents;
 SELECT count(*) >= 0 FROM prevent.unit_dashboard;
-SELECT prevent.accept(min(id)) IS NOT NULL FROM prevent.work_order WHERE unit = 'A所';
+SELECT (prevent.accept(min(id))).status AS accepted FROM prevent.work_order WHERE unit = 'A所' \gset
 SELECT prevent.escalate_overdue(pg_catalog.now() + interval '30 days') >= 0;
 SELECT prevent.refresh_stats() >= 0;
 RESET search_path;
@@ -136,6 +136,7 @@ DROP OPERATOR public.= (regclass, oid), public./ (numeric, bigint), public.* (nu
 	public.= (text, name), public.= (name, text), public.<> (numeric, integer);
 DROP FUNCTION public.now();
 SELECT is((SELECT string_agg(DISTINCT what, ', ') FROM trap_log), NULL, '2. no operator or function planted in public ran');
+SELECT is(:'accepted'::text, 'accepted'::text, '2. and the lifecycle call with public first worked');
 SELECT ok(NOT (SELECT rolsuper FROM pg_roles WHERE rolname = 'regress_attacker'), '2. the planting role did not become superuser');
 SELECT is((SELECT count(*) FROM prevent.alert WHERE source = 'public.incident2'::regclass), 2::bigint,
 	'2. the superuser''s inserts raised their alerts');
@@ -238,6 +239,8 @@ ALTER ROLE regress_station2 RENAME TO regress_station;
 -- 7. locks: prevent's are rows no other role can lock, and a COPY naming
 --    20,000 parties does not run the lock table out (blocking: specs/lock_abuse.spec)
 ------------------------------------------------------------------------------
+-- even with SELECT on them (which PUBLIC does not have), locking their rows needs UPDATE
+GRANT SELECT ON prevent._party_lock, prevent._job_lock TO regress_attacker;
 SET ROLE regress_attacker;
 SELECT throws_ok($$SELECT FROM prevent._party_lock FOR UPDATE$$, '42501', NULL, '7. no role can take a party lock');
 SELECT throws_ok($$SELECT FROM prevent._job_lock FOR UPDATE$$, '42501', NULL, '7. no role can take a job lock');
@@ -275,12 +278,13 @@ SELECT is((SELECT actor::text || ' as ' || acting_role::text FROM prevent.event 
 
 -- the README's lexicon administrator: table grants only, no superuser
 CREATE ROLE regress_lexicon_admin;
-GRANT INSERT, UPDATE, DELETE ON prevent.keyword, prevent.negation, prevent.proximity,
+GRANT INSERT, UPDATE, DELETE ON prevent.keyword, prevent.negation, prevent.proximity, prevent.combination,
 	prevent.category, prevent.risk_threshold, prevent.setting, prevent.level_policy TO regress_lexicon_admin;
 SET ROLE regress_lexicon_admin;
 SELECT lives_ok($$INSERT INTO prevent.keyword (term, category, weight) VALUES ('扬言报复', 'threat', 40);
 	UPDATE prevent.setting SET value = 'UTC' WHERE name = 'report_time_zone';
-	UPDATE prevent.level_policy SET tiers = '{1,2}' WHERE level = 'high'$$,
+	UPDATE prevent.level_policy SET tiers = '{1,2}' WHERE level = 'high';
+	INSERT INTO prevent.combination (categories, level) VALUES ('{debt,threat}', 'high')$$,
 	'the README''s lexicon administrator edits terms, settings and policies');
 RESET ROLE;
 SELECT is(prevent.score('扬言报复'), 40, 'and the new term counts at once');

@@ -70,6 +70,11 @@ BEGIN
 			USING ERRCODE = 'check_violation',
 				  HINT = 'Use ''match'' for a risk term, ''exclude'' for an innocent phrase, ''disposition'' for a finding that rules the risk out.';
 	END IF;
+	IF NEW.signal IS NOT NULL AND (NEW.kind <> 'match' OR EXISTS (SELECT 1 FROM prevent.category c WHERE c.name = NEW.signal)) THEN
+		RAISE EXCEPTION 'invalid signal "%" for keyword "%"', NEW.signal, NEW.term
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'Only a match term carries a signal class, and a signal may not be named like a category.';
+	END IF;
 	IF NEW.min_level IS NOT NULL AND NEW.kind <> 'match' THEN
 		RAISE EXCEPTION 'only a match term can have a min_level'
 			USING ERRCODE = 'check_violation',
@@ -171,9 +176,13 @@ BEGIN
 			USING ERRCODE = 'check_violation',
 				  DETAIL = pg_catalog.format('Got %s.', coalesce(NEW.categories::text, 'NULL'));
 	END IF;
+	-- a category, or a signal class (keyword.signal); a signal no keyword carries yet is
+	-- accepted (pg_restore loads combinations before keywords) and simply never present
 	FOREACH c IN ARRAY NEW.categories LOOP
-		IF NOT EXISTS (SELECT 1 FROM prevent.keyword k WHERE k.signal = c) THEN
-			PERFORM prevent.check_category(c);
+		IF c IS NULL OR c !~ '^[a-z][a-z0-9_]{0,62}$' THEN
+			RAISE EXCEPTION 'invalid category or signal "%" in a combination', c
+				USING ERRCODE = 'check_violation',
+					  HINT = 'Name categories of prevent.category or signal classes of prevent.keyword.signal.';
 		END IF;
 	END LOOP;
 	PERFORM prevent.check_weight('combination min_weight', NEW.min_weight);

@@ -16,7 +16,9 @@ SELECT pg_catalog.pg_extension_config_dump('prevent.risk_threshold', '');
 SELECT pg_catalog.pg_extension_config_dump('prevent.setting', '');
 SELECT pg_catalog.pg_extension_config_dump('prevent.level_policy', '');
 SELECT pg_catalog.pg_extension_config_dump('prevent.feedback_bucket', '');
-SELECT pg_catalog.pg_extension_config_dump('prevent.unit_member', '');
+-- memberships of roles that exist: a dropped role's OID would attach to another role on restore
+SELECT pg_catalog.pg_extension_config_dump('prevent.unit_member',
+	'WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.oid OPERATOR(pg_catalog.=) member::pg_catalog.oid)');
 SELECT pg_catalog.pg_extension_config_dump('prevent.watched', '');
 SELECT pg_catalog.pg_extension_config_dump('prevent.alert', '');
 SELECT pg_catalog.pg_extension_config_dump('prevent.alert_id_seq', '');
