@@ -11,7 +11,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS prevent;
 
 BEGIN;
-SELECT plan(19);
+SELECT plan(21);
 
 DELETE FROM prevent.combination; DELETE FROM prevent.proximity; DELETE FROM prevent.negation; DELETE FROM prevent.keyword;
 INSERT INTO prevent.keyword (term, category, weight, min_level) VALUES
@@ -95,6 +95,13 @@ SELECT throws_ok($$INSERT INTO prevent.combination (categories, level) VALUES ('
 	'a combination of one category is refused');
 SELECT throws_ok($$INSERT INTO prevent.combination (categories, level) VALUES ('{threat,weapon}', 'none')$$, '23514', NULL,
 	'a combination of level none is refused');
+
+UPDATE prevent.category SET name = 'threats' WHERE name = 'threat';
+SELECT is((SELECT categories FROM prevent.combination), '{threats,weapon}'::text[], 'a renamed category is followed by the combinations');
+INSERT INTO prevent.category (name, label) VALUES ('regress_cat', '测试');
+INSERT INTO prevent.combination (categories, level) VALUES ('{regress_cat,threats}', 'high');
+SELECT throws_ok($$DELETE FROM prevent.category WHERE name = 'regress_cat'$$, '23503',
+	'category "regress_cat" is used by a combination', 'a category a combination names cannot be deleted');
 
 SELECT * FROM finish();
 ROLLBACK;

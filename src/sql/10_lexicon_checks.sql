@@ -223,6 +223,27 @@ $$;
 CREATE TRIGGER category_before_write BEFORE INSERT OR UPDATE ON prevent.category
 	FOR EACH ROW EXECUTE FUNCTION prevent.category_before_write();
 
+/* combinations name categories in an array (no foreign key): follow a rename, refuse a delete */
+CREATE FUNCTION prevent.category_after_write() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF TG_OP = 'UPDATE' AND NEW.name <> OLD.name THEN
+		UPDATE prevent.combination c SET categories = array_replace(c.categories, OLD.name, NEW.name)
+		 WHERE OLD.name = ANY (c.categories);
+	ELSIF TG_OP = 'DELETE' AND EXISTS (SELECT 1 FROM prevent.combination c WHERE OLD.name = ANY (c.categories)) THEN
+		RAISE EXCEPTION 'category "%" is used by a combination', OLD.name
+			USING ERRCODE = 'foreign_key_violation',
+				  HINT = 'Delete or change the rows of prevent.combination that name it first.';
+	END IF;
+	RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER category_after_write AFTER UPDATE OR DELETE ON prevent.category
+	FOR EACH ROW EXECUTE FUNCTION prevent.category_after_write();
+
 CREATE FUNCTION prevent.risk_threshold_before_write() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
