@@ -44,6 +44,11 @@ UPDATE prevent.setting SET value = 'category' WHERE name = 'negation_scope';
 SELECT (prevent.assess('孩子昨晚未归，未发现已找回')).*;
 SELECT signal, detail, effect FROM prevent.explain('孩子昨晚未归，未发现已找回');
 UPDATE prevent.setting SET value = 'occurrence' WHERE name = 'negation_scope';
+-- a work's title names no risk; the same words outside one do
+SELECT (prevent.assess('她在读《自杀俱乐部》这本书')).*;
+SELECT (prevent.assess('她在读《自杀俱乐部》，又说想自杀')).*;
+SELECT signal, detail, effect FROM prevent.explain('她在读《自杀俱乐部》，又说想自杀');
+SELECT (prevent.assess('他说《这个世界太难了，我要自杀，然后……')).level AS unclosed_title;
 -- nothing found
 SELECT * FROM prevent.explain('今日无事');
 SELECT count(*) FROM prevent.explain('');

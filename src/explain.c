@@ -70,6 +70,8 @@ typedef struct ExplainSink
 	const PvAssessment *as;
 	const int32 *order;			/* per lexicon keyword: its entry in res.keywords, or -1 */
 	bool	   *seen;
+	bool		titles;			/* the text has a title: check each occurrence */
+	PvTitleCursor tc;
 	MemoryContext mcxt;
 } ExplainSink;
 
@@ -93,10 +95,13 @@ explain_sink(void *arg, const pv_hit *hits, int32_t nhits)
 		else if (h->status == PV_HIT_NEGATED)
 			explain_row(es->o, signal, k->term, k->category, pos, len, 0, PV_LEVEL_NONE,
 						"negated: a negation cue before it");
+		else if (es->titles && prevent_in_title(&es->tc, h->bstart, h->bend))
+			explain_row(es->o, signal, k->term, k->category, pos, len, 0, PV_LEVEL_NONE,
+						"inside a title (《…》): not counted");
 		else if (k->disposition)
 			explain_row(es->o, signal, k->term, k->category, pos, len, 0, PV_LEVEL_NONE,
-						k->all_categories ? "rules out the terms first written before it"
-						: psprintf("rules out the terms of category %s first written before it", k->category));
+						k->all_categories ? "rules out the terms not written again after it"
+						: psprintf("rules out the terms of category %s not written again after it", k->category));
 		else if (es->order[h->keyword] >= 0 && !es->as->counted[es->order[h->keyword]])
 			explain_row(es->o, signal, k->term, k->category, pos, len, 0, PV_LEVEL_NONE,
 						"ruled out by a disposition after it");
@@ -153,6 +158,8 @@ prevent_explain(PG_FUNCTION_ARGS)
 	es.order = order;
 	es.seen = palloc0(sizeof(bool) * (lex->nkeywords + 1));
 	es.mcxt = CurrentMemoryContext;
+	es.titles = prevent_text_has_title(VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc));
+	prevent_title_start(&es.tc, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc));
 	{
 		pv_result	scan2;
 

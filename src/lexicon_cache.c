@@ -92,7 +92,65 @@ lexicon_level_of(const PvLexicon *lex, int32 score)
 	return level;
 }
 
-/* the scan's sink when the lexicon has dispositions: the last counted occurrence of each keyword */
+/* 《 〈 and 》 〉 in UTF-8: E3 80 8A / 88 and E3 80 8B / 89 */
+#define TITLE_OPEN(p) ((unsigned char) (p)[0] == 0xE3 && (unsigned char) (p)[1] == 0x80 && \
+					   ((unsigned char) (p)[2] == 0x8A || (unsigned char) (p)[2] == 0x88))
+#define TITLE_CLOSE(p) ((unsigned char) (p)[0] == 0xE3 && (unsigned char) (p)[1] == 0x80 && \
+						((unsigned char) (p)[2] == 0x8B || (unsigned char) (p)[2] == 0x89))
+#define TITLE_MAX_BYTES (64 * 4)	/* a title: at most 64 characters */
+
+bool
+prevent_text_has_title(const char *doc, size_t len)
+{
+	for (size_t i = 0; i + 2 < len; i++)
+		if (TITLE_OPEN(doc + i))
+			return true;
+	return false;
+}
+
+void
+prevent_title_start(PvTitleCursor *tc, const char *doc, size_t len)
+{
+	tc->doc = doc;
+	tc->len = len;
+	tc->at = 0;
+	tc->open = false;
+	tc->open_at = 0;
+}
+
+/* is [bstart, bend) inside a title?  Calls must come with bstart not decreasing */
+bool
+prevent_in_title(PvTitleCursor *tc, size_t bstart, size_t bend)
+{
+	for (; tc->at < bstart && tc->at + 2 < tc->len; tc->at++)
+	{
+		if (TITLE_OPEN(tc->doc + tc->at))
+		{
+			tc->open = true;
+			tc->open_at = tc->at;
+		}
+		else if (TITLE_CLOSE(tc->doc + tc->at))
+			tc->open = false;
+	}
+	if (tc->at < bstart)
+		tc->at = bstart;
+	if (!tc->open || bend - tc->open_at > TITLE_MAX_BYTES)
+		return false;
+	/* and closed soon after it, with no other 《 in between */
+	for (size_t p = bend; p + 2 < tc->len && p - tc->open_at <= TITLE_MAX_BYTES; p++)
+	{
+		if (TITLE_CLOSE(tc->doc + p))
+			return true;
+		if (TITLE_OPEN(tc->doc + p))
+			return false;
+	}
+	return false;
+}
+
+/*
+ * The scan's sink when the lexicon has dispositions or the text a title:
+ * the last counted occurrence of each keyword, outside titles.
+ */
 static void
 positions_sink(void *arg, const pv_hit *hits, int32_t nhits)
 {
@@ -103,6 +161,8 @@ positions_sink(void *arg, const pv_hit *hits, int32_t nhits)
 		int32		k = hits[i].keyword;
 
 		if (hits[i].status != PV_HIT_OK)
+			continue;
+		if (pos->titles && prevent_in_title(&pos->tc, hits[i].bstart, hits[i].bend))
 			continue;
 		if (pos->last[k] < 0)
 			pos->touched[pos->ntouched++] = k;
@@ -116,10 +176,14 @@ prevent_scan_assess(const PvLexicon *lex, const char *doc, size_t len, pv_result
 {
 	MemoryContext old;
 	int			rc;
-	bool		track = lex->ndispositions > 0;
+	bool		titles = prevent_text_has_title(doc, len);
+	bool		track = lex->ndispositions > 0 || titles;
 
 	if (track)
 	{
+		pos->titles = titles;
+		if (titles)
+			prevent_title_start(&pos->tc, doc, len);
 		if (pos->generation != lex->generation || pos->last == NULL)
 		{
 			if (pos->last)
@@ -152,8 +216,9 @@ prevent_scan_assess(const PvLexicon *lex, const char *doc, size_t len, pv_result
 /*
  * See PvAssessment in prevent.h; prevent.explain() lists the same, signal
  * by signal.  With pos, a term is ruled out when an in-scope disposition
- * occurs after the term's last occurrence; without (no dispositions in the
- * lexicon), nothing is.  A category-scoped disposition touches its category
+ * occurs after the term's last occurrence, and does not count when it
+ * occurs only inside titles; without pos (no dispositions in the lexicon,
+ * no title in the text), nothing is.  A category-scoped disposition touches its category
  * only; proximity rules are ruled out only when a disposition of every
  * category ruled out every term (rules carry no position).
  */
@@ -171,6 +236,7 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 	a->counted = palloc(sizeof(bool) * (res->nkeywords + 1));
 	a->present = palloc(sizeof(bool) * (lex->ncombinations + 1));
 	a->ruled_out = 0;
+	a->in_titles = 0;
 	if (lex->ncodes > (int32) lengthof(weights))
 		catw = palloc0(sizeof(int32) * lex->ncodes);
 	else
@@ -184,6 +250,13 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 		if (k->disposition)
 			continue;
 		nmatch++;
+		if (pos != NULL && pos->titles && pos->last[res->keywords[i]] < 0)
+		{
+			/* every occurrence inside a title */
+			a->counted[i] = false;
+			a->in_titles++;
+			continue;
+		}
 		for (int j = 0; pos != NULL && j < res->nkeywords && a->counted[i]; j++)
 		{
 			const PvKeywordInfo *d = &lex->keywords[res->keywords[j]];

@@ -106,6 +106,7 @@ typedef struct PvAssessment
 	bool	   *counted;		/* per res->keywords entry (palloc'd) */
 	bool		rules_counted;
 	int32		ruled_out;		/* terms ruled out by a disposition */
+	int32		in_titles;		/* terms found only inside titles */
 	bool	   *present;		/* per lexicon combination: all its categories present (palloc'd) */
 } PvAssessment;
 
@@ -117,8 +118,28 @@ typedef struct PvAssessment
  * dispositions; sized for one lexicon generation, kept by the caller in
  * memory that outlives the call (alloc_mcxt).
  */
+/*
+ * Whether occurrences lie inside a title (《…》 or 〈…〉, closed within 64
+ * characters): a work's title names no risk (《离家出走》).  Walked forward
+ * with the occurrences, which come in text order: O(1) memory.
+ */
+typedef struct PvTitleCursor
+{
+	const char *doc;
+	size_t		len;
+	size_t		at;				/* bytes before this are read */
+	bool		open;			/* a 《 before at, not closed yet */
+	size_t		open_at;
+} PvTitleCursor;
+
+extern bool prevent_text_has_title(const char *doc, size_t len);
+extern void prevent_title_start(PvTitleCursor *tc, const char *doc, size_t len);
+extern bool prevent_in_title(PvTitleCursor *tc, size_t bstart, size_t bend);
+
 typedef struct PvPositions
 {
+	bool		titles;			/* this scan tracks titles: last[] ignores occurrences in them */
+	PvTitleCursor tc;
 	int64	   *last;			/* per lexicon keyword */
 	int32	   *touched;		/* keywords set since the last reset */
 	int32		ntouched;
