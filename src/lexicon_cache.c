@@ -102,9 +102,16 @@ lexicon_level_of(const PvLexicon *lex, int32 score)
 bool
 prevent_text_has_title(const char *doc, size_t len)
 {
-	for (size_t i = 0; i + 2 < len; i++)
-		if (TITLE_OPEN(doc + i))
+	const char *p = doc;
+	const char *end = doc + len;
+
+	/* memchr to each E3 lead byte: most Chinese characters lead with E4-E9 */
+	while (end - p >= 3 && (p = memchr(p, 0xE3, end - p - 2)) != NULL)
+	{
+		if (TITLE_OPEN(p))
 			return true;
+		p++;
+	}
 	return false;
 }
 
