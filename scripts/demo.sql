@@ -77,7 +77,7 @@ SELECT n.id, m.term, m.category, m.weight, m.position, m.length,
  CROSS JOIN LATERAL prevent.match(n.doc) m
  ORDER BY n.id, m.position;
 
-\echo '== prevent.assess()：分值（不同命中词权重之和，最高 100）与风险等级  Score (sum of distinct term weights, at most 100) and risk level'
+\echo '== prevent.assess()：分值与风险等级（分值等级、单词最低等级、信号组合中的最高者）  Score and level (the highest of the score''s level, term min_levels and combinations)'
 SELECT n.id, a.score, a.level, a.categories, a.terms
   FROM demo_narrative n
  CROSS JOIN LATERAL prevent.assess(n.doc) a
@@ -87,6 +87,14 @@ SELECT n.id, a.score, a.level, a.categories, a.terms
 SELECT id, prevent.highlight(doc) AS highlighted
   FROM demo_narrative
  ORDER BY id;
+
+\echo '== prevent.explain()：为什么是这个等级，每个信号一行  Why a narrative gets its level, one row per signal'
+SELECT signal, detail, category, "position", weight, level, effect
+  FROM prevent.explain('他扬言要拿刀，还说家里藏着炸药，未发现自杀倾向');
+SELECT signal, detail, weight, level, effect
+  FROM prevent.explain('初二学生王某放学后至今未归，电话关机');
+SELECT signal, detail, effect
+  FROM prevent.explain('网传某小区有人持刀砍人，经核实系谣言；她在读《自杀俱乐部》');
 
 \echo
 \echo '################################################################################'
@@ -367,7 +375,7 @@ SELECT status, count(*) AS orders,
  ORDER BY array_position(ARRAY['issued', 'accepted', 'fed_back', 'closed', 'evaluated'], status);
 
 \echo '== 事件日志 prevent.event：这张工单的每一步，带操作角色  The event log of that order, with the acting role'
-SELECT e.id, e.action, e.from_status, e.to_status, to_char(e.at, 'MM-DD HH24:MI:SS') AS at, e.actor, e.note
+SELECT e.id, e.action, e.from_status, e.to_status, to_char(e.at, 'MM-DD HH24:MI:SS') AS at, e.actor, e.acting_role, e.note
   FROM prevent.event e
  WHERE e.work_order_id = :order_id
  ORDER BY e.id;
