@@ -88,6 +88,40 @@ add(pv_parties *out, const char *s, size_t len, int upper_x)
 	return PV_OK;
 }
 
+/*
+ * Normalization drops the separators between numbers as it drops those
+ * inside one (138-0000-1111): "13800001111，13900002222" becomes one run of
+ * 22 digits.  A run that divides exactly into mobile numbers and valid
+ * resident ID numbers, read from the left, is taken as those numbers; any
+ * other run (an order or card number) gives nothing.
+ */
+#define MAX_NUMBER_RUN 180		/* a run of more digits is no list of numbers */
+
+static int
+add_run_of_numbers(pv_parties *out, const char *s, size_t len)
+{
+	/* step[p]: the length of the number starting at p on a division of s[p..] (0: none) */
+	unsigned char step[MAX_NUMBER_RUN + 1];
+	int			rc = PV_OK;
+
+	if (len > MAX_NUMBER_RUN)
+		return PV_OK;
+	step[len] = 1;				/* the end: divided */
+	for (size_t p = len; p-- > 0;)
+	{
+		step[p] = 0;
+		if (len - p >= 11 && step[p + 11] && is_mobile(s + p, 11))
+			step[p] = 11;		/* a mobile number first: they are what parties call from */
+		else if (len - p >= 18 && step[p + 18] && pv_resident_id_valid(s + p, 18))
+			step[p] = 18;
+	}
+	if (step[0] == 0)
+		return PV_OK;
+	for (size_t p = 0; p < len && rc == PV_OK; p += step[p])
+		rc = add(out, s + p, step[p], step[p] == 18);
+	return rc;
+}
+
 int
 pv_parties_from_text(pv_parties *out, const char *text, size_t len)
 {
@@ -124,6 +158,8 @@ pv_parties_from_text(pv_parties *out, const char *text, size_t len)
 		else if ((m = mobile_in(norm + start, i - start)) != NULL &&
 				 (i == nlen || norm[i] != 'x'))
 			rc = add(out, m, 11, 0);
+		else if (i - start >= 22 && (i == nlen || norm[i] != 'x'))
+			rc = add_run_of_numbers(out, norm + start, i - start);
 	}
 	pv_release(norm);
 	return rc;

@@ -12,7 +12,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS prevent;
 
 BEGIN;
-SELECT plan(98);
+SELECT plan(101);
 
 -- a known lexicon for this test (the default one is set aside until ROLLBACK)
 DELETE FROM prevent.proximity; DELETE FROM prevent.negation; DELETE FROM prevent.keyword;
@@ -200,6 +200,13 @@ SELECT is(prevent.parties('当事人身份证号11010519491231002X，另一号�
 SELECT is(prevent.parties('订单号1381234567890123无关', '{}'), '{}', 'digits inside a longer number are no phone');
 SELECT is(prevent.parties(NULL, '{" 0086 13812345678", 张三, NULL, ""}'), '{13812345678,张三}', 'party columns, normalized');
 SELECT is(prevent.parties('电话１３８１２３４５６７８', '{}'), '{13812345678}', 'full-width digits');
+SELECT is(prevent.parties('报警人13800001111，13900002222称；又报13700003333 13600004444、13500005555/13400006666', '{}'),
+	'{13400006666,13500005555,13600004444,13700003333,13800001111,13900002222}',
+	'numbers separated by ，, a space, 、 or / are each a party');
+SELECT is(prevent.parties('号码13800001111，身份证11010519491231002X；身份证110105194912310021，13800002222', '{}'),
+	'{11010519491231002X,13800001111}', 'a list divides only into valid numbers');
+SELECT is(prevent.parties('卡号6222021234567890123456，订单1380000111113900002222333', '{}'), '{}',
+	'a run of digits that does not divide into numbers gives none');
 INSERT INTO incident (station, narrative, reported_at) VALUES ('F所', '当事人身份证11010519491231002x扬言报复', '2026-03-11 10:00+08');
 SELECT is((SELECT parties FROM prevent.alert WHERE unit = 'F所'), '{11010519491231002X}', 'ID numbers in the narrative are parties of the alert');
 
