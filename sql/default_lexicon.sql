@@ -19,3 +19,11 @@ SET force_parallel_mode = regress;
 SELECT prevent.score('报警人称其丈夫持刀威胁要同归于尽') AS parallel_score,
        (prevent.assess('经走访核实，未发现其有自杀倾向')).level AS parallel_level;
 RESET force_parallel_mode;
+-- the README's examples of the severity model, with the default lexicon
+SELECT signal, detail, category, "position", weight, level, effect
+  FROM prevent.explain('他扬言要拿刀，还说家里藏着炸药，未发现自杀倾向');
+SELECT signal, detail, effect FROM prevent.explain('网传某小区有人持刀砍人，经核实系谣言');
+SELECT (prevent.assess('初二学生王某放学后至今未归，电话关机')).*;
+SELECT (prevent.assess('网传有人持刀砍人，经核实系谣言')).level AS ruled_out,
+       (prevent.assess('经核实系误会，但其随后又扬言带刀')).level AS after_the_finding,
+       (prevent.assess('他扬言要拿刀')).level AS threat_and_weapon;

@@ -72,7 +72,6 @@ typedef struct ExplainSink
 	bool	   *seen;
 	bool		titles;			/* the text has a title: check each occurrence */
 	PvTitleCursor tc;
-	MemoryContext mcxt;
 } ExplainSink;
 
 static void
@@ -132,8 +131,6 @@ prevent_explain(PG_FUNCTION_ARGS)
 	ExplainOut	o;
 	ExplainSink es;
 	int32	   *order;
-	MemoryContext old;
-	int			rc;
 
 	InitMaterializedSRF(fcinfo, 0);
 	o.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
@@ -157,21 +154,16 @@ prevent_explain(PG_FUNCTION_ARGS)
 	es.as = &as;
 	es.order = order;
 	es.seen = palloc0(sizeof(bool) * (lex->nkeywords + 1));
-	es.mcxt = CurrentMemoryContext;
-	es.titles = prevent_text_has_title(VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc));
+	es.titles = pos.titles;		/* found by the first scan */
 	prevent_title_start(&es.tc, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc));
 	{
 		pv_result	scan2;
 
 		pv_result_init(&scan2);
-		rc = pv_scan_stream(lex->lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), 1, &scan2, explain_sink, &es);
-		if (rc == PV_ERR_NOMEM)
-			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-		if (rc != PV_OK)
-			elog(ERROR, "prevent: scan failed: %s", pv_strerror(rc));
+		prevent_scan_stream(lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &scan2, CurrentMemoryContext,
+							explain_sink, &es);
 		pv_result_free(&scan2);
 	}
-	old = CurrentMemoryContext;
 	for (int32 i = 0; i < res.nrules; i++)
 	{
 		const PvRuleInfo *r = &lex->rules[res.rules[i]];
@@ -194,7 +186,6 @@ prevent_explain(PG_FUNCTION_ARGS)
 				lexicon_level_of(lex, as.score), "the level of the score (prevent.risk_threshold)");
 	explain_row(&o, "level", "the highest of the levels above", NULL, 0, 0, as.score, as.level,
 				prevent_level_names[as.level]);
-	MemoryContextSwitchTo(old);
 	pv_result_free(&res);
 	return (Datum) 0;
 }

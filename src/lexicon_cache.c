@@ -99,8 +99,8 @@ lexicon_level_of(const PvLexicon *lex, int32 score)
 						((unsigned char) (p)[2] == 0x8B || (unsigned char) (p)[2] == 0x89))
 #define TITLE_MAX_BYTES (64 * 4)	/* a title: at most 64 characters */
 
-bool
-prevent_text_has_title(const char *doc, size_t len)
+static bool
+text_has_title(const char *doc, size_t len)
 {
 	const char *p = doc;
 	const char *end = doc + len;
@@ -181,9 +181,7 @@ void
 prevent_scan_assess(const PvLexicon *lex, const char *doc, size_t len, pv_result *res,
 					PvPositions *pos, MemoryContext mcxt, PvAssessment *a)
 {
-	MemoryContext old;
-	int			rc;
-	bool		titles = prevent_text_has_title(doc, len);
+	bool		titles = text_has_title(doc, len);
 	bool		track = lex->ndispositions > 0 || titles;
 
 	if (track)
@@ -209,14 +207,7 @@ prevent_scan_assess(const PvLexicon *lex, const char *doc, size_t len, pv_result
 			pos->last[pos->touched[i]] = -1;
 		pos->ntouched = 0;
 	}
-	old = MemoryContextSwitchTo(mcxt);
-	/* text in a UTF8 database is valid UTF-8 (the extension requires one) */
-	rc = pv_scan_stream(lex->lex, doc, len, 1, res, track ? positions_sink : NULL, track ? pos : NULL);
-	MemoryContextSwitchTo(old);
-	if (rc == PV_ERR_NOMEM)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-	if (rc != PV_OK)
-		elog(ERROR, "prevent: scan failed: %s", pv_strerror(rc));
+	prevent_scan_stream(lex, doc, len, res, mcxt, track ? positions_sink : NULL, track ? pos : NULL);
 	lexicon_assess(lex, res, track ? pos : NULL, a);
 }
 
@@ -242,8 +233,6 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 
 	a->counted = palloc(sizeof(bool) * (res->nkeywords + 1));
 	a->present = palloc(sizeof(bool) * (lex->ncombinations + 1));
-	a->ruled_out = 0;
-	a->in_titles = 0;
 	if (lex->ncodes > (int32) lengthof(weights))
 		catw = palloc0(sizeof(int32) * lex->ncodes);
 	else
@@ -261,7 +250,6 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 		{
 			/* every occurrence inside a title */
 			a->counted[i] = false;
-			a->in_titles++;
 			continue;
 		}
 		for (int j = 0; pos != NULL && j < res->nkeywords && a->counted[i]; j++)
@@ -277,10 +265,7 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 			}
 		}
 		if (!a->counted[i])
-		{
-			a->ruled_out++;
 			continue;
-		}
 		nkept++;
 		score += k->weight;
 		level = Max(level, k->min_level);
@@ -410,7 +395,7 @@ lexicon_build(void)
 		lexicon_relids[i] = get_relname_relid(lexicon_tables[i], nsp);
 
 	/* as the owner, with search_path pinned: the lexicon reads the same for every caller */
-	prevent_spi_begin(&spi, prevent_owner_oid());
+	prevent_spi_begin(&spi, prevent_owner_oid(nsp));
 	/*
 	 * Read as of now, not with the transaction's snapshot: the compiled
 	 * lexicon outlives the transaction, and under REPEATABLE READ a change

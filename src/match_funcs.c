@@ -77,9 +77,9 @@ call_cache_levels(CallCache *cc, Oid level_type)
  * is given, go to it as they are found (with mcxt current: a sink that
  * allocates switches to its own context).
  */
-static void
-scan_stream(const PvLexicon *lex, const char *doc, size_t len, pv_result *res,
-			MemoryContext mcxt, pv_hit_sink sink, void *sink_arg)
+void
+prevent_scan_stream(const PvLexicon *lex, const char *doc, size_t len, pv_result *res,
+					MemoryContext mcxt, pv_hit_sink sink, void *sink_arg)
 {
 	MemoryContext old = MemoryContextSwitchTo(mcxt);
 	/* text in a UTF8 database is valid UTF-8 (the extension requires one) */
@@ -174,7 +174,7 @@ prevent_match(PG_FUNCTION_ARGS)
 	ms.lex = lex;
 	ms.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	ms.mcxt = CurrentMemoryContext;
-	scan_stream(lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &cc->res, fcinfo->flinfo->fn_mcxt,
+	prevent_scan_stream(lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &cc->res, fcinfo->flinfo->fn_mcxt,
 				match_sink, &ms);
 	return (Datum) 0;
 }
@@ -390,7 +390,7 @@ prevent_highlight(PG_FUNCTION_ARGS)
 	hs.copied = 0;
 	hs.in_span = false;
 	hs.start = hs.end = 0;
-	scan_stream(lex, hs.src, hs.srclen, &cc->res, fcinfo->flinfo->fn_mcxt, highlight_sink, &hs);
+	prevent_scan_stream(lex, hs.src, hs.srclen, &cc->res, fcinfo->flinfo->fn_mcxt, highlight_sink, &hs);
 	if (hs.in_span)
 		highlight_span(&hs);
 	highlight_append(&hs, hs.src + hs.copied, hs.srclen - hs.copied);

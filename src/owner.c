@@ -72,11 +72,10 @@ prevent_schema_oid(void)
 	return nsp;
 }
 
-/* the role that owns the extension and its tables: who runs its internal functions */
+/* the role that owns the extension's tables (in schema nsp): who runs its internal functions */
 Oid
-prevent_owner_oid(void)
+prevent_owner_oid(Oid nsp)
 {
-	Oid			nsp = prevent_schema_oid();
 	Oid			alert = get_relname_relid("alert", nsp);
 	HeapTuple	tup;
 	Oid			owner;

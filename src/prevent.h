@@ -105,8 +105,6 @@ typedef struct PvAssessment
 	int			level;
 	bool	   *counted;		/* per res->keywords entry (palloc'd) */
 	bool		rules_counted;
-	int32		ruled_out;		/* terms ruled out by a disposition */
-	int32		in_titles;		/* terms found only inside titles */
 	bool	   *present;		/* per lexicon combination: all its categories present (palloc'd) */
 } PvAssessment;
 
@@ -132,7 +130,6 @@ typedef struct PvTitleCursor
 	size_t		open_at;
 } PvTitleCursor;
 
-extern bool prevent_text_has_title(const char *doc, size_t len);
 extern void prevent_title_start(PvTitleCursor *tc, const char *doc, size_t len);
 extern bool prevent_in_title(PvTitleCursor *tc, size_t bstart, size_t bend);
 
@@ -147,6 +144,10 @@ typedef struct PvPositions
 	uint64		generation;
 	MemoryContext alloc_mcxt;
 } PvPositions;
+
+/* match_funcs.c: scan into res (the core allocating under mcxt), occurrences to sink if given */
+extern void prevent_scan_stream(const PvLexicon *lex, const char *doc, size_t len, pv_result *res,
+								MemoryContext mcxt, pv_hit_sink sink, void *sink_arg);
 
 extern void lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *pos,
 						   PvAssessment *a);
@@ -179,7 +180,7 @@ typedef struct PreventSpi
 
 extern Oid	prevent_extension_oid(void);
 extern Oid	prevent_schema_oid(void);
-extern Oid	prevent_owner_oid(void);
+extern Oid	prevent_owner_oid(Oid nsp);
 extern void prevent_spi_begin(PreventSpi *s, Oid run_as);
 extern void prevent_spi_end(PreventSpi *s);
 

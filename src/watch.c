@@ -195,10 +195,18 @@ prevent_owner(void)
 	if (!OidIsValid(owner_id))
 	{
 		schema_id = prevent_schema_oid();
-		owner_id = prevent_owner_oid();
+		owner_id = prevent_owner_oid(schema_id);
 		watched_relid = get_relname_relid("watched", schema_id);
 	}
 	return owner_id;
+}
+
+/* prevent's schema, cached with the owner */
+static Oid
+prevent_schema(void)
+{
+	(void) prevent_owner();
+	return schema_id;
 }
 
 /* prevent.risk_level (forgotten with the watch cache, e.g. when the extension is recreated) */
@@ -207,7 +215,7 @@ level_type(void)
 {
 	if (!OidIsValid(risk_level_type))
 		risk_level_type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("risk_level"),
-										  ObjectIdGetDatum(prevent_schema_oid()));
+										  ObjectIdGetDatum(prevent_schema()));
 	return risk_level_type;
 }
 
@@ -246,16 +254,6 @@ check_text_type(Relation rel, AttrNumber att, Oid typid)
 						NameStr(TupleDescAttr(RelationGetDescr(rel), att - 1)->attname),
 						RelationGetRelationName(rel), format_type_be(typid)),
 				 errhint("The narrative column must be text, varchar or char; call prevent.unwatch() and change the column back.")));
-}
-
-static int
-level_from_name(const char *s)
-{
-	for (int i = 0; i < PV_NLEVELS; i++)
-		if (strcmp(s, prevent_level_names[i]) == 0)
-			return i;
-	elog(ERROR, "unknown risk level \"%s\"", s);
-	return 0;
 }
 
 /* look up (as the owner, inside SPI) the registration of rel or an ancestor */
@@ -317,7 +315,7 @@ watch_load(WatchInfo *w, Relation rel)
 				if (!enulls[i])
 					w->party_att[w->nparty++] = column_attnum(rel, TextDatumGetCString(elems[i]), "party column");
 		}
-		w->alert_level = level_from_name(SPI_getvalue(tup, desc, 6));
+		w->alert_level = prevent_level_from_name(SPI_getvalue(tup, desc, 6));
 		w->repeat_window = *DatumGetIntervalP(SPI_getbinval(tup, desc, 7, &isnull));
 		w->repeat_threshold = DatumGetInt32(SPI_getbinval(tup, desc, 8, &isnull));
 		break;
@@ -476,7 +474,7 @@ alert_input_typeid(void)
 	{
 		alert_input_type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
 										   CStringGetDatum("_alert_input"),
-										   ObjectIdGetDatum(prevent_schema_oid()));
+										   ObjectIdGetDatum(prevent_schema()));
 		if (!OidIsValid(alert_input_type))
 			elog(ERROR, "type prevent._alert_input does not exist");
 		if (raise_plan != NULL)
