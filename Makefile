@@ -7,7 +7,7 @@
 EXTENSION = prevent
 EXTVERSION = 0.1.0
 MODULE_big = prevent
-OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c))
+OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c src/watch/*.c))
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 DATA = $(filter-out $(DATA_built),$(wildcard $(EXTENSION)--*--*.sql))
@@ -20,8 +20,9 @@ ISOLATION_OPTS = --load-extension=$(EXTENSION)
 ICU_CFLAGS ?= $(shell pkg-config --cflags icu-uc icu-i18n)
 ICU_LIBS ?= $(shell pkg-config --libs icu-uc icu-i18n)
 
-PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare -Isrc
-EXTRA_CLEAN = src/normtable.h src/gen/normtable_gen $(DATA_built) test/core/core_test test/core/*.o
+PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
+PG_CPPFLAGS = -I$(srcdir)/src
+EXTRA_CLEAN = src/watch/alert_batch.h src/normtable.h src/gen/normtable_gen $(DATA_built) test/core/core_test test/core/*.o
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -40,8 +41,17 @@ src/normtable.h: src/gen/normtable_gen
 
 src/normalize.o: src/normtable.h
 
+# the alert writer's statement, kept as SQL and embedded as a C string
+src/watch/alert_batch.h: src/watch/alert_batch.sql
+	{ echo '/* made from alert_batch.sql by the Makefile: do not edit */'; \
+	  echo 'static const char alert_batch_sql[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; } > $@.tmp && mv $@.tmp $@
+
+src/watch/writer.o: src/watch/alert_batch.h
+
 # every object depends on the headers (PGXS tracks no dependencies by default)
-$(OBJS): $(filter-out src/normtable.h,$(wildcard src/*.h))
+$(OBJS): $(filter-out src/normtable.h,$(wildcard src/*.h src/watch/*.h))
 
 # the pure C core, standalone, under AddressSanitizer and UBSan
 CORE_SRC = src/normalize.c src/matcher.c src/parties.c

@@ -28,7 +28,7 @@ PG_FUNCTION_INFO_V1(prevent_explain);
 typedef struct ExplainOut
 {
 	ReturnSetInfo *rsinfo;
-	Oid			level_type;
+	const PvLexicon *lex;		/* for the risk_level values */
 	MemoryContext rowcxt;		/* a row's values, reset after each occurrence */
 } ExplainOut;
 
@@ -54,8 +54,7 @@ explain_row(ExplainOut *o, const char *signal, const char *detail, const char *c
 		nulls[3] = nulls[4] = true;
 	values[5] = Int32GetDatum(weight);
 	if (level > PV_LEVEL_NONE || strcmp(signal, "level") == 0 || strcmp(signal, "score") == 0)
-		values[6] = DirectFunctionCall2(enum_in, CStringGetDatum(prevent_level_names[level]),
-										ObjectIdGetDatum(o->level_type));
+		values[6] = o->lex->level_values[level];
 	else
 		nulls[6] = true;
 	values[7] = CStringGetTextDatum(effect);
@@ -112,7 +111,7 @@ explain_sink(void *arg, const pv_hit *hits, int32_t nhits)
 			es->seen[h->keyword] = true;
 			explain_row(es->o, signal, k->term, k->category, pos, len, k->weight, k->min_level,
 						k->min_level > PV_LEVEL_NONE
-						? psprintf("adds %d; %s on its own", k->weight, prevent_level_names[k->min_level])
+						? psprintf("adds %d; %s on its own", k->weight, es->o->lex->level_names[k->min_level])
 						: psprintf("adds %d", k->weight));
 		}
 		MemoryContextReset(es->o->rowcxt);
@@ -134,7 +133,7 @@ prevent_explain(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	o.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	o.level_type = TupleDescAttr(o.rsinfo->setDesc, 6)->atttypid;
+	o.lex = lex;
 	o.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "prevent explain row", ALLOCSET_SMALL_SIZES);
 
 	/* first: what counts */
@@ -171,7 +170,7 @@ prevent_explain(PG_FUNCTION_ARGS)
 		if (as.rules_counted)
 			explain_row(&o, "rule", r->label, r->category, 0, 0, r->weight, r->min_level,
 						r->min_level > PV_LEVEL_NONE
-						? psprintf("adds %d; %s on its own", r->weight, prevent_level_names[r->min_level])
+						? psprintf("adds %d; %s on its own", r->weight, lex->level_names[r->min_level])
 						: psprintf("adds %d", r->weight));
 		else
 			explain_row(&o, "rule", r->label, r->category, 0, 0, 0, PV_LEVEL_NONE,
@@ -181,11 +180,11 @@ prevent_explain(PG_FUNCTION_ARGS)
 		if (as.present[c])
 			explain_row(&o, "combination", lex->combinations[c].label, NULL, 0, 0, 0,
 						lex->combinations[c].level,
-						psprintf("every category present: %s at least", prevent_level_names[lex->combinations[c].level]));
+						psprintf("every category present: %s at least", lex->level_names[lex->combinations[c].level]));
 	explain_row(&o, "score", "sum of the terms and rules that count, at most 100", NULL, 0, 0, as.score,
 				lexicon_level_of(lex, as.score), "the level of the score (prevent.risk_threshold)");
 	explain_row(&o, "level", "the highest of the levels above", NULL, 0, 0, as.score, as.level,
-				prevent_level_names[as.level]);
+				lex->level_names[as.level]);
 	pv_result_free(&res);
 	return (Datum) 0;
 }

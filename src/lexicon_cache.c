@@ -301,11 +301,12 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 		pfree(catw);
 }
 
-int
-prevent_level_from_name(const char *name)
+/* the position of a label in prevent.risk_level (loaded first into pl) */
+static int
+level_from_name(const PvLexicon *pl, const char *name)
 {
 	for (int l = 0; l < PV_NLEVELS; l++)
-		if (strcmp(name, prevent_level_names[l]) == 0)
+		if (strcmp(name, pl->level_names[l]) == 0)
 			return l;
 	elog(ERROR, "unknown risk level \"%s\"", name);
 	return PV_LEVEL_NONE;
@@ -410,6 +411,21 @@ lexicon_build(void)
 	pl->lex = pv_lexicon_new();
 	MemoryContextSwitchTo(old);
 
+	/* the risk levels, as prevent.risk_level names them */
+	spi_run("SELECT e.oid, e.enumlabel::pg_catalog.text FROM pg_catalog.pg_enum e "
+			"WHERE e.enumtypid OPERATOR(pg_catalog.=) 'prevent.risk_level'::pg_catalog.regtype "
+			"ORDER BY e.enumsortorder");
+	if (SPI_processed != PV_NLEVELS)
+		elog(ERROR, "type prevent.risk_level has %llu labels, not %d",
+			 (unsigned long long) SPI_processed, PV_NLEVELS);
+	for (int l = 0; l < PV_NLEVELS; l++)
+	{
+		bool		isnull;
+
+		pl->level_values[l] = SPI_getbinval(SPI_tuptable->vals[l], SPI_tuptable->tupdesc, 1, &isnull);
+		pl->level_names[l] = MemoryContextStrdup(mcxt, spi_text(l, 2));
+	}
+
 	/* settings */
 	spi_run("SELECT s.value FROM prevent.setting s WHERE s.name OPERATOR(pg_catalog.=) 'negation_scope'");
 	if (SPI_processed > 0)
@@ -430,7 +446,7 @@ lexicon_build(void)
 	spi_run("SELECT t.level::pg_catalog.text, t.min_score FROM prevent.risk_threshold t");
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
-		int			l = prevent_level_from_name(spi_text(r, 1));
+		int			l = level_from_name(pl, spi_text(r, 1));
 
 		if (l > PV_LEVEL_NONE)
 			pl->thresholds[l] = (int32) spi_int(r, 2);
@@ -477,7 +493,7 @@ lexicon_build(void)
 			k->category = MemoryContextStrdup(mcxt, category ? category : "");
 			k->weight = (int32) spi_int(r, 4);
 			k->category_code = category_code(&categories, k->category);
-			k->min_level = spi_text(r, 6) ? prevent_level_from_name(spi_text(r, 6)) : PV_LEVEL_NONE;
+			k->min_level = spi_text(r, 6) ? level_from_name(pl, spi_text(r, 6)) : PV_LEVEL_NONE;
 			k->disposition = strcmp(spi_text(r, 7), "t") == 0;
 			/* signal classes share the code space of categories, prefixed so they never clash */
 			k->signal_code = spi_text(r, 8) ? category_code(&categories, psprintf("~%s", spi_text(r, 8))) : -1;
@@ -532,7 +548,7 @@ lexicon_build(void)
 		pl->rules[rc].category = MemoryContextStrdup(mcxt, category);
 		pl->rules[rc].weight = (int32) spi_int(r, 6);
 		pl->rules[rc].category_code = category_code(&categories, category);
-		pl->rules[rc].min_level = spi_text(r, 7) ? prevent_level_from_name(spi_text(r, 7)) : PV_LEVEL_NONE;
+		pl->rules[rc].min_level = spi_text(r, 7) ? level_from_name(pl, spi_text(r, 7)) : PV_LEVEL_NONE;
 		old = MemoryContextSwitchTo(mcxt);
 		pl->rules[rc].label_text = CStringGetTextDatum(pl->rules[rc].label);
 		pl->rules[rc].category_text = CStringGetTextDatum(category);
@@ -564,7 +580,7 @@ lexicon_build(void)
 			if (!enulls[j])
 				cb->codes[cb->ncodes++] = category_code(&categories, TextDatumGetCString(elems[j]));
 		cb->min_weight = (int32) spi_int(r, 3);
-		cb->level = prevent_level_from_name(spi_text(r, 4));
+		cb->level = level_from_name(pl, spi_text(r, 4));
 		cb->label = MemoryContextStrdup(mcxt, spi_text(r, 5));
 	}
 	pl->ncodes = list_length(categories);
@@ -622,4 +638,20 @@ lexicon_cache_get(void)
 		MemoryContextDelete(current->mcxt);
 	current = fresh;
 	return current;
+}
+
+/* the matcher's limits, for the lexicon's checks in SQL */
+PG_FUNCTION_INFO_V1(prevent_max_term_length);
+PG_FUNCTION_INFO_V1(prevent_max_window);
+
+Datum
+prevent_max_term_length(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(PV_MAX_TERM);
+}
+
+Datum
+prevent_max_window(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(PV_MAX_WINDOW);
 }

@@ -32,19 +32,15 @@ PG_FUNCTION_INFO_V1(prevent_level);
 PG_FUNCTION_INFO_V1(prevent_highlight);
 PG_FUNCTION_INFO_V1(prevent_terms);
 
-const char *const prevent_level_names[PV_NLEVELS] = {"none", "low", "medium", "high", "critical"};
-
 /*
  * Per call site: the scan buffers, and for prevent.assess the result row's
- * descriptor and the risk_level values, looked up once.
+ * descriptor, built once.
  */
 typedef struct CallCache
 {
 	pv_result	res;
 	PvPositions pos;			/* for dispositions (lexicon_cache.c) */
 	TupleDesc	tupdesc;
-	Oid			level_type;
-	Datum		levels[PV_NLEVELS];
 } CallCache;
 
 static CallCache *
@@ -59,17 +55,6 @@ call_cache(FunctionCallInfo fcinfo)
 		fcinfo->flinfo->fn_extra = cc;
 	}
 	return cc;
-}
-
-static void
-call_cache_levels(CallCache *cc, Oid level_type)
-{
-	if (cc->level_type == level_type)
-		return;
-	for (int l = 0; l < PV_NLEVELS; l++)
-		cc->levels[l] = DirectFunctionCall2(enum_in, CStringGetDatum(prevent_level_names[l]),
-											ObjectIdGetDatum(level_type));
-	cc->level_type = level_type;
 }
 
 /*
@@ -257,13 +242,12 @@ prevent_assess(PG_FUNCTION_ARGS)
 		old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 		cc->tupdesc = BlessTupleDesc(CreateTupleDescCopy(tupdesc));
 		MemoryContextSwitchTo(old);
-		call_cache_levels(cc, TupleDescAttr(cc->tupdesc, 1)->atttypid);
 	}
 	prevent_scan_assess(lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &cc->res, &cc->pos,
 						fcinfo->flinfo->fn_mcxt, &as);
 	prevent_assessment_arrays(lex, &cc->res, &as, &categories, &terms);
 	values[0] = Int32GetDatum(as.score);
-	values[1] = cc->levels[as.level];
+	values[1] = lex->level_values[as.level];
 	values[2] = PointerGetDatum(categories);
 	values[3] = PointerGetDatum(terms);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cc->tupdesc, values, nulls)));
@@ -288,10 +272,7 @@ prevent_level(PG_FUNCTION_ARGS)
 	int32		score = PG_GETARG_INT32(0);
 	PvLexicon  *lex = lexicon_cache_get();
 
-	CallCache  *cc = call_cache(fcinfo);
-
-	call_cache_levels(cc, get_fn_expr_rettype(fcinfo->flinfo));
-	PG_RETURN_DATUM(cc->levels[lexicon_level_of(lex, score)]);
+	PG_RETURN_DATUM(lex->level_values[lexicon_level_of(lex, score)]);
 }
 
 /*

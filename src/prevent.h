@@ -12,16 +12,17 @@
 
 #include "matcher.h"
 
-/* risk levels, in the order of the prevent.risk_level enum */
+/*
+ * Risk levels, by their position in the prevent.risk_level enum, which is
+ * where they are named: the lexicon cache reads the labels and values from
+ * pg_enum (PvLexicon.level_names / level_values).
+ */
 #define PV_LEVEL_NONE 0
 #define PV_LEVEL_LOW 1
 #define PV_LEVEL_MEDIUM 2
 #define PV_LEVEL_HIGH 3
 #define PV_LEVEL_CRITICAL 4
 #define PV_NLEVELS 5
-
-/* the labels of prevent.risk_level, by level (match_funcs.c) */
-extern const char *const prevent_level_names[PV_NLEVELS];
 
 typedef struct PvKeywordInfo
 {
@@ -75,6 +76,8 @@ typedef struct PvLexicon
 	int32		nrules;
 	PvRuleInfo *rules;			/* by core rule index */
 	int32		thresholds[PV_NLEVELS]; /* lowest score of each level */
+	char	   *level_names[PV_NLEVELS];	/* labels of prevent.risk_level */
+	Datum		level_values[PV_NLEVELS];	/* its values (enum OIDs) */
 	int32		ncodes;			/* category and signal codes in use (keywords, rules, combinations) */
 	int32		ncombinations;
 	PvCombination *combinations;
@@ -154,7 +157,6 @@ extern void lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvP
 /* scan doc into res (the core allocating under mcxt), then assess it into a */
 extern void prevent_scan_assess(const PvLexicon *lex, const char *doc, size_t len, pv_result *res,
 								PvPositions *pos, MemoryContext mcxt, PvAssessment *a);
-extern int	prevent_level_from_name(const char *name);
 
 /* memory hooks for the core: palloc in the current context */
 extern void prevent_set_core_allocator(void);
@@ -167,8 +169,13 @@ extern void prevent_assessment_arrays(const PvLexicon *lex, const pv_result *res
 /* contains.c: the error for a search term that normalizes to nothing (shared with gin.c) */
 extern void prevent_report_empty_term(const char *term, Size len) pg_attribute_noreturn();
 
-/* watch.c */
+/* watch/registry.c */
 extern void watch_cache_init(void);
+
+/* parties_funcs.c: the sorted parties as text[], and the core's return code checked */
+struct pv_parties;
+extern struct ArrayType *prevent_parties_array(struct pv_parties *ps);
+extern void prevent_check_parties(int rc);
 
 /* owner.c: the extension's schema and owner, and SPI sections with a pinned search_path */
 typedef struct PreventSpi

@@ -469,9 +469,14 @@ SELECT prevent._feedback(${OR[$s-c2]}, 'x', pg_catalog.now(), CURRENT_USER);
 SELECT prevent._close(${OR[$s-c2]}, true, 'x', pg_catalog.now(), CURRENT_USER);
 SELECT prevent._evaluate(${OR[$s-c2]}, 4, 'x', pg_catalog.now(), CURRENT_USER);
 SELECT prevent._transition(${OR[$s-c3]}, 'accept', pg_catalog.now(), 'x', NULL, NULL, CURRENT_USER);
-SELECT prevent._issue(a, ARRAY['U_$s', 'U_${s}9'], 'review', true, CURRENT_USER, pg_catalog.now())
+SELECT prevent._issue(ARRAY[ROW(a.id, a.level, a.unit, a.repeat, 'review', ARRAY['U_${s}9'])::prevent._issue_request],
+                      CURRENT_USER, pg_catalog.now())
   FROM prevent.alert a WHERE a.id OPERATOR(pg_catalog.=) ${AL[$s-p4]};
 SELECT prevent._require_unit(CURRENT_USER, 'U_$s', 'x');
+CREATE TABLE public.rls_probe_$s (unit pg_catalog.text);
+SELECT prevent._restrict_to_unit('public.rls_probe_$s');
+SELECT prevent.max_term_length(), prevent.max_window(), prevent.order_is_open('issued');
+SELECT b.* FROM prevent.work_order w, prevent.order_breaches(w, '2099-01-01 00:00+00') b;
 SELECT prevent._column_type('public.incident', 'narrative', 'x');
 SELECT prevent._feedback_bounds();
 SELECT * FROM prevent._order_contribution('U_$s', '2026-01-01 10:00+08', '2026-01-01 12:00+08', '2026-01-02 10:00+08',

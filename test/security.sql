@@ -300,7 +300,10 @@ SELECT is((SELECT string_agg(p.oid::regprocedure::text, ', ' ORDER BY p.oid::reg
 	'prevent.lexicon_report(text,prevent.risk_level,prevent.risk_level), '
 	'prevent.lexicon_report_records(text,prevent.risk_level,prevent.risk_level), '
 	'prevent.lexicon_report_terms(text,prevent.risk_level), prevent.match(text), '
-	'prevent.may_act(name,text), prevent.my_units(), prevent.parties(text,text[]), prevent.rate(bigint,bigint), '
+	'prevent.max_term_length(), prevent.max_window(), '
+	'prevent.may_act(name,text), prevent.my_units(), '
+	'prevent.order_breaches(prevent.work_order,timestamp with time zone), prevent.order_is_open(text), '
+	'prevent.parties(text,text[]), prevent.rate(bigint,bigint), '
 	'prevent.report_time_zone(), prevent.resident_id_valid(text), prevent.score(text), prevent.setting_int(text,integer), '
 	'prevent.terms(text)',
 	'PUBLIC may run the read-only API and nothing else');

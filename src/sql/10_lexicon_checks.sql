@@ -1,6 +1,6 @@
 /* ------------------------------------------------------------------------
- * Lexicon validation: clear errors on write, and the restore rule for
- * built-in rows.  Terms are checked after normalization, the way they match.
+ * Lexicon validation: clear errors on write; built-in rows restored by
+ * pg_restore replace the shipped ones (prevent._restore_builtin).  Terms are checked after normalization, the way they match.
  * ------------------------------------------------------------------------ */
 
 CREATE FUNCTION prevent.check_term(what text, term text) RETURNS text
@@ -9,6 +9,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	norm text := prevent.normalize(term);
+	longest constant int := prevent.max_term_length();
 BEGIN
 	IF norm = '' THEN
 		RAISE EXCEPTION '% "%" is empty after normalization', what, term
@@ -16,8 +17,8 @@ BEGIN
 				  DETAIL = 'Whitespace, punctuation, symbols and emoji are dropped when text is normalized.',
 				  HINT = 'A term needs at least one letter, digit or Chinese character.';
 	END IF;
-	IF length(term) > 64 OR length(norm) > 64 THEN
-		RAISE EXCEPTION '% "%" is longer than 64 characters', what, left(term, 20) || '...'
+	IF length(term) > longest OR length(norm) > longest THEN
+		RAISE EXCEPTION '% "%" is longer than % characters', what, left(term, 20) || '...', longest
 			USING ERRCODE = 'check_violation',
 				  DETAIL = pg_catalog.format('It has %s characters (%s after normalization).', length(term), length(norm));
 	END IF;
@@ -93,10 +94,6 @@ BEGIN
 	END IF;
 	PERFORM prevent.check_weight('keyword weight', NEW.weight);
 
-	IF TG_OP = 'INSERT' THEN
-		/* pg_restore of an edited built-in row: replace the built-in one */
-		DELETE FROM prevent.keyword k WHERE k.id = NEW.id AND k.builtin;
-	END IF;
 	SELECT k.id, k.term INTO dup FROM prevent.keyword k
 	 WHERE k.term_norm = NEW.term_norm AND k.id IS DISTINCT FROM NEW.id
 	   AND (TG_OP = 'INSERT' OR k.id <> OLD.id);
@@ -112,6 +109,8 @@ $$;
 
 CREATE TRIGGER keyword_before_write BEFORE INSERT OR UPDATE ON prevent.keyword
 	FOR EACH ROW EXECUTE FUNCTION prevent.keyword_before_write();
+CREATE TRIGGER keyword_restore_builtin BEFORE INSERT ON prevent.keyword
+	FOR EACH ROW EXECUTE FUNCTION prevent._restore_builtin('id');
 
 CREATE FUNCTION prevent.negation_before_write() RETURNS trigger
 LANGUAGE plpgsql
@@ -119,13 +118,10 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
 	NEW.cue_norm := prevent.check_term('negation cue', NEW.cue);
-	IF NEW."window" IS NULL OR NEW."window" < 0 OR NEW."window" > 64 THEN
+	IF NEW."window" IS NULL OR NEW."window" < 0 OR NEW."window" > prevent.max_window() THEN
 		RAISE EXCEPTION 'negation window % is out of range', coalesce(NEW."window"::text, 'NULL')
 			USING ERRCODE = 'check_violation',
-				  DETAIL = 'The window is a number of characters from 0 to 64.';
-	END IF;
-	IF TG_OP = 'INSERT' THEN
-		DELETE FROM prevent.negation n WHERE n.id = NEW.id AND n.builtin;
+				  DETAIL = pg_catalog.format('The window is a number of characters from 0 to %s.', prevent.max_window());
 	END IF;
 	IF EXISTS (SELECT 1 FROM prevent.negation n WHERE n.cue_norm = NEW.cue_norm AND n.id <> NEW.id) THEN
 		RAISE EXCEPTION 'negation cue "%" already exists', NEW.cue
@@ -138,6 +134,8 @@ $$;
 
 CREATE TRIGGER negation_before_write BEFORE INSERT OR UPDATE ON prevent.negation
 	FOR EACH ROW EXECUTE FUNCTION prevent.negation_before_write();
+CREATE TRIGGER negation_restore_builtin BEFORE INSERT ON prevent.negation
+	FOR EACH ROW EXECUTE FUNCTION prevent._restore_builtin('id');
 
 CREATE FUNCTION prevent.proximity_before_write() RETURNS trigger
 LANGUAGE plpgsql
@@ -148,13 +146,10 @@ BEGIN
 	PERFORM prevent.check_term('proximity term', NEW.term_b);
 	PERFORM prevent.check_category(NEW.category);
 	PERFORM prevent.check_weight('proximity weight', NEW.weight);
-	IF NEW.within IS NULL OR NEW.within < 0 OR NEW.within > 64 THEN
+	IF NEW.within IS NULL OR NEW.within < 0 OR NEW.within > prevent.max_window() THEN
 		RAISE EXCEPTION 'proximity distance % is out of range', coalesce(NEW.within::text, 'NULL')
 			USING ERRCODE = 'check_violation',
-				  DETAIL = 'The distance is a number of characters from 0 to 64.';
-	END IF;
-	IF TG_OP = 'INSERT' THEN
-		DELETE FROM prevent.proximity p WHERE p.id = NEW.id AND p.builtin;
+				  DETAIL = pg_catalog.format('The distance is a number of characters from 0 to %s.', prevent.max_window());
 	END IF;
 	RETURN NEW;
 END
@@ -162,6 +157,8 @@ $$;
 
 CREATE TRIGGER proximity_before_write BEFORE INSERT OR UPDATE ON prevent.proximity
 	FOR EACH ROW EXECUTE FUNCTION prevent.proximity_before_write();
+CREATE TRIGGER proximity_restore_builtin BEFORE INSERT ON prevent.proximity
+	FOR EACH ROW EXECUTE FUNCTION prevent._restore_builtin('id');
 
 CREATE FUNCTION prevent.combination_before_write() RETURNS trigger
 LANGUAGE plpgsql
@@ -186,15 +183,14 @@ BEGIN
 		END IF;
 	END LOOP;
 	PERFORM prevent.check_weight('combination min_weight', NEW.min_weight);
-	IF TG_OP = 'INSERT' THEN
-		DELETE FROM prevent.combination x WHERE x.id = NEW.id AND x.builtin;
-	END IF;
 	RETURN NEW;
 END
 $$;
 
 CREATE TRIGGER combination_before_write BEFORE INSERT OR UPDATE ON prevent.combination
 	FOR EACH ROW EXECUTE FUNCTION prevent.combination_before_write();
+CREATE TRIGGER combination_restore_builtin BEFORE INSERT ON prevent.combination
+	FOR EACH ROW EXECUTE FUNCTION prevent._restore_builtin('id');
 
 CREATE FUNCTION prevent.category_before_write() RETURNS trigger
 LANGUAGE plpgsql
@@ -210,18 +206,14 @@ BEGIN
 		RAISE EXCEPTION 'category "%" needs a label', NEW.name
 			USING ERRCODE = 'not_null_violation';
 	END IF;
-	IF TG_OP = 'INSERT' AND EXISTS (SELECT 1 FROM prevent.category c WHERE c.name = NEW.name AND c.builtin) THEN
-		/* pg_restore of a built-in row: take the restored values */
-		UPDATE prevent.category c SET label = NEW.label, description = NEW.description, builtin = NEW.builtin
-		 WHERE c.name = NEW.name;
-		RETURN NULL;
-	END IF;
 	RETURN NEW;
 END
 $$;
 
 CREATE TRIGGER category_before_write BEFORE INSERT OR UPDATE ON prevent.category
 	FOR EACH ROW EXECUTE FUNCTION prevent.category_before_write();
+CREATE TRIGGER category_restore_builtin BEFORE INSERT ON prevent.category
+	FOR EACH ROW EXECUTE FUNCTION prevent._restore_builtin('name');
 
 /* combinations name categories in an array (no foreign key): follow a rename, refuse a delete */
 CREATE FUNCTION prevent.category_after_write() RETURNS trigger
@@ -254,16 +246,14 @@ BEGIN
 			USING ERRCODE = 'check_violation',
 				  DETAIL = 'Thresholds are scores from 1 to 100.';
 	END IF;
-	IF TG_OP = 'INSERT' AND EXISTS (SELECT 1 FROM prevent.risk_threshold t WHERE t.level = NEW.level AND t.builtin) THEN
-		UPDATE prevent.risk_threshold t SET min_score = NEW.min_score, builtin = NEW.builtin WHERE t.level = NEW.level;
-		RETURN NULL;
-	END IF;
 	RETURN NEW;
 END
 $$;
 
 CREATE TRIGGER risk_threshold_before_write BEFORE INSERT OR UPDATE ON prevent.risk_threshold
 	FOR EACH ROW EXECUTE FUNCTION prevent.risk_threshold_before_write();
+CREATE TRIGGER risk_threshold_restore_builtin BEFORE INSERT ON prevent.risk_threshold
+	FOR EACH ROW EXECUTE FUNCTION prevent._restore_builtin('level');
 
 /* thresholds must rise with the level; checked once per statement */
 CREATE FUNCTION prevent.risk_threshold_after_write() RETURNS trigger
@@ -325,16 +315,14 @@ BEGIN
 				USING ERRCODE = 'undefined_object',
 					  DETAIL = (SELECT 'Known settings: ' || string_agg(s.name, ', ' ORDER BY s.name) FROM prevent.setting s);
 	END CASE;
-	IF TG_OP = 'INSERT' AND EXISTS (SELECT 1 FROM prevent.setting s WHERE s.name = NEW.name AND s.builtin) THEN
-		UPDATE prevent.setting s SET value = NEW.value, builtin = NEW.builtin WHERE s.name = NEW.name;
-		RETURN NULL;
-	END IF;
 	RETURN NEW;
 END
 $$;
 
 CREATE TRIGGER setting_before_write BEFORE INSERT OR UPDATE ON prevent.setting
 	FOR EACH ROW EXECUTE FUNCTION prevent.setting_before_write();
+CREATE TRIGGER setting_restore_builtin BEFORE INSERT ON prevent.setting
+	FOR EACH ROW EXECUTE FUNCTION prevent._restore_builtin('name');
 
 /*
  * Any change to a lexicon table makes every backend drop its compiled

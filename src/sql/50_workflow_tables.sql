@@ -45,25 +45,8 @@ COMMENT ON COLUMN prevent.level_policy.accept_within IS 'Deadline for accepting 
 COMMENT ON COLUMN prevent.level_policy.feedback_within IS 'Deadline for the first feedback, from its issue';
 COMMENT ON COLUMN prevent.level_policy.close_within IS 'Deadline for closing the order, from its issue';
 
-CREATE FUNCTION prevent.level_policy_before_insert() RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-	/* pg_restore of a built-in row: take the restored values */
-	IF EXISTS (SELECT 1 FROM prevent.level_policy p WHERE p.level = NEW.level AND p.builtin) THEN
-		UPDATE prevent.level_policy p
-		   SET auto_issue = NEW.auto_issue, tiers = NEW.tiers, accept_within = NEW.accept_within,
-			   feedback_within = NEW.feedback_within, close_within = NEW.close_within, builtin = NEW.builtin
-		 WHERE p.level = NEW.level;
-		RETURN NULL;
-	END IF;
-	RETURN NEW;
-END
-$$;
-
-CREATE TRIGGER level_policy_before_insert BEFORE INSERT ON prevent.level_policy
-	FOR EACH ROW EXECUTE FUNCTION prevent.level_policy_before_insert();
+CREATE TRIGGER level_policy_restore_builtin BEFORE INSERT ON prevent.level_policy
+	FOR EACH ROW EXECUTE FUNCTION prevent._restore_builtin('level');
 
 INSERT INTO prevent.level_policy (level, auto_issue, tiers, accept_within, feedback_within, close_within, builtin) VALUES
 	('low',      false, '{}',      '4 hours',    '24 hours', '7 days', true),
@@ -139,7 +122,33 @@ CREATE TABLE prevent.work_order (
 	CONSTRAINT work_order_alert_unit_key UNIQUE (alert_id, unit)
 );
 CREATE INDEX work_order_unit_idx ON prevent.work_order (unit, issued_at);
-CREATE INDEX work_order_open_idx ON prevent.work_order (unit) WHERE status IN ('issued', 'accepted', 'fed_back');
+
+/*
+ * What "open" and "overdue" mean, once: the views, the partial index and
+ * escalate_overdue() call these (the SQL bodies are inlined into them).
+ */
+-- an order is open until it is closed
+CREATE FUNCTION prevent.order_is_open(status text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN status OPERATOR(pg_catalog.=) ANY ('{issued,accepted,fed_back}'::text[]);
+COMMENT ON FUNCTION prevent.order_is_open(text) IS 'Whether a work order of this status is open (issued, accepted or fed_back)';
+
+-- the deadlines an order has missed at a time, in the order they fall due
+CREATE FUNCTION prevent.order_breaches(o prevent.work_order, at timestamptz)
+RETURNS TABLE (breach text, due timestamptz, n int)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT d.breach, d.due, d.n
+	  FROM (VALUES (1, 'accept', o.accepted_at, o.accept_due),
+				   (2, 'feedback', o.fed_back_at, o.due_at),
+				   (3, 'close', o.closed_at, o.close_due)) d(n, breach, met_at, due)
+	 WHERE prevent.order_is_open(o.status) AND d.met_at IS NULL AND d.due OPERATOR(pg_catalog.<) at
+	 ORDER BY d.n;
+END;
+COMMENT ON FUNCTION prevent.order_breaches(prevent.work_order, timestamptz) IS
+'The deadlines (accept, feedback, close) an open work order has missed at a time, in the order they fall due';
+
+CREATE INDEX work_order_open_idx ON prevent.work_order (unit) WHERE prevent.order_is_open(status);
 COMMENT ON TABLE prevent.work_order IS 'Instruction orders pushed to a unit: issued -> accepted -> fed_back -> closed -> evaluated';
 COMMENT ON COLUMN prevent.work_order.reason IS 'Why it was issued: risk_level (auto-issue level reached), review (second judgement), repeat, cross_jurisdiction (a repeat party''s other unit)';
 COMMENT ON COLUMN prevent.work_order.due_at IS 'Feedback deadline (issued_at + feedback_within of the level)';

@@ -57,38 +57,91 @@ BEGIN
 END
 $$;
 
--- issue one work order per unit for an alert, with its escalations
-CREATE FUNCTION prevent._issue(alert prevent.alert, units text[], first_reason text,
-							   by_level boolean, actor name, at timestamptz) RETURNS int
+/*
+ * Issuing work orders: the one place that says which orders an alert gets,
+ * their deadlines and the tiers that follow them.  The alert writer (every
+ * batch, and each row in row mode) and prevent.review() both call it.
+ *
+ * A request names an alert (with the fields of it that issuing needs: the
+ * writer's alerts are not visible to the snapshot of a SERIALIZABLE
+ * caller, and reading them would only add serialization conflicts), why
+ * it is issued to the alert's own unit (risk_level: its level issues at
+ * once; repeat: a repeat incident below that level; review: the second
+ * judgement), and the other units whose earlier incidents make it a
+ * repeat: each of those gets an order too (cross_jurisdiction).  Deadlines and the level's tiers come from
+ * prevent.level_policy; a repeat alert's orders are followed by tier
+ * repeat_tier, and an alert issued to several units by tier
+ * cross_jurisdiction_tier.  Every order gets an 'issue' event.
+ */
+CREATE TYPE prevent._issue_request AS (
+	alert_id bigint,
+	level prevent.risk_level,
+	unit text,
+	repeat boolean,
+	reason text,
+	other_units text[]
+);
+
+CREATE FUNCTION prevent._issue(requests prevent._issue_request[], actor name, at timestamptz) RETURNS int
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	pol prevent.level_policy;
-	o prevent.work_order;
-	u text;
-	n int := 0;
+	n int;
+	missing bigint;
 BEGIN
-	SELECT * INTO STRICT pol FROM prevent.level_policy WHERE level = alert.level;
-	FOREACH u IN ARRAY units LOOP
-		INSERT INTO prevent.work_order (alert_id, unit, level, reason, issued_at, accept_due, due_at, close_due)
-		VALUES (alert.id, u, alert.level,
-				CASE WHEN u IS NOT DISTINCT FROM alert.unit THEN first_reason ELSE 'cross_jurisdiction' END,
-				at, at + pol.accept_within, at + pol.feedback_within, at + pol.close_within)
-		ON CONFLICT (alert_id, unit) DO NOTHING
-		RETURNING * INTO o;
-		CONTINUE WHEN o.id IS NULL;
-		n := n + 1;
+	-- an alert of a level with no policy row (a DBA deleted it) cannot be issued
+	SELECT q.alert_id INTO missing
+	  FROM unnest(requests) q
+	  LEFT JOIN prevent.level_policy p ON p.level = q.level
+	 WHERE p.level IS NULL
+	 LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'alert % cannot be issued: its level has no row in prevent.level_policy', missing
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  HINT = 'Insert the level''s row into prevent.level_policy again.';
+	END IF;
+	WITH r AS MATERIALIZED (
+		SELECT q.ord, q.alert_id, q.level, q.unit, q.repeat, q.reason, q.other_units,
+			   p.tiers, p.accept_within, p.feedback_within, p.close_within
+		  FROM unnest(requests) WITH ORDINALITY AS q(alert_id, level, unit, repeat, reason, other_units, ord)
+		  JOIN prevent.level_policy p ON p.level = q.level
+	), orders AS MATERIALIZED (
+		-- the alert's own unit first, then the other units in order: ids follow that order
+		SELECT o.*, nextval('prevent.work_order_id_seq'::regclass) AS order_id,
+			   count(*) OVER (PARTITION BY o.ord) AS nunits
+		  FROM (SELECT r.ord, r.unit, r.reason FROM r
+				UNION
+				SELECT r.ord, u.unit, 'cross_jurisdiction'
+				  FROM r CROSS JOIN LATERAL unnest(r.other_units) u(unit)
+				 WHERE u.unit IS DISTINCT FROM r.unit) o
+		 ORDER BY o.ord, o.reason = 'cross_jurisdiction', o.unit
+	), ins_order AS (
+		INSERT INTO prevent.work_order (id, alert_id, unit, level, reason, issued_at, accept_due, due_at, close_due)
+		SELECT o.order_id, r.alert_id, o.unit, r.level, o.reason, _issue.at,
+			   _issue.at + r.accept_within, _issue.at + r.feedback_within, _issue.at + r.close_within
+		  FROM orders o JOIN r ON r.ord = o.ord
+		RETURNING 1
+	), ins_escalation AS (
 		INSERT INTO prevent.escalation (work_order_id, unit, tier, reason, created_at)
-		SELECT o.id, u, e.tier, e.reason, at
-		  FROM (SELECT t AS tier, 'risk_level' AS reason FROM unnest(CASE WHEN by_level THEN pol.tiers END) t
-				UNION ALL SELECT prevent.setting_int('repeat_tier', 3)::smallint, 'repeat' WHERE alert.repeat
-				UNION ALL SELECT prevent.setting_int('cross_jurisdiction_tier', 1)::smallint, 'cross_jurisdiction'
-				 WHERE cardinality(units) > 1) e;
+		SELECT o.order_id, o.unit, e.tier, e.reason, _issue.at
+		  FROM orders o JOIN r ON r.ord = o.ord
+		 CROSS JOIN LATERAL (
+				SELECT t.tier, 'risk_level' AS reason
+				  FROM unnest(CASE WHEN r.reason <> 'repeat' THEN r.tiers END) t(tier)
+				UNION ALL
+				SELECT prevent.setting_int('repeat_tier', 3)::smallint, 'repeat' WHERE r.repeat
+				UNION ALL
+				SELECT prevent.setting_int('cross_jurisdiction_tier', 1)::smallint, 'cross_jurisdiction'
+				 WHERE o.nunits > 1) e
+		RETURNING 1
+	), ins_event AS (
 		INSERT INTO prevent.event (work_order_id, alert_id, unit, action, from_status, to_status, at, actor, acting_role)
-		VALUES (o.id, alert.id, u, 'issue', NULL, 'issued', at, SESSION_USER, actor);
-		o := NULL;
-	END LOOP;
+		SELECT o.order_id, r.alert_id, o.unit, 'issue', NULL, 'issued', _issue.at, SESSION_USER, _issue.actor
+		  FROM orders o JOIN r ON r.ord = o.ord
+		RETURNING 1
+	)
+	SELECT count(*) INTO n FROM orders;
 	RETURN n;
 END
 $$;
@@ -109,9 +162,10 @@ CREATE TYPE prevent._alert_input AS (
 );
 
 /*
- * Alerts are written by the triggers on watched tables (src/watch.c), as
- * the extension owner, with one set-based statement per batch: see
- * alert_batch_sql there.
+ * Alerts are written by the triggers on watched tables (src/watch/), as
+ * the extension owner, with one set-based statement per batch
+ * (src/watch/alert_batch.sql), which hands the alerts to issue to
+ * prevent._issue().
  */
 
 -- the second judgement of a pending alert
@@ -145,7 +199,8 @@ BEGIN
 	INSERT INTO prevent.event (alert_id, unit, action, from_status, to_status, at, actor, acting_role, note)
 	VALUES (a.id, a.unit, 'review', 'pending', a.status, pg_catalog.now(), SESSION_USER, actor, note);
 	IF issue THEN
-		PERFORM prevent._issue(a, ARRAY[a.unit], 'review', true, actor, pg_catalog.now());
+		PERFORM prevent._issue(ARRAY[ROW(a.id, a.level, a.unit, a.repeat, 'review', NULL)::prevent._issue_request],
+							   actor, pg_catalog.now());
 	END IF;
 	RETURN a;
 END
@@ -284,21 +339,18 @@ BEGIN
 	-- the owner can take: any role could hold an advisory lock and stop the job)
 	PERFORM FROM prevent._job_lock j WHERE j.job = 'escalate_overdue' FOR UPDATE;
 	WITH breach AS (
-		SELECT w.id, w.unit, b.breach
+		SELECT w.id, w.unit, b.breach, b.n
 		  FROM prevent.work_order w
-		  CROSS JOIN LATERAL (VALUES
-				('accept', w.accepted_at IS NULL AND w.accept_due < at),
-				('feedback', w.fed_back_at IS NULL AND w.due_at < at),
-				('close', w.closed_at IS NULL AND w.close_due < at)) b(breach, late)
-		 WHERE b.late AND w.status IN ('issued', 'accepted', 'fed_back')
+		  CROSS JOIN LATERAL prevent.order_breaches(w, at) b
+		 WHERE prevent.order_is_open(w.status)
 		   AND NOT EXISTS (SELECT 1 FROM prevent.escalation e
 							WHERE e.work_order_id = w.id AND e.reason = 'overdue' AND e.breach = b.breach)
-		 ORDER BY w.id, array_position(ARRAY['accept', 'feedback', 'close'], b.breach)
+		 ORDER BY w.id, b.n
 	), ins AS (
 		INSERT INTO prevent.escalation (work_order_id, unit, tier, reason, breach, created_at)
 		SELECT b.id, b.unit,
 			   greatest(1, coalesce((SELECT min(e.tier) FROM prevent.escalation e WHERE e.work_order_id = b.id), 4) - 1
-						   - (row_number() OVER (PARTITION BY b.id ORDER BY array_position(ARRAY['accept', 'feedback', 'close'], b.breach)) - 1)::int),
+						   - (row_number() OVER (PARTITION BY b.id ORDER BY b.n) - 1)::int),
 			   'overdue', b.breach, at
 		  FROM breach b
 		ON CONFLICT DO NOTHING

@@ -12,20 +12,31 @@ AS $$
 $$;
 COMMENT ON FUNCTION prevent.my_units() IS 'Units the current role sees (''*'' means every unit)';
 
--- (both lookups are uncorrelated: evaluated once per query, not per row)
-ALTER TABLE prevent.alert ENABLE ROW LEVEL SECURITY;
-ALTER TABLE prevent.work_order ENABLE ROW LEVEL SECURITY;
-ALTER TABLE prevent.escalation ENABLE ROW LEVEL SECURITY;
-ALTER TABLE prevent.event ENABLE ROW LEVEL SECURITY;
+/*
+ * Row-level security by unit: a table of prevent with a column unit shows a
+ * role the rows of the units it is a member of (all rows for a member of
+ * unit '*').  This is the one statement of that rule; every table that
+ * holds rows of units calls it once, after it is created.  Both lookups are
+ * uncorrelated: evaluated once per query, not per row.  Members get SELECT
+ * on exactly these tables (prevent._grant_for_access).
+ */
+CREATE FUNCTION prevent._restrict_to_unit(tbl regclass) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', tbl);
+	EXECUTE pg_catalog.format('CREATE POLICY %I ON %s FOR SELECT USING ('
+		'EXISTS (SELECT 1 FROM prevent.my_units() m WHERE m OPERATOR(pg_catalog.=) ''*'') '
+		'OR unit OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT prevent.my_units())))',
+		(SELECT c.relname FROM pg_class c WHERE c.oid = tbl) || '_by_unit', tbl);
+END
+$$;
 
-CREATE POLICY alert_by_unit ON prevent.alert FOR SELECT
-	USING (EXISTS (SELECT 1 FROM prevent.my_units() m WHERE m = '*') OR unit = ANY (ARRAY(SELECT prevent.my_units())));
-CREATE POLICY work_order_by_unit ON prevent.work_order FOR SELECT
-	USING (EXISTS (SELECT 1 FROM prevent.my_units() m WHERE m = '*') OR unit = ANY (ARRAY(SELECT prevent.my_units())));
-CREATE POLICY escalation_by_unit ON prevent.escalation FOR SELECT
-	USING (EXISTS (SELECT 1 FROM prevent.my_units() m WHERE m = '*') OR unit = ANY (ARRAY(SELECT prevent.my_units())));
-CREATE POLICY event_by_unit ON prevent.event FOR SELECT
-	USING (EXISTS (SELECT 1 FROM prevent.my_units() m WHERE m = '*') OR unit = ANY (ARRAY(SELECT prevent.my_units())));
+SELECT prevent._restrict_to_unit('prevent.alert');
+SELECT prevent._restrict_to_unit('prevent.work_order');
+SELECT prevent._restrict_to_unit('prevent.escalation');
+SELECT prevent._restrict_to_unit('prevent.event');
 
 /*
  * A membership grants what its access needs, and no more: read gives SELECT
@@ -46,11 +57,11 @@ DECLARE
 		'prevent.feedback(bigint, text, timestamptz), prevent.close(bigint, boolean, text, timestamptz), '
 		'prevent.evaluate(bigint, int, text, timestamptz)';
 BEGIN
-	-- the tables and the views (the views are created after this function)
+	-- the views, and the tables restricted to units (prevent._restrict_to_unit)
 	SELECT string_agg(c.oid::regclass::text, ', ' ORDER BY c.relname) INTO tables
 	  FROM pg_class c
 	 WHERE c.relnamespace = 'prevent'::regnamespace
-	   AND (c.relkind = 'v' OR c.relname IN ('alert', 'work_order', 'escalation', 'event', 'order_stats', 'repeat_party'));
+	   AND (c.relkind = 'v' OR (c.relkind = 'r' AND c.relrowsecurity));
 	-- a regrole prints as a quoted identifier already: no %I
 	EXECUTE pg_catalog.format('%s SELECT ON %s %s %s', CASE WHEN reads THEN 'GRANT' ELSE 'REVOKE' END,
 							  tables, CASE WHEN reads THEN 'TO' ELSE 'FROM' END, member);

@@ -29,8 +29,6 @@ RETURN CASE WHEN whole OPERATOR(pg_catalog.>) 0
 								  OPERATOR(pg_catalog./) whole::pg_catalog.numeric, 2) END;
 COMMENT ON FUNCTION prevent.rate(bigint, bigint) IS 'part / whole in percent, rounded to 2 decimals; NULL when whole is 0';
 
-INSERT INTO prevent.setting (name, value, description, builtin) VALUES
-	('report_time_zone', 'Asia/Shanghai', 'Time zone in which the views cut months and days', true);
 
 CREATE TABLE prevent.feedback_bucket (
 	upper_bound interval PRIMARY KEY CONSTRAINT feedback_bucket_positive CHECK (upper_bound > '0'::interval),
@@ -38,21 +36,8 @@ CREATE TABLE prevent.feedback_bucket (
 	builtin boolean NOT NULL DEFAULT false
 );
 COMMENT ON TABLE prevent.feedback_bucket IS 'Service-level buckets of time to first feedback, by upper bound; longer times fall into the last, open bucket of prevent.feedback_time';
-CREATE FUNCTION prevent.feedback_bucket_before_insert() RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-	/* pg_restore of a built-in row: take the restored values */
-	IF EXISTS (SELECT 1 FROM prevent.feedback_bucket b WHERE b.upper_bound = NEW.upper_bound AND b.builtin) THEN
-		UPDATE prevent.feedback_bucket b SET label = NEW.label, builtin = NEW.builtin WHERE b.upper_bound = NEW.upper_bound;
-		RETURN NULL;
-	END IF;
-	RETURN NEW;
-END
-$$;
-CREATE TRIGGER feedback_bucket_before_insert BEFORE INSERT ON prevent.feedback_bucket
-	FOR EACH ROW EXECUTE FUNCTION prevent.feedback_bucket_before_insert();
+CREATE TRIGGER feedback_bucket_restore_builtin BEFORE INSERT ON prevent.feedback_bucket
+	FOR EACH ROW EXECUTE FUNCTION prevent._restore_builtin('upper_bound');
 
 INSERT INTO prevent.feedback_bucket (upper_bound, label, builtin) VALUES
 	('30 minutes', '<= 30 min', true), ('1 hour', '30-60 min', true), ('2 hours', '1-2 h', true),
@@ -95,9 +80,7 @@ COMMENT ON COLUMN prevent.order_stats.closed_in IS 'Orders closed in the month';
 COMMENT ON COLUMN prevent.order_stats.resolved_in IS 'Orders closed in the month as resolved';
 COMMENT ON COLUMN prevent.order_stats.fed_back IS 'Bucket rows: orders issued in the month first fed back within the bucket';
 
-ALTER TABLE prevent.order_stats ENABLE ROW LEVEL SECURITY;
-CREATE POLICY order_stats_by_unit ON prevent.order_stats FOR SELECT
-	USING (EXISTS (SELECT 1 FROM prevent.my_units() m WHERE m = '*') OR unit = ANY (ARRAY(SELECT prevent.my_units())));
+SELECT prevent._restrict_to_unit('prevent.order_stats');
 
 -- what one work order adds to the counters (p_sign -1: what it takes away)
 CREATE FUNCTION prevent._order_contribution(p_unit text, p_issued_at timestamptz, p_fed_back_at timestamptz,
@@ -317,9 +300,7 @@ COMMENT ON COLUMN prevent.repeat_party.party IS 'A party named by at least one a
 COMMENT ON COLUMN prevent.repeat_party.incidents IS 'Alerts of the unit naming the party';
 COMMENT ON COLUMN prevent.repeat_party.first_at IS 'When the first of them happened';
 COMMENT ON COLUMN prevent.repeat_party.last_at IS 'When the last of them happened';
-ALTER TABLE prevent.repeat_party ENABLE ROW LEVEL SECURITY;
-CREATE POLICY repeat_party_by_unit ON prevent.repeat_party FOR SELECT
-	USING (EXISTS (SELECT 1 FROM prevent.my_units() m WHERE m = '*') OR unit = ANY (ARRAY(SELECT prevent.my_units())));
+SELECT prevent._restrict_to_unit('prevent.repeat_party');
 
 CREATE FUNCTION prevent._alert_truncated() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER

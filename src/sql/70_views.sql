@@ -144,20 +144,13 @@ COMMENT ON COLUMN prevent.repeat_incidents.last_at IS 'When the last of them hap
 
 -- open orders past a deadline now
 CREATE VIEW prevent.overdue_orders WITH (security_invoker = true) AS
-SELECT o.work_order_id, o.unit, o.level, o.status, o.issued_at, o.breach,
-	   o.due_at,
-	   pg_catalog.now() - o.due_at AS overdue_by,
-	   (SELECT min(e.tier) FROM prevent.escalation e WHERE e.work_order_id = o.work_order_id) AS tier
-  FROM (SELECT w.id AS work_order_id, w.unit, w.level, w.status, w.issued_at,
-			   CASE WHEN w.accepted_at IS NULL AND w.accept_due < pg_catalog.now() THEN 'accept'
-					WHEN w.fed_back_at IS NULL AND w.due_at < pg_catalog.now() THEN 'feedback'
-					WHEN w.closed_at IS NULL AND w.close_due < pg_catalog.now() THEN 'close' END AS breach,
-			   CASE WHEN w.accepted_at IS NULL AND w.accept_due < pg_catalog.now() THEN w.accept_due
-					WHEN w.fed_back_at IS NULL AND w.due_at < pg_catalog.now() THEN w.due_at
-					WHEN w.closed_at IS NULL AND w.close_due < pg_catalog.now() THEN w.close_due END AS due_at
-		  FROM prevent.work_order w
-		 WHERE w.status IN ('issued', 'accepted', 'fed_back')) o
- WHERE o.breach IS NOT NULL;
+SELECT w.id AS work_order_id, w.unit, w.level, w.status, w.issued_at, b.breach,
+	   b.due AS due_at,
+	   pg_catalog.now() - b.due AS overdue_by,
+	   (SELECT min(e.tier) FROM prevent.escalation e WHERE e.work_order_id = w.id) AS tier
+  FROM prevent.work_order w
+ CROSS JOIN LATERAL (SELECT x.breach, x.due FROM prevent.order_breaches(w, pg_catalog.now()) x ORDER BY x.n LIMIT 1) b
+ WHERE prevent.order_is_open(w.status);
 COMMENT ON VIEW prevent.overdue_orders IS 'Open work orders past a deadline now: the earliest missed deadline, how late, and the highest tier now following the order';
 COMMENT ON COLUMN prevent.overdue_orders.work_order_id IS 'The work order';
 COMMENT ON COLUMN prevent.overdue_orders.unit IS 'Unit it was issued to';
@@ -214,11 +207,9 @@ WITH pending AS (
 ), open_orders AS (
 	SELECT w.unit,
 		   count(*) AS open_orders,
-		   count(*) FILTER (WHERE (w.accepted_at IS NULL AND w.accept_due < pg_catalog.now())
-							   OR (w.fed_back_at IS NULL AND w.due_at < pg_catalog.now())
-							   OR (w.closed_at IS NULL AND w.close_due < pg_catalog.now())) AS overdue_orders
+		   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM prevent.order_breaches(w, pg_catalog.now()))) AS overdue_orders
 	  FROM prevent.work_order w
-	 WHERE w.status IN ('issued', 'accepted', 'fed_back') AND w.unit IS NOT NULL
+	 WHERE prevent.order_is_open(w.status) AND w.unit IS NOT NULL
 	 GROUP BY w.unit
 ), recent_orders AS (
 	SELECT w.unit,

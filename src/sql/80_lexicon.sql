@@ -843,15 +843,3 @@ INSERT INTO prevent.proximity (term_a, term_b, within, category, weight, builtin
 	-- neighbour harassment: dung or paint thrown at the door
 	('泼', '粪', 3, 'neighbour', 20, true),
 	('泼', '油漆', 3, 'neighbour', 20, true);
-
-/*
- * Negation scope: 'category'.  Police narratives state the suspicion first
- * and rule it out later ("担心其有轻生念头 ... 未发现自杀倾向", "怀疑家长虐待孩子
- * ... 不存在虐待情况"); with 'occurrence' only the denied mention is
- * cancelled and the earlier one still raises an alert.  On the eval corpus
- * (bench/eval.sh) 'category' brings false alerts on ruled-out reports from
- * 18 of 22 down to 0 without losing a true alert: only the denied category
- * is dropped, the other categories of the text still count ("此次没有动手,
- * 但 ... 扬言离婚就不会放过你" keeps its threat).
- */
-UPDATE prevent.setting SET value = 'category' WHERE name = 'negation_scope';

@@ -1,0 +1,99 @@
+-- alert_batch.sql: one batch of alerts, written with one statement.  The
+-- build embeds it in src/watch/writer.c (the Makefile turns it into
+-- alert_batch.h); it runs as the extension owner, with search_path pinned to
+-- pg_catalog, pg_temp, so every prevent object is named with its schema.
+--
+-- $1  prevent._alert_input[], the alerts of the batch in insertion order
+--
+-- b:           the batch, with alert ids drawn in advance;
+-- prior_old,   for each (row, party), the earlier alerts of the party within
+-- prior_new:   the row's repeat_window, in the table and earlier in the
+--              batch (OFFSET 0 keeps the planner on the parties index: a
+--              BitmapAnd with the time index would read every alert of the
+--              window);
+-- hits:        the (row, party) pairs that make repeat_threshold;
+-- flags:       repeat or not, and whether the level issues at once;
+-- rp, ins_repeat_party:  prevent.repeat_party for the parties of repeat
+--              alerts: filled from all the party's alerts at its first
+--              repeat, counted up after that (a party's rows are only
+--              written under its party lock);
+-- ins_alert:   the alerts, issued or pending.
+--
+-- It returns the alerts to issue as prevent._issue_request[] (NULL if
+-- none), which the writer hands to prevent._issue(): why each is issued to
+-- its own unit, and the other units of its party's earlier incidents.
+WITH b AS MATERIALIZED (
+	SELECT x.*, nextval('prevent.alert_id_seq'::regclass) AS id
+	  FROM unnest($1::prevent._alert_input[]) WITH ORDINALITY
+		   AS x(source, source_key, unit, occurred_at, score, level, categories, terms,
+				parties, repeat_window, repeat_threshold, ord)
+), bp AS MATERIALIZED (
+	SELECT b.ord, p.party, b.unit, b.occurred_at, b.repeat_window, b.repeat_threshold
+	  FROM b CROSS JOIN LATERAL unnest(b.parties) p(party)
+), prior_old AS (
+	SELECT bp.ord, bp.party, count(*) AS n,
+		   array_agg(DISTINCT a.unit) FILTER (WHERE a.unit IS NOT NULL) AS units
+	  FROM bp
+	 CROSS JOIN LATERAL (SELECT x.unit, x.occurred_at FROM prevent.alert x
+						  WHERE x.parties @> ARRAY[bp.party] OFFSET 0) a
+	 WHERE a.occurred_at BETWEEN bp.occurred_at - bp.repeat_window AND bp.occurred_at + bp.repeat_window
+	 GROUP BY bp.ord, bp.party
+), prior_new AS (
+	SELECT bp.ord, bp.party, count(*) AS n,
+		   array_agg(DISTINCT bp2.unit) FILTER (WHERE bp2.unit IS NOT NULL) AS units
+	  FROM bp
+	  JOIN bp bp2 ON bp2.party = bp.party AND bp2.ord < bp.ord
+	   AND bp2.occurred_at BETWEEN bp.occurred_at - bp.repeat_window AND bp.occurred_at + bp.repeat_window
+	 GROUP BY bp.ord, bp.party
+), hits AS MATERIALIZED (
+	SELECT bp.ord, bp.party, o.units AS old_units, nw.units AS new_units
+	  FROM bp
+	  LEFT JOIN prior_old o ON o.ord = bp.ord AND o.party = bp.party
+	  LEFT JOIN prior_new nw ON nw.ord = bp.ord AND nw.party = bp.party
+	 WHERE coalesce(o.n, 0) + coalesce(nw.n, 0) + 1 >= bp.repeat_threshold
+), flags AS MATERIALIZED (
+	SELECT b.ord,
+		   r.ord IS NOT NULL AS is_repeat,
+		   coalesce(pol.auto_issue, false) AS auto_issue
+	  FROM b LEFT JOIN prevent.level_policy pol ON pol.level = b.level
+	  LEFT JOIN (SELECT DISTINCT h.ord FROM hits h) r ON r.ord = b.ord
+), rp AS MATERIALIZED (
+	SELECT bp.party, bool_or(f.is_repeat) AS flagged,
+		   EXISTS (SELECT 1 FROM prevent.repeat_party r WHERE r.party = bp.party) AS known
+	  FROM bp JOIN flags f ON f.ord = bp.ord
+	 GROUP BY bp.party
+), ins_repeat_party AS (
+	INSERT INTO prevent.repeat_party AS r (party, unit, incidents, first_at, last_at)
+	SELECT x.party, x.unit, count(*), min(x.occurred_at), max(x.occurred_at)
+	  FROM (SELECT rp.party, a.unit, a.occurred_at
+			  FROM rp CROSS JOIN LATERAL (SELECT a.unit, a.occurred_at FROM prevent.alert a
+										   WHERE a.parties @> ARRAY[rp.party] OFFSET 0) a
+			 WHERE rp.flagged AND NOT rp.known
+			UNION ALL
+			SELECT bp.party, bp.unit, bp.occurred_at
+			  FROM bp JOIN rp ON rp.party = bp.party
+			 WHERE rp.flagged OR rp.known) x
+	 GROUP BY x.party, x.unit
+	 ORDER BY x.party, x.unit
+	ON CONFLICT (party, unit) DO UPDATE
+	   SET incidents = r.incidents + excluded.incidents,
+		   first_at = LEAST(r.first_at, excluded.first_at),
+		   last_at = GREATEST(r.last_at, excluded.last_at)
+	RETURNING 1
+), ins_alert AS (
+	INSERT INTO prevent.alert (id, source, source_key, unit, occurred_at, score, level, categories, terms,
+							   parties, repeat, status)
+	SELECT b.id, b.source, b.source_key, b.unit, b.occurred_at, b.score, b.level, b.categories, b.terms,
+		   b.parties, f.is_repeat, CASE WHEN f.auto_issue OR f.is_repeat THEN 'issued' ELSE 'pending' END
+	  FROM b JOIN flags f ON f.ord = b.ord
+	 ORDER BY b.ord
+	RETURNING 1
+)
+SELECT array_agg(ROW(b.id, b.level, b.unit, f.is_repeat,
+					 CASE WHEN f.auto_issue THEN 'risk_level' ELSE 'repeat' END,
+					 (SELECT array_agg(DISTINCT u.unit)
+						FROM hits h CROSS JOIN LATERAL unnest(coalesce(h.old_units, '{}') || coalesce(h.new_units, '{}')) u(unit)
+					   WHERE h.ord = b.ord))::prevent._issue_request
+				 ORDER BY b.ord)
+  FROM b JOIN flags f ON f.ord = b.ord
+ WHERE f.auto_issue OR f.is_repeat

@@ -1,0 +1,272 @@
+/*
+ * registry.c — what is watched, cached per backend, and the one reset of
+ * everything the workflow glue keeps (watch_state, watch.h).
+ *
+ * Caching rule: registrations are cached by relation OID and dropped, with
+ * the owner, schema, types and kept plans, on any relcache invalidation of
+ * prevent.watched (its statement trigger sends one on every change, and
+ * DROP EXTENSION drops it) or of a watched table (ALTER TABLE, DROP).
+ * Lookups run as the extension owner inside SPI (prevent_spi_begin), so a
+ * role that may only INSERT into its table still finds its registration.
+ */
+#include "postgres.h"
+
+#include "catalog/namespace.h"
+#include "catalog/partition.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+
+#include "prevent.h"
+#include "watch/watch.h"
+
+WatchState	watch_state;
+
+/* forget every object, registration and plan: the extension may be a new one */
+void
+watch_state_reset(void)
+{
+	SPIPlanPtr	plans[] = {watch_state.alert_plan_small, watch_state.alert_plan_large,
+	watch_state.issue_plan, watch_state.lock_plan};
+
+	for (int i = 0; i < lengthof(plans); i++)
+		if (plans[i] != NULL)
+			SPI_freeplan(plans[i]);
+	for (int i = 0; i < watch_state.n_act_plans; i++)
+		SPI_freeplan(watch_state.act_plans[i].plan);
+	if (watch_state.registrations != NULL)
+		hash_destroy(watch_state.registrations);
+	if (watch_state.mcxt != NULL)
+		MemoryContextReset(watch_state.mcxt);
+
+	/* every Oid field InvalidOid (0), every pointer NULL, the context kept */
+	{
+		MemoryContext mcxt = watch_state.mcxt;
+
+		memset(&watch_state, 0, sizeof(watch_state));
+		watch_state.mcxt = mcxt;
+	}
+}
+
+/*
+ * An invalidation drops the registrations at once (callers copy an entry
+ * out before anything can process invalidations) and marks the rest stale:
+ * a plan may be running, so plans are freed at the next watch_owner(), the
+ * first call of every entry point that uses them.
+ */
+static void
+watch_relcache_cb(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == watch_state.watched_relid ||
+		(watch_state.registrations != NULL &&
+		 hash_search(watch_state.registrations, &relid, HASH_FIND, NULL) != NULL))
+	{
+		if (watch_state.registrations != NULL)
+			hash_destroy(watch_state.registrations);
+		watch_state.registrations = NULL;
+		watch_state.stale = true;
+	}
+}
+
+void
+watch_cache_init(void)
+{
+	watch_state_reset();
+	CacheRegisterRelcacheCallback(watch_relcache_cb, (Datum) 0);
+	watch_writer_init();
+}
+
+/* the owner of the extension's tables, who runs the internal functions */
+Oid
+watch_owner(void)
+{
+	if (watch_state.stale)
+		watch_state_reset();
+	if (!OidIsValid(watch_state.owner))
+	{
+		Oid			schema = prevent_schema_oid();
+
+		watch_state.owner = prevent_owner_oid(schema);
+		watch_state.schema = schema;
+		watch_state.watched_relid = get_relname_relid("watched", schema);
+	}
+	return watch_state.owner;
+}
+
+Oid
+watch_schema(void)
+{
+	(void) watch_owner();
+	return watch_state.schema;
+}
+
+/* a type of prevent's schema, cached in *cached (a field of watch_state) */
+Oid
+watch_type(Oid *cached, const char *name)
+{
+	if (!OidIsValid(*cached))
+	{
+		*cached = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum(name),
+								  ObjectIdGetDatum(watch_schema()));
+		if (!OidIsValid(*cached))
+			elog(ERROR, "type prevent.%s does not exist", name);
+	}
+	return *cached;
+}
+
+static AttrNumber
+column_attnum(Relation rel, const char *name, const char *what)
+{
+	AttrNumber	att;
+
+	if (name == NULL)
+		return 0;
+	att = get_attnum(RelationGetRelid(rel), name);
+	if (att <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("%s \"%s\" of watched table \"%s\" does not exist", what, name,
+						RelationGetRelationName(rel)),
+				 errhint("Call prevent.unwatch() and prevent.watch() again.")));
+	return att;
+}
+
+/*
+ * The narrative column must be a varlena string type: text, varchar or
+ * char(n), or a domain over one.  watch() refuses others and an event
+ * trigger refuses ALTER COLUMN ... TYPE to others; this is the last line,
+ * for registrations made with those checks bypassed.
+ */
+void
+watch_check_text_type(Relation rel, AttrNumber att, Oid typid)
+{
+	Oid			base = getBaseType(typid);
+
+	if (base != TEXTOID && base != VARCHAROID && base != BPCHAROID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("text column \"%s\" of watched table \"%s\" is of type %s, not text",
+						NameStr(TupleDescAttr(RelationGetDescr(rel), att - 1)->attname),
+						RelationGetRelationName(rel), format_type_be(typid)),
+				 errhint("The narrative column must be text, varchar or char; call prevent.unwatch() and change the column back.")));
+}
+
+/* look up (as the owner, inside SPI) the registration of rel or an ancestor */
+static void
+watch_load(WatchInfo *w, Relation rel)
+{
+	List	   *candidates = list_make1_oid(RelationGetRelid(rel));
+	ListCell   *lc;
+	Oid			argtypes[1] = {OIDOID};
+
+	if (rel->rd_rel->relispartition)
+		candidates = list_concat(candidates, get_partition_ancestors(RelationGetRelid(rel)));
+	w->registered = false;
+	foreach(lc, candidates)
+	{
+		Datum		arg = ObjectIdGetDatum(lfirst_oid(lc));
+		int			rc;
+		HeapTuple	tup;
+		TupleDesc	desc;
+		bool		isnull;
+		Datum		parties;
+
+		rc = SPI_execute_with_args("SELECT w.text_column::pg_catalog.text, w.key_column::pg_catalog.text, "
+								   "w.unit_column::pg_catalog.text, w.occurred_column::pg_catalog.text, "
+								   "w.party_columns::pg_catalog.text[], "
+								   /* the level by its position in the enum, as the C code counts */
+								   "pg_catalog.array_position(pg_catalog.enum_range(NULL::prevent.risk_level), w.alert_level) "
+								   "OPERATOR(pg_catalog.-) 1, "
+								   "w.repeat_window, w.repeat_threshold "
+								   "FROM prevent.watched w "
+								   "WHERE w.source::pg_catalog.oid OPERATOR(pg_catalog.=) $1",
+								   1, argtypes, &arg, NULL, true, 1);
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
+		if (SPI_processed == 0)
+			continue;
+		tup = SPI_tuptable->vals[0];
+		desc = SPI_tuptable->tupdesc;
+		w->registered = true;
+		w->source = lfirst_oid(lc);
+		w->text_att = column_attnum(rel, SPI_getvalue(tup, desc, 1), "text column");
+		w->text_type = TupleDescAttr(RelationGetDescr(rel), w->text_att - 1)->atttypid;
+		watch_check_text_type(rel, w->text_att, w->text_type);
+		w->key_att = column_attnum(rel, SPI_getvalue(tup, desc, 2), "key column");
+		w->unit_att = column_attnum(rel, SPI_getvalue(tup, desc, 3), "unit column");
+		w->occurred_att = column_attnum(rel, SPI_getvalue(tup, desc, 4), "occurred column");
+		parties = SPI_getbinval(tup, desc, 5, &isnull);
+		w->nparty = 0;
+		if (!isnull)
+		{
+			Datum	   *elems;
+			bool	   *enulls;
+			int			n;
+
+			deconstruct_array(DatumGetArrayTypeP(parties), TEXTOID, -1, false, TYPALIGN_INT,
+							  &elems, &enulls, &n);
+			if (n > WATCH_MAX_PARTY_COLUMNS)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("a watched table may have at most %d party columns", WATCH_MAX_PARTY_COLUMNS)));
+			for (int i = 0; i < n; i++)
+				if (!enulls[i])
+					w->party_att[w->nparty++] = column_attnum(rel, TextDatumGetCString(elems[i]), "party column");
+		}
+		w->alert_level = DatumGetInt32(SPI_getbinval(tup, desc, 6, &isnull));
+		w->repeat_window = *DatumGetIntervalP(SPI_getbinval(tup, desc, 7, &isnull));
+		w->repeat_threshold = DatumGetInt32(SPI_getbinval(tup, desc, 8, &isnull));
+		break;
+	}
+}
+
+/* the registration of rel (registered false if it has none), loaded on first use */
+WatchInfo *
+watch_info_get(Relation rel)
+{
+	Oid			relid = RelationGetRelid(rel);
+	WatchInfo  *w;
+	bool		found;
+	WatchInfo	loaded;
+	PreventSpi	spi;
+	MemoryContext old;
+
+	if (watch_state.registrations == NULL)
+	{
+		HASHCTL		ctl;
+
+		if (watch_state.mcxt == NULL)
+			watch_state.mcxt = AllocSetContextCreate(TopMemoryContext, "prevent watch cache",
+													 ALLOCSET_SMALL_SIZES);
+		ctl.keysize = sizeof(Oid);
+		ctl.entrysize = sizeof(WatchInfo);
+		ctl.hcxt = watch_state.mcxt;
+		watch_state.registrations = hash_create("prevent watch cache", 16, &ctl,
+												HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	w = hash_search(watch_state.registrations, &relid, HASH_FIND, &found);
+	if (w != NULL)
+		return w;
+
+	memset(&loaded, 0, sizeof(loaded));
+	loaded.relid = relid;
+	prevent_spi_begin(&spi, watch_owner());
+	/* read as of now: the cache outlives this transaction's snapshot */
+	PushActiveSnapshot(GetLatestSnapshot());
+	old = MemoryContextSwitchTo(watch_state.mcxt);
+	watch_load(&loaded, rel);
+	MemoryContextSwitchTo(old);
+	PopActiveSnapshot();
+	prevent_spi_end(&spi);
+	/* the callback may have reset the cache meanwhile */
+	if (watch_state.registrations == NULL)
+		return watch_info_get(rel);
+	w = hash_search(watch_state.registrations, &relid, HASH_ENTER, &found);
+	*w = loaded;
+	return w;
+}

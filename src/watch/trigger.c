@@ -1,0 +1,220 @@
+/*
+ * trigger.c — the triggers prevent.watch() attaches to incident tables.
+ *
+ * The row trigger (AFTER INSERT, FOR EACH ROW, so COPY and multi-row INSERT
+ * are covered) scans the narrative with the cached lexicon in C.  A row at
+ * or above its alert level becomes a prevent._alert_input value (parties
+ * extracted in C, core/parties.c) queued for the statement; the statement
+ * trigger prevent_watch_flush hands the whole queue to the writer
+ * (writer.c).  In row mode (setting watch_mode = 'row', and always for
+ * partitioned tables, whose partitions do not inherit statement triggers)
+ * the row trigger flushes at once: that path needs no statement trigger,
+ * for a deployment that distributes the table by unit.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/fmgrprotos.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+#include "utils/typcache.h"
+
+#include "parties.h"
+#include "prevent.h"
+#include "watch/watch.h"
+
+PG_FUNCTION_INFO_V1(prevent_watch_trigger);
+PG_FUNCTION_INFO_V1(prevent_watch_flush);
+
+#define FLUSH_AT 10000			/* queued alerts that force a flush mid-statement */
+#define ALERT_INPUT_NATTS 11	/* attributes of prevent._alert_input */
+
+/* scanned into row after row (backend lifetime); trimmed after each */
+static pv_result scan_result;
+static PvPositions scan_positions;	/* last occurrences, for dispositions */
+
+static char *
+column_text(HeapTuple tup, TupleDesc desc, AttrNumber att, bool *isnull)
+{
+	Datum		d = heap_getattr(tup, att, desc, isnull);
+	Oid			outfunc;
+	bool		varlena;
+
+	if (*isnull)
+		return NULL;
+	getTypeOutputInfo(TupleDescAttr(desc, att - 1)->atttypid, &outfunc, &varlena);
+	return OidOutputFunctionCall(outfunc, d);
+}
+
+static TimestampTz
+column_timestamptz(HeapTuple tup, TupleDesc desc, AttrNumber att)
+{
+	bool		isnull;
+	Datum		d;
+
+	if (att == 0)
+		return GetCurrentTransactionStartTimestamp();
+	d = heap_getattr(tup, att, desc, &isnull);
+	if (isnull)
+		return GetCurrentTransactionStartTimestamp();
+	switch (TupleDescAttr(desc, att - 1)->atttypid)
+	{
+		case TIMESTAMPTZOID:
+			return DatumGetTimestampTz(d);
+		case TIMESTAMPOID:
+			return DatumGetTimestampTz(DirectFunctionCall1(timestamp_timestamptz, d));
+		case DATEOID:
+			return DatumGetTimestampTz(DirectFunctionCall1(date_timestamptz, d));
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("occurred column of a watched table must be timestamptz, timestamp or date")));
+	}
+	return 0;
+}
+
+/* the prevent._alert_input value of a row that raised an alert, in TopTransactionContext */
+static Datum
+alert_input(Relation rel, HeapTuple tup, const WatchInfo *w, const PvLexicon *lex,
+			const PvAssessment *as, text *doc)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	Datum		values[ALERT_INPUT_NATTS];
+	bool		nulls[ALERT_INPUT_NATTS] = {false};
+	ArrayType  *categories;
+	ArrayType  *terms;
+	pv_parties	ps = {0};
+	char	   *s;
+	bool		isnull;
+	TupleDesc	itemdesc;
+	Datum		item;
+	MemoryContext old;
+
+	prevent_assessment_arrays(lex, &scan_result, as, &categories, &terms);
+	values[0] = ObjectIdGetDatum(w->source);
+	s = column_text(tup, desc, w->key_att, &isnull);
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_NOT_NULL_VIOLATION),
+				 errmsg("key column of watched table \"%s\" is NULL", RelationGetRelationName(rel)),
+				 errhint("Every incident needs a key to be tracked.")));
+	values[1] = CStringGetTextDatum(s);
+	if (w->unit_att != 0 && (s = column_text(tup, desc, w->unit_att, &isnull)) != NULL)
+		values[2] = CStringGetTextDatum(s);
+	else
+		nulls[2] = true;
+	values[3] = TimestampTzGetDatum(column_timestamptz(tup, desc, w->occurred_att));
+	values[4] = Int32GetDatum(as->score);
+	values[5] = lex->level_values[as->level];
+	values[6] = PointerGetDatum(categories);
+	values[7] = PointerGetDatum(terms);
+	for (int i = 0; i < w->nparty; i++)
+		if ((s = column_text(tup, desc, w->party_att[i], &isnull)) != NULL)
+			prevent_check_parties(pv_parties_add_value(&ps, s, strlen(s)));
+	prevent_check_parties(pv_parties_from_text(&ps, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc)));
+	values[8] = PointerGetDatum(prevent_parties_array(&ps));
+	pv_parties_free(&ps);
+	values[9] = IntervalPGetDatum(&w->repeat_window);
+	values[10] = Int32GetDatum(w->repeat_threshold);
+
+	itemdesc = lookup_rowtype_tupdesc(watch_type(&watch_state.alert_input_type, "_alert_input"), -1);
+	if (itemdesc->natts != ALERT_INPUT_NATTS)
+		elog(ERROR, "type prevent._alert_input has %d attributes, not %d", itemdesc->natts, ALERT_INPUT_NATTS);
+	old = MemoryContextSwitchTo(TopTransactionContext);
+	item = HeapTupleGetDatum(heap_form_tuple(itemdesc, values, nulls));
+	MemoryContextSwitchTo(old);
+	ReleaseTupleDesc(itemdesc);
+	return item;
+}
+
+Datum
+prevent_watch_trigger(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	Relation	rel;
+	HeapTuple	tup;
+	TupleDesc	desc;
+	WatchInfo	w;
+	PvLexicon  *lex;
+	PvAssessment as;
+	Datum		d;
+	bool		isnull;
+	text	   *doc;
+	bool		row_mode;
+	MemoryContext old;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("prevent.watch_trigger() must be called as a trigger")));
+	if (!TRIGGER_FIRED_AFTER(td->tg_event) || !TRIGGER_FIRED_FOR_ROW(td->tg_event) ||
+		!TRIGGER_FIRED_BY_INSERT(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("prevent.watch_trigger() must be fired AFTER INSERT FOR EACH ROW"),
+				 errhint("Use prevent.watch() to attach it.")));
+
+	rel = td->tg_relation;
+	tup = td->tg_trigtuple;
+	desc = RelationGetDescr(rel);
+
+	/*
+	 * The lexicon first: taking in invalidations may drop the registrations,
+	 * so the registration is copied out after it.
+	 */
+	lex = lexicon_cache_get();
+	w = *watch_info_get(rel);
+	if (!w.registered)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("table \"%s\" has the prevent_watch trigger but is not watched",
+						RelationGetRelationName(rel)),
+				 errhint("Call prevent.watch() for it, or drop the trigger.")));
+
+	if (TupleDescAttr(desc, w.text_att - 1)->atttypid != w.text_type)
+		watch_check_text_type(rel, w.text_att, TupleDescAttr(desc, w.text_att - 1)->atttypid);
+	d = heap_getattr(tup, w.text_att, desc, &isnull);
+	if (isnull)
+		return PointerGetDatum(NULL);	/* NULL text is no risk */
+	doc = DatumGetTextPP(d);
+
+	/* in memory that does not grow with the narrative, and what it grew to does not stay */
+	scan_positions.alloc_mcxt = TopMemoryContext;
+	prevent_scan_assess(lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &scan_result, &scan_positions,
+						TopMemoryContext, &as);
+	old = MemoryContextSwitchTo(TopMemoryContext);
+	pv_result_trim(&scan_result, 64 * 1024);
+	MemoryContextSwitchTo(old);
+	if (as.level < w.alert_level)
+		return PointerGetDatum(NULL);
+
+	watch_queue_alert(alert_input(rel, tup, &w, lex, &as, doc));
+	row_mode = td->tg_trigger->tgnargs > 0 && strcmp(td->tg_trigger->tgargs[0], "row") == 0;
+	if (row_mode || watch_queue_length() >= FLUSH_AT)
+		watch_flush_queue();
+	return PointerGetDatum(NULL);
+}
+
+/* AFTER INSERT ... FOR EACH STATEMENT: write the statement's alerts */
+Datum
+prevent_watch_flush(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
+		!TRIGGER_FIRED_FOR_STATEMENT(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("prevent.watch_flush() must be fired AFTER ... FOR EACH STATEMENT"),
+				 errhint("Use prevent.watch() to attach it.")));
+	watch_flush_queue();
+	return PointerGetDatum(NULL);
+}

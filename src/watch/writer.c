@@ -1,0 +1,337 @@
+/*
+ * writer.c — the alerts of the transaction waiting to be written, and the
+ * batch writer.
+ *
+ * Queue rule: the row trigger queues prevent._alert_input values, which
+ * live in TopTransactionContext and are tagged with their subtransaction;
+ * an aborted subtransaction drops its entries, and a transaction that would
+ * commit with entries left (a missing flush trigger) fails instead of
+ * losing alerts.
+ *
+ * A flush runs as the owner of the extension's tables (as PostgreSQL's
+ * foreign-key triggers run as the table owner): it locks the parties of the
+ * batch, runs alert_batch.sql (repeats, prevent.repeat_party, the alerts),
+ * and hands the alerts to issue to prevent._issue(), the one place that
+ * issues work orders.  Both statements run with the latest snapshot, so they
+ * see the incidents of a transaction the party lock waited for even inside a
+ * REPEATABLE READ or SERIALIZABLE transaction.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "executor/executor.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+
+#include "prevent.h"
+#include "watch/watch.h"
+
+/* alert_batch_sql: the statement of alert_batch.sql, made by the Makefile */
+#include "watch/alert_batch.h"
+
+#define SMALL_BATCH 16			/* up to this many alerts: the generic plan */
+#define ALERT_PARTIES_ATT 9		/* prevent._alert_input.parties */
+
+/* alerts of the running statement(s) waiting for the flush (transaction lifetime) */
+static struct
+{
+	Datum	   *items;
+	SubTransactionId *subids;
+	int			n;
+	int			cap;
+} queue;
+
+static void
+queue_xact_cb(XactEvent event, void *arg)
+{
+	switch (event)
+	{
+		case XACT_EVENT_PRE_COMMIT:
+		case XACT_EVENT_PARALLEL_PRE_COMMIT:
+		case XACT_EVENT_PRE_PREPARE:
+			if (queue.n > 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+						 errmsg("prevent: %d alerts were raised but not written", queue.n),
+						 errdetail("A watched table lost its prevent_watch_flush trigger."),
+						 errhint("Call prevent.unwatch() and prevent.watch() for the table again.")));
+			break;
+		default:
+			/* commit, abort, prepare: the memory went with TopTransactionContext */
+			queue.items = NULL;
+			queue.subids = NULL;
+			queue.n = queue.cap = 0;
+			break;
+	}
+}
+
+static void
+queue_subxact_cb(SubXactEvent event, SubTransactionId mySubid,
+				 SubTransactionId parentSubid, void *arg)
+{
+	int			kept = 0;
+
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+	{
+		for (int i = 0; i < queue.n; i++)
+			if (queue.subids[i] != mySubid)
+			{
+				queue.items[kept] = queue.items[i];
+				queue.subids[kept++] = queue.subids[i];
+			}
+		queue.n = kept;
+	}
+	else if (event == SUBXACT_EVENT_COMMIT_SUB)
+	{
+		for (int i = 0; i < queue.n; i++)
+			if (queue.subids[i] == mySubid)
+				queue.subids[i] = parentSubid;
+	}
+}
+
+void
+watch_writer_init(void)
+{
+	RegisterXactCallback(queue_xact_cb, NULL);
+	RegisterSubXactCallback(queue_subxact_cb, NULL);
+}
+
+void
+watch_queue_alert(Datum item)
+{
+	if (queue.n == queue.cap)
+	{
+		int			cap = queue.cap ? queue.cap * 2 : 64;
+
+		if (queue.items == NULL)
+		{
+			queue.items = MemoryContextAlloc(TopTransactionContext, cap * sizeof(Datum));
+			queue.subids = MemoryContextAlloc(TopTransactionContext, cap * sizeof(SubTransactionId));
+		}
+		else
+		{
+			queue.items = repalloc(queue.items, cap * sizeof(Datum));
+			queue.subids = repalloc(queue.subids, cap * sizeof(SubTransactionId));
+		}
+		queue.cap = cap;
+	}
+	queue.items[queue.n] = item;
+	queue.subids[queue.n] = GetCurrentSubTransactionId();
+	queue.n++;
+}
+
+int
+watch_queue_length(void)
+{
+	return queue.n;
+}
+
+/* prepare and keep a plan */
+static SPIPlanPtr
+keep_plan(const char *sql, int nargs, Oid *argtypes, int cursor_options)
+{
+	SPIPlanPtr	plan = SPI_prepare_cursor(sql, nargs, argtypes, cursor_options);
+
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "SPI_keepplan failed");
+	return plan;
+}
+
+static int
+cmp_int32(const void *a, const void *b)
+{
+	int32		x = *(const int32 *) a;
+	int32		y = *(const int32 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* the party-lock statement, and the number of stripes */
+static void
+prepare_lock_plan(void)
+{
+	Oid			argtype = INT4ARRAYOID;
+	bool		isnull;
+	int			rc;
+
+	if (watch_state.lock_plan != NULL)
+		return;
+	rc = SPI_execute("SELECT pg_catalog.count(*)::pg_catalog.int4 FROM prevent._party_lock", true, 0);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "counting prevent._party_lock failed: %s", SPI_result_code_string(rc));
+	watch_state.party_stripes = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	if (watch_state.party_stripes <= 0)
+		elog(ERROR, "prevent._party_lock is empty");
+	watch_state.lock_plan = keep_plan("SELECT FROM prevent._party_lock l "
+									  "WHERE l.stripe OPERATOR(pg_catalog.=) ANY ($1) "
+									  "ORDER BY l.stripe FOR NO KEY UPDATE OF l",
+									  1, &argtype, 0);
+}
+
+/*
+ * Lock every party of the batch, so that incidents of one party are written
+ * one transaction after the other.  A party hashes to one of the rows of
+ * prevent._party_lock (stripes 0 to n - 1), which are locked FOR NO KEY
+ * UPDATE in stripe order (no deadlock between two batches).  Row locks live
+ * in the tuples, not in the shared lock table, so a COPY naming any number
+ * of parties takes no shared memory; and only the extension owner may lock
+ * that table's rows (no other role has UPDATE on it), so no role can hold a
+ * party's lock to block its incidents, as any role could with an advisory
+ * lock.  Runs inside the owner's SPI section of watch_flush_queue().
+ */
+static void
+lock_parties(Datum *items, int n)
+{
+	int32	   *keys = NULL;
+	int			nkeys = 0,
+				cap = 0,
+				nuniq = 0;
+	Datum	   *elems;
+	Datum		arg;
+	int			rc;
+
+	for (int i = 0; i < n; i++)
+	{
+		bool		isnull;
+		Datum		parties = GetAttributeByNum((HeapTupleHeader) DatumGetPointer(items[i]),
+												ALERT_PARTIES_ATT, &isnull);
+		Datum	   *pelems;
+		bool	   *enulls;
+		int			ne;
+
+		if (isnull)
+			continue;
+		deconstruct_array(DatumGetArrayTypeP(parties), TEXTOID, -1, false, TYPALIGN_INT, &pelems, &enulls, &ne);
+		for (int k = 0; k < ne; k++)
+		{
+			text	   *t;
+
+			if (enulls[k])
+				continue;
+			if (nkeys == cap)
+			{
+				cap = cap ? cap * 2 : 64;
+				keys = keys ? repalloc(keys, cap * sizeof(int32)) : palloc(cap * sizeof(int32));
+			}
+			t = DatumGetTextPP(pelems[k]);
+			keys[nkeys++] = (int32) hash_bytes((const unsigned char *) VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+		}
+	}
+	if (nkeys == 0)
+		return;
+	prepare_lock_plan();
+	for (int k = 0; k < nkeys; k++)
+		keys[k] = (int32) ((uint32) keys[k] % (uint32) watch_state.party_stripes);
+	qsort(keys, nkeys, sizeof(int32), cmp_int32);
+	elems = palloc(nkeys * sizeof(Datum));
+	for (int k = 0; k < nkeys; k++)
+		if (k == 0 || keys[k] != keys[k - 1])
+			elems[nuniq++] = Int32GetDatum(keys[k]);
+	arg = PointerGetDatum(construct_array(elems, nuniq, INT4OID, sizeof(int32), true, TYPALIGN_INT));
+
+	rc = SPI_execute_snapshot(watch_state.lock_plan, &arg, NULL, GetLatestSnapshot(), InvalidSnapshot,
+							  false, false, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "locking parties failed: %s", SPI_result_code_string(rc));
+	if (SPI_processed != (uint64) nuniq)
+		elog(ERROR, "prevent._party_lock has %llu of the %d rows it should have",
+			 (unsigned long long) SPI_processed, nuniq);
+	pfree(keys);
+	pfree(elems);
+}
+
+/*
+ * The plan of alert_batch.sql for n alerts.  A few rows (single-row
+ * INSERTs, row mode): one generic plan, planned once.  Many rows (COPY): a
+ * custom plan with the batch as a constant, whose row estimates are right.
+ */
+static SPIPlanPtr
+alert_plan(int n)
+{
+	Oid			argtype = get_array_type(watch_type(&watch_state.alert_input_type, "_alert_input"));
+
+	if (n <= SMALL_BATCH)
+	{
+		if (watch_state.alert_plan_small == NULL)
+			watch_state.alert_plan_small = keep_plan(alert_batch_sql, 1, &argtype, CURSOR_OPT_GENERIC_PLAN);
+		return watch_state.alert_plan_small;
+	}
+	if (watch_state.alert_plan_large == NULL)
+		watch_state.alert_plan_large = keep_plan(alert_batch_sql, 1, &argtype, CURSOR_OPT_CUSTOM_PLAN);
+	return watch_state.alert_plan_large;
+}
+
+/* issue the work orders of a batch (requests: prevent._issue_request[]) */
+static void
+issue_orders(Datum requests, Datum actor)
+{
+	Datum		values[2] = {requests, actor};
+	int			rc;
+
+	if (watch_state.issue_plan == NULL)
+	{
+		Oid			argtypes[2];
+
+		argtypes[0] = get_array_type(watch_type(&watch_state.issue_request_type, "_issue_request"));
+		argtypes[1] = NAMEOID;
+		watch_state.issue_plan = keep_plan("SELECT prevent._issue($1, $2, pg_catalog.now())", 2, argtypes, 0);
+	}
+	rc = SPI_execute_snapshot(watch_state.issue_plan, values, NULL, GetLatestSnapshot(), InvalidSnapshot,
+							  false, true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "issuing work orders failed: %s", SPI_result_code_string(rc));
+}
+
+/* write the queued alerts and issue their orders, as the owner */
+void
+watch_flush_queue(void)
+{
+	Oid			typid;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	Datum		batch;
+	Datum		actor;
+	Datum		requests;
+	bool		isnull;
+	PreventSpi	spi;
+	int			save_nestlevel;
+	int			rc;
+	int			n;
+	SPIPlanPtr	plan;
+
+	if (queue.n == 0)
+		return;
+	actor = DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(GetUserId(), false)));
+	prevent_spi_begin(&spi, watch_owner());
+	typid = watch_type(&watch_state.alert_input_type, "_alert_input");
+	get_typlenbyvalalign(typid, &typlen, &typbyval, &typalign);
+	batch = PointerGetDatum(construct_array(queue.items, queue.n, typid, typlen, typbyval, typalign));
+	lock_parties(queue.items, queue.n);
+	n = queue.n;
+	queue.n = 0;
+	/* cost estimates of the statement are high, its real cost small */
+	save_nestlevel = NewGUCNestLevel();
+	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	plan = alert_plan(n);
+	rc = SPI_execute_snapshot(plan, &batch, NULL, GetLatestSnapshot(), InvalidSnapshot,
+							  false, true, 0);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "writing alerts failed: %s", SPI_result_code_string(rc));
+	requests = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (!isnull)
+		issue_orders(requests, actor);
+	AtEOXact_GUC(true, save_nestlevel);
+	prevent_spi_end(&spi);
+}
