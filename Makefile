@@ -1,7 +1,12 @@
 # prevent — PGXS build.
 #
 #   make && make install        build and install against the pg_config on PATH
-#   make installcheck           pg_regress against a running server
+#   make installcheck           against a running server: pg_regress (sql/, expected/) and
+#                               the isolation specs (specs/*.spec)
+#   make installcheck-pgtap     pg_prove over test/*.sql in database $(PGTAP_DB), made afresh
+#                               with pgtap and prevent
+#   make installcheck-tap-scripts  prove over test/*.sh (shell tests printing TAP)
+#   make installcheck-tap       both of the above
 #   make check-core             the pure C core's standalone tests (ASan + UBSan)
 #
 EXTENSION = prevent
@@ -53,4 +58,22 @@ test/core/core_test: test/core/core_test.c $(CORE_SRC) src/normtable.h src/norma
 check-core: test/core/core_test
 	test/core/core_test
 
-.PHONY: check-core
+# pgTAP and shell TAP tests against the running server, like installcheck (PGHOST etc.);
+# the tools of PG_CONFIG's installation, whatever PATH says
+PGTAP_DB ?= prevent_test
+PGTAP_TESTS = $(sort $(wildcard test/*.sql))
+TAP_SCRIPTS = $(sort $(wildcard test/*.sh))
+
+installcheck-pgtap:
+	'$(bindir)/dropdb' --if-exists $(PGTAP_DB)
+	'$(bindir)/createdb' $(PGTAP_DB)
+	'$(bindir)/psql' -X -q -v ON_ERROR_STOP=1 -d $(PGTAP_DB) \
+		-c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION $(EXTENSION)'
+	pg_prove --failures --psql-bin '$(bindir)/psql' -d $(PGTAP_DB) $(PGTAP_TESTS)
+
+installcheck-tap-scripts:
+	PATH='$(bindir)':"$$PATH" prove --failures --exec bash $(TAP_SCRIPTS)
+
+installcheck-tap: installcheck-pgtap installcheck-tap-scripts
+
+.PHONY: check-core installcheck-pgtap installcheck-tap-scripts installcheck-tap
