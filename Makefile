@@ -1,6 +1,6 @@
 # prevent — PGXS build.
 #
-#   make && make install        build and install against the pg_config on PATH
+#   make && make install        build and install (PG_CONFIG: see README, Installation)
 #   make installcheck           against a running server: pg_regress (sql/, expected/) and
 #                               the isolation specs (specs/*.spec)
 #   make installcheck-pgtap     pg_prove over test/*.sql in database $(PGTAP_DB), made afresh
@@ -28,7 +28,8 @@ ICU_LIBS ?= $(shell pkg-config --libs icu-uc icu-i18n)
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare -Isrc
 EXTRA_CLEAN = src/normtable.h src/gen/normtable_gen $(DATA_built) test/core/core_test test/core/*.o
 
-PG_CONFIG ?= pg_config
+# PG_CONFIG if given, else the pg_config on PATH, else PostgreSQL 15's (scripts/pg-config.sh)
+PG_CONFIG ?= $(or $(shell command -v pg_config 2>/dev/null),/usr/lib/postgresql/15/bin/pg_config)
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 

@@ -20,7 +20,7 @@
 #                  leave-one-source-out run; fails when the union misses its targets
 # Ends with a summary and the line "N passed, N failed"; exits non-zero when any stage failed.
 #
-# Environment: PG_CONFIG (default /usr/lib/postgresql/15/bin/pg_config), PREVENT_TEST_PORT
+# Environment: PG_CONFIG (default: scripts/pg-config.sh), PREVENT_TEST_PORT
 # (default 54329), PREVENT_EVAL_DIR (default ../shared/eval).
 #
 # The eval targets on the union are what the default lexicon reaches today (see README,
@@ -30,8 +30,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 
-PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
-export PG_CONFIG
+. scripts/pg-config.sh
 eval_dir=${PREVENT_EVAL_DIR:-../shared/eval}
 
 if [ "$(id -u)" -eq 0 ] || ! command -v sudo >/dev/null 2>&1; then
