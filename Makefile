@@ -44,7 +44,8 @@ src/gen/normtable_gen: src/gen/normtable_gen.c src/normalize.h
 src/normtable.h: src/gen/normtable_gen
 	src/gen/normtable_gen > $@.tmp && mv $@.tmp $@
 
-src/normalize.o: src/normtable.h
+# (and its LLVM bitcode, built beside it when the server has JIT: make -j raced the header)
+src/normalize.o src/normalize.bc: src/normtable.h
 
 # every object depends on the headers (PGXS tracks no dependencies by default)
 $(OBJS): $(filter-out src/normtable.h,$(wildcard src/*.h))
