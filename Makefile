@@ -1,7 +1,12 @@
 # prevent — PGXS build.
 #
-#   make && make install        build and install against the pg_config on PATH
-#   make installcheck           pg_regress against a running server
+#   make && make install        build and install (PG_CONFIG: see README, Installation)
+#   make installcheck           against a running server: pg_regress (sql/, expected/) and
+#                               the isolation specs (specs/*.spec)
+#   make installcheck-pgtap     pg_prove over test/*.sql in database $(PGTAP_DB), made afresh
+#                               with pgtap and prevent
+#   make installcheck-tap-scripts  prove over test/*.sh (shell tests printing TAP)
+#   make installcheck-tap       both of the above
 #   make check-core             the pure C core's standalone tests (ASan + UBSan)
 #
 EXTENSION = prevent
@@ -24,7 +29,8 @@ PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initi
 PG_CPPFLAGS = -I$(srcdir)/src
 EXTRA_CLEAN = src/watch/alert_batch.h src/normtable.h src/gen/normtable_gen $(DATA_built) test/core/core_test test/core/*.o
 
-PG_CONFIG ?= pg_config
+# PG_CONFIG if given, else the pg_config on PATH, else PostgreSQL 15's (scripts/pg-config.sh)
+PG_CONFIG ?= $(or $(shell command -v pg_config 2>/dev/null),/usr/lib/postgresql/15/bin/pg_config)
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
@@ -39,7 +45,8 @@ src/gen/normtable_gen: src/gen/normtable_gen.c src/normalize.h
 src/normtable.h: src/gen/normtable_gen
 	src/gen/normtable_gen > $@.tmp && mv $@.tmp $@
 
-src/normalize.o: src/normtable.h
+# (and its LLVM bitcode, built beside it when the server has JIT: make -j raced the header)
+src/normalize.o src/normalize.bc: src/normtable.h
 
 # the alert writer's statement, kept as SQL and embedded as a C string
 src/watch/alert_batch.h: src/watch/alert_batch.sql
@@ -63,4 +70,22 @@ test/core/core_test: test/core/core_test.c $(CORE_SRC) src/normtable.h src/norma
 check-core: test/core/core_test
 	test/core/core_test
 
-.PHONY: check-core
+# pgTAP and shell TAP tests against the running server, like installcheck (PGHOST etc.);
+# the tools of PG_CONFIG's installation, whatever PATH says
+PGTAP_DB ?= prevent_test
+PGTAP_TESTS = $(sort $(wildcard test/*.sql))
+TAP_SCRIPTS = $(sort $(wildcard test/*.sh))
+
+installcheck-pgtap:
+	'$(bindir)/dropdb' --if-exists $(PGTAP_DB)
+	'$(bindir)/createdb' $(PGTAP_DB)
+	'$(bindir)/psql' -X -q -v ON_ERROR_STOP=1 -d $(PGTAP_DB) \
+		-c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION $(EXTENSION)'
+	pg_prove --failures --psql-bin '$(bindir)/psql' -d $(PGTAP_DB) $(PGTAP_TESTS)
+
+installcheck-tap-scripts:
+	PATH='$(bindir)':"$$PATH" prove --failures --exec bash $(TAP_SCRIPTS)
+
+installcheck-tap: installcheck-pgtap installcheck-tap-scripts
+
+.PHONY: check-core installcheck-pgtap installcheck-tap-scripts installcheck-tap

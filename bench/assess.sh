@@ -41,6 +41,7 @@
 # Environment: BENCH_ROWS (200000), BENCH_RUNS (3), BENCH_SLOW_MS (5000),
 #              BENCH_PERF_TOP (25, entries of the --profile report).
 set -euo pipefail
+. "$(dirname "$0")/../scripts/pg-config.sh"   # psql, pgbench of PG_CONFIG's PostgreSQL
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 lib=$here/lib

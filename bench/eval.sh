@@ -29,6 +29,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/../scripts/pg-config.sh"   # psql of PG_CONFIG's PostgreSQL
 root=$(cd "$here/.." && pwd)
 
 misses=${EVAL_MISSES:-0}

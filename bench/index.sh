@@ -43,6 +43,7 @@
 #              takes a superuser) and a role that may create the schema bench_index.
 # Environment: BENCH_ROWS (1000000), BENCH_RUNS (3), BENCH_SLOW_MS (5000), BENCH_CAP_S (30).
 set -euo pipefail
+. "$(dirname "$0")/../scripts/pg-config.sh"   # psql, pgbench of PG_CONFIG's PostgreSQL
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 

@@ -52,6 +52,7 @@
 # minutes and timing 2-10 minutes (slower views take longer); the database takes ~1.2 GB.
 # Environment: BENCH_ORDERS (1000000), BENCH_RUNS (3), BENCH_LIMIT_MS (1000), BENCH_SLOW_MS (10000).
 set -euo pipefail
+. "$(dirname "$0")/../scripts/pg-config.sh"   # psql, pgbench of PG_CONFIG's PostgreSQL
 
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }
 

@@ -49,6 +49,7 @@
 # Environment: BENCH_ROWS (200000), BENCH_RUNS (3), BENCH_SECONDS (15), BENCH_CLIENTS (2),
 #              BENCH_TARGET (3, the largest acceptable watched/unwatched COPY ratio).
 set -euo pipefail
+. "$(dirname "$0")/../scripts/pg-config.sh"   # psql, pgbench of PG_CONFIG's PostgreSQL
 
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }
 

@@ -54,7 +54,7 @@ fi
 if [ ! -f "$src/normtable.h" ]; then
 	if [ "$src" = "$repo/src" ]; then
 		echo "run.sh: src/normtable.h is missing; running make src/normtable.h"
-		make -C "$repo" src/normtable.h
+		(. "$repo/scripts/pg-config.sh" && make -C "$repo" PG_CONFIG="$PG_CONFIG" src/normtable.h)
 	else
 		echo "run.sh: $src/normtable.h is missing" >&2
 		exit 2

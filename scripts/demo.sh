@@ -10,8 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 
-PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
-export PG_CONFIG
+. scripts/pg-config.sh
 
 if [ "${1:-}" = "--in-cluster" ]; then
 	createdb prevent_demo

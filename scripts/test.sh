@@ -8,16 +8,19 @@
 #   core           make check-core: the pure C core under ASan + UBSan, no server
 #   fuzz           fuzz/run.sh 30: the core under libFuzzer against a reference model
 #   then, on a throwaway cluster started by scripts/with-cluster.sh:
-#   pg_regress     make installcheck, sql/*.sql against expected/*.out
-#   isolation      make installcheck, specs/*.spec (concurrent sessions)
-#   pgtap          pg_prove over test/*.sql in database prevent_test (pgtap + prevent created)
-#   tap-scripts    prove over test/*.sh: shell tests printing TAP (e.g. pg_dump round trip),
-#                  run with PGHOST etc. set; each makes and drops its own databases
+#   pg_regress     make installcheck ISOLATION=: sql/*.sql against expected/*.out
+#   isolation      make installcheck REGRESS=: specs/*.spec (concurrent sessions)
+#   pgtap          make installcheck-pgtap: pg_prove over test/*.sql in database prevent_test
+#                  (made afresh, pgtap + prevent created)
+#   tap-scripts    make installcheck-tap-scripts: prove over test/*.sh, shell tests printing
+#                  TAP (e.g. pg_dump round trip); each makes and drops its own databases
+#   (the stages are the make targets a PGXS user runs; this script only splits installcheck
+#   in two so that each half is reported on its own)
 #   eval           bench/eval.sh over every ../shared/eval/*.jsonl: each source, the union and a
 #                  leave-one-source-out run; fails when the union misses its targets
 # Ends with a summary and the line "N passed, N failed"; exits non-zero when any stage failed.
 #
-# Environment: PG_CONFIG (default /usr/lib/postgresql/15/bin/pg_config), PREVENT_TEST_PORT
+# Environment: PG_CONFIG (default: scripts/pg-config.sh), PREVENT_TEST_PORT
 # (default 54329), PREVENT_EVAL_DIR (default ../shared/eval).
 #
 # The eval targets on the union are what the default lexicon reaches today (see README,
@@ -27,8 +30,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 
-PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
-export PG_CONFIG
+. scripts/pg-config.sh
 eval_dir=${PREVENT_EVAL_DIR:-../shared/eval}
 
 if [ "$(id -u)" -eq 0 ] || ! command -v sudo >/dev/null 2>&1; then
@@ -89,10 +91,11 @@ run_isolation() {
 }
 
 run_pgtap() {
-	createdb prevent_test &&
-		psql -X -q -v ON_ERROR_STOP=1 -d prevent_test \
-			-c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION prevent' &&
-		pg_prove --failures -d prevent_test "${pgtap_files[@]}"
+	make PG_CONFIG="$PG_CONFIG" installcheck-pgtap
+}
+
+run_tap_scripts() {
+	make PG_CONFIG="$PG_CONFIG" installcheck-tap-scripts
 }
 
 run_eval() {
@@ -117,18 +120,14 @@ cluster_stages() {
 		skip isolation "no specs/*.spec yet"
 	fi
 
-	pgtap_files=()
 	if compgen -G 'test/*.sql' >/dev/null; then
-		pgtap_files=(test/*.sql)
 		stage pgtap run_pgtap
 	else
 		skip pgtap "no test/*.sql yet"
 	fi
 
-	tap_scripts=()
 	if compgen -G 'test/*.sh' >/dev/null; then
-		tap_scripts=(test/*.sh)
-		stage tap-scripts prove --failures --exec bash "${tap_scripts[@]}"
+		stage tap-scripts run_tap_scripts
 	else
 		skip tap-scripts "no test/*.sh yet"
 	fi

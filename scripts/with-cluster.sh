@@ -13,7 +13,7 @@
 #
 # Environment:
 #   PREVENT_TEST_PORT   port number (default 54329)
-#   PG_CONFIG           pg_config of the server to use (default /usr/lib/postgresql/15/bin/pg_config)
+#   PG_CONFIG           pg_config of the server to use (default: scripts/pg-config.sh)
 #   PREVENT_KEEP_LOG    if set, copy the server log to this path before removing the cluster
 set -euo pipefail
 
@@ -22,7 +22,7 @@ if [ $# -eq 0 ]; then
 	exit 2
 fi
 
-PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+. "$(dirname "$0")/pg-config.sh"
 port=${PREVENT_TEST_PORT:-54329}
 bindir=$("$PG_CONFIG" --bindir)
 
