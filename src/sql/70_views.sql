@@ -5,7 +5,7 @@
  * 2 decimals, NULL where the denominator is 0.  Months are calendar months
  * in the report time zone (setting report_time_zone, default Asia/Shanghai),
  * not the session's.  The rate views add up prevent.order_stats (kept by
- * triggers, see 65_stats.sql); the others read the tables through indexes
+ * triggers, see 60_stats.sql); the others read the tables through indexes
  * on what is open, pending or recent.
  * ------------------------------------------------------------------------ */
 
@@ -250,9 +250,3 @@ COMMENT ON COLUMN prevent.unit_dashboard.repeats_30d IS 'Repeat incidents in the
 COMMENT ON COLUMN prevent.unit_dashboard.issued_30d IS 'Work orders issued in the last 30 days (denominator of the two rates)';
 COMMENT ON COLUMN prevent.unit_dashboard.closure_rate_30d IS 'Closure rate of orders issued in the last 30 days, percent';
 COMMENT ON COLUMN prevent.unit_dashboard.feedback_rate_30d IS '24-hour feedback rate of orders issued in the last 30 days, percent';
-
--- what the dashboard and keyword_hits read: recent, pending and open rows only
-CREATE INDEX work_order_issued_idx ON prevent.work_order (issued_at);
-CREATE INDEX alert_pending_idx ON prevent.alert (unit) WHERE status = 'pending';
-CREATE INDEX alert_occurred_idx ON prevent.alert (occurred_at);
-CREATE INDEX escalation_work_order_idx ON prevent.escalation (work_order_id);

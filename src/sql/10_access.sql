@@ -1,6 +1,24 @@
 /* ------------------------------------------------------------------------
- * Row-level security by unit, and granting a role to act for a unit.
+ * Access by unit: who sees (read) and who acts (act) for which unit, the
+ * row-level security rule every table of unit rows uses, and what a
+ * membership grants.
  * ------------------------------------------------------------------------ */
+
+/*
+ * Who sees and acts for which unit.  A role is kept by its OID (regrole), so
+ * a membership follows the role through renames and is not inherited by a
+ * new role that takes a dropped role's name; rows of dropped roles are
+ * ignored and removed by add_member/remove_member.
+ */
+CREATE TABLE prevent.unit_member (
+	member regrole NOT NULL,
+	unit text NOT NULL,
+	access text NOT NULL DEFAULT 'read'
+		CONSTRAINT unit_member_access_check CHECK (access IN ('read', 'act')),
+	PRIMARY KEY (member, unit)
+);
+COMMENT ON TABLE prevent.unit_member IS 'Which roles see (access read) or see and act for (access act) which unit (police station); unit ''*'' means every unit. Members of a role inherit its units';
+COMMENT ON COLUMN prevent.unit_member.access IS 'read: sees the unit''s alerts, orders and views (BI, command center); act: also reviews alerts and moves orders through their lifecycle';
 
 -- the units the current role sees (through read or act memberships in prevent.unit_member)
 CREATE FUNCTION prevent.my_units() RETURNS SETOF text
@@ -11,6 +29,36 @@ AS $$
 	 WHERE pg_has_role(current_user, r.oid, 'MEMBER')
 $$;
 COMMENT ON FUNCTION prevent.my_units() IS 'Units the current role sees (''*'' means every unit)';
+
+-- may a role act for a unit? (an acting membership of the unit or of '*', held directly or
+-- through a role it is a member of; superusers always)
+CREATE FUNCTION prevent.may_act(actor name, unit text) RETURNS boolean
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	RETURN EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = actor AND r.rolsuper)
+		OR EXISTS (SELECT 1 FROM prevent.unit_member m JOIN pg_roles r ON r.oid = m.member::oid
+					WHERE (m.unit = may_act.unit OR m.unit = '*') AND m.access = 'act'
+					  AND pg_has_role(actor, r.oid, 'MEMBER'));
+END
+$$;
+COMMENT ON FUNCTION prevent.may_act(name, text) IS
+'Whether a role may review alerts and move work orders of a unit (an acting membership, see prevent.add_member)';
+
+-- refuse an actor who may not act for a unit (the message names the object, not its unit)
+CREATE FUNCTION prevent._require_unit(actor name, unit text, what text) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NOT prevent.may_act(actor, unit) THEN
+		RAISE EXCEPTION 'role "%" may not act on %', actor, what
+			USING ERRCODE = 'insufficient_privilege',
+				  HINT = 'Acting needs an acting membership of the unit: prevent.add_member(role, unit, ''act'').';
+	END IF;
+END
+$$;
 
 /*
  * Row-level security by unit: a table of prevent with a column unit shows a
@@ -32,11 +80,6 @@ BEGIN
 		(SELECT c.relname FROM pg_class c WHERE c.oid = tbl) || '_by_unit', tbl);
 END
 $$;
-
-SELECT prevent._restrict_to_unit('prevent.alert');
-SELECT prevent._restrict_to_unit('prevent.work_order');
-SELECT prevent._restrict_to_unit('prevent.escalation');
-SELECT prevent._restrict_to_unit('prevent.event');
 
 /*
  * A membership grants what its access needs, and no more: read gives SELECT
@@ -107,3 +150,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION prevent.remove_member(regrole, text) IS 'Undo prevent.add_member() for one unit; privileges no remaining membership needs are revoked';
+
+-- memberships of roles that exist: a dropped role's OID would attach to another role on restore
+SELECT pg_catalog.pg_extension_config_dump('prevent.unit_member',
+	'WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.oid OPERATOR(pg_catalog.=) member::pg_catalog.oid)');

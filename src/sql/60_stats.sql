@@ -29,7 +29,6 @@ RETURN CASE WHEN whole OPERATOR(pg_catalog.>) 0
 								  OPERATOR(pg_catalog./) whole::pg_catalog.numeric, 2) END;
 COMMENT ON FUNCTION prevent.rate(bigint, bigint) IS 'part / whole in percent, rounded to 2 decimals; NULL when whole is 0';
 
-
 CREATE TABLE prevent.feedback_bucket (
 	upper_bound interval PRIMARY KEY CONSTRAINT feedback_bucket_positive CHECK (upper_bound > '0'::interval),
 	label text NOT NULL UNIQUE,
@@ -313,3 +312,8 @@ END
 $$;
 CREATE TRIGGER alert_truncated AFTER TRUNCATE ON prevent.alert
 	FOR EACH STATEMENT EXECUTE FUNCTION prevent._alert_truncated();
+
+SELECT pg_catalog.pg_extension_config_dump('prevent.feedback_bucket', '');
+-- derived, but kept by the alert writer only: dumped with the alerts it counts
+-- (prevent.order_stats and stats_state are not dumped: the work_order triggers rebuild them on restore)
+SELECT pg_catalog.pg_extension_config_dump('prevent.repeat_party', '');

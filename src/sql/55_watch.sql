@@ -6,6 +6,21 @@
  * column renamed, and refuse to drop a watched column.
  * ------------------------------------------------------------------------ */
 
+CREATE TABLE prevent.watched (
+	source regclass PRIMARY KEY,
+	text_column name NOT NULL,
+	key_column name NOT NULL,
+	unit_column name,
+	party_columns name[] NOT NULL DEFAULT '{}',
+	occurred_column name,
+	alert_level prevent.risk_level NOT NULL DEFAULT 'low',
+	repeat_window interval NOT NULL DEFAULT '30 days',
+	repeat_threshold int NOT NULL DEFAULT 2,
+	watched_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	watched_by name NOT NULL DEFAULT CURRENT_USER
+);
+COMMENT ON TABLE prevent.watched IS 'Tables watched by prevent.watch(); one row each, kept by pg_dump';
+
 CREATE FUNCTION prevent.watch_trigger() RETURNS trigger
 LANGUAGE c AS 'MODULE_PATHNAME', 'prevent_watch_trigger';
 COMMENT ON FUNCTION prevent.watch_trigger() IS
@@ -265,3 +280,27 @@ CREATE EVENT TRIGGER prevent_alter_table ON ddl_command_end WHEN TAG IN ('ALTER 
 	EXECUTE FUNCTION prevent._on_alter_table();
 CREATE EVENT TRIGGER prevent_alter_schema ON ddl_command_end WHEN TAG IN ('ALTER SCHEMA')
 	EXECUTE FUNCTION prevent._on_alter_schema();
+
+/* one alert candidate, as the trigger on a watched table hands it over */
+CREATE TYPE prevent._alert_input AS (
+	source regclass,
+	source_key text,
+	unit text,
+	occurred_at timestamptz,
+	score int,
+	level prevent.risk_level,
+	categories text[],
+	terms text[],
+	parties text[],
+	repeat_window interval,
+	repeat_threshold int
+);
+
+/*
+ * Alerts are written by the triggers on watched tables (src/watch/), as
+ * the extension owner, with one set-based statement per batch
+ * (src/watch/alert_batch.sql), which hands the alerts to issue to
+ * prevent._issue().
+ */
+
+SELECT pg_catalog.pg_extension_config_dump('prevent.watched', '');
