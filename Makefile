@@ -55,7 +55,7 @@ src/watch/alert_batch.h: src/watch/alert_batch.sql
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
 	  echo ';'; } > $@.tmp && mv $@.tmp $@
 
-src/watch/writer.o: src/watch/alert_batch.h
+src/watch/writer.o src/watch/writer.bc: src/watch/alert_batch.h
 
 # every object depends on the headers (PGXS tracks no dependencies by default)
 $(OBJS): $(filter-out src/normtable.h,$(wildcard src/*.h src/watch/*.h))
