@@ -1,20 +1,20 @@
 #!/usr/bin/env bash
 # run.sh — build the libFuzzer target fuzz/fuzz_matcher.c and fuzz prevent's
-# pure C core (src/normalize.c, src/matcher.c) for a while.
+# pure C core (src/core/normalize.c, src/core/matcher.c) for a while.
 #
 #   fuzz/run.sh [SECONDS]        default 60; e.g. CI: fuzz/run.sh 30
 #   fuzz/run.sh 0                build, then only replay the corpus and seeds
 #
 # Needs clang with libFuzzer (Debian: clang; installed with apt-get when
-# missing, as root or through sudo) and src/normtable.h (`make
-# src/normtable.h`; tried here when missing).  No other part of the build is
+# missing, as root or through sudo) and src/core/normtable.h (`make
+# src/core/normtable.h`; tried here when missing).  No other part of the build is
 # used.  Exits 0 when the time ran out without a finding, non-zero on a
 # crash, a sanitizer report, a leak, a timeout or a failed build; a crashing
 # input is saved in fuzz/work/artifacts/ — replay it with
 #   fuzz/work/fuzz_matcher fuzz/work/artifacts/crash-...
 #
 # Environment:
-#   PREVENT_SRC   directory with normalize.c, matcher.c and normtable.h (default: src/)
+#   PREVENT_SRC   directory with normalize.c, matcher.c and normtable.h (default: src/core/)
 #   FUZZ_WORK     working directory: binary, corpus, artifacts (default: fuzz/work/)
 #   FUZZ_CC       compiler (default: clang)
 #   FUZZ_ARGS     extra libFuzzer flags, e.g. "-jobs=4 -workers=4" or "-seed=1"
@@ -23,7 +23,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 seconds=${1:-60}
-src=${PREVENT_SRC:-$repo/src}
+src=${PREVENT_SRC:-$repo/src/core}
 work=${FUZZ_WORK:-$here/work}
 cc=${FUZZ_CC:-clang}
 
@@ -52,9 +52,9 @@ fi
 
 # the generated normalization table
 if [ ! -f "$src/normtable.h" ]; then
-	if [ "$src" = "$repo/src" ]; then
-		echo "run.sh: src/normtable.h is missing; running make src/normtable.h"
-		make -C "$repo" src/normtable.h
+	if [ "$src" = "$repo/src/core" ]; then
+		echo "run.sh: src/core/normtable.h is missing; running make src/core/normtable.h"
+		make -C "$repo" src/core/normtable.h
 	else
 		echo "run.sh: $src/normtable.h is missing" >&2
 		exit 2

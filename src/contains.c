@@ -46,8 +46,8 @@
 #include "utils/array.h"
 #include "utils/memutils.h"
 
-#include "matcher.h"
-#include "normalize.h"
+#include "core/matcher.h"
+#include "core/normalize.h"
 #include "prevent.h"
 
 PG_FUNCTION_INFO_V1(prevent_contains);

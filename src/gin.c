@@ -52,7 +52,7 @@
 #include "lib/stringinfo.h"
 #include "utils/array.h"
 
-#include "normalize.h"
+#include "core/normalize.h"
 #include "prevent.h"
 
 #define ContainsStrategyNumber		1

@@ -8,7 +8,7 @@
 #include "miscadmin.h"
 #include "utils/memutils.h"
 
-#include "normalize.h"
+#include "core/normalize.h"
 #include "prevent.h"
 
 PG_MODULE_MAGIC;

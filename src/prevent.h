@@ -10,7 +10,7 @@
 #include "postgres.h"
 #include "fmgr.h"
 
-#include "matcher.h"
+#include "core/matcher.h"
 
 /* risk levels, in the order of the prevent.risk_level enum */
 #define PV_LEVEL_NONE 0

@@ -59,7 +59,7 @@
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
 
-#include "parties.h"
+#include "core/parties.h"
 #include "prevent.h"
 
 PG_FUNCTION_INFO_V1(prevent_watch_trigger);

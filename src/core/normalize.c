@@ -2,7 +2,7 @@
  * normalize.c — table-driven normalization of UTF-8 text (pure C).
  *
  * The per-row path is one table lookup per code point; ICU is only used at
- * build time to generate the table (normtable.h, from src/gen/normtable_gen.c).
+ * build time to generate the table (normtable.h, from gen/normtable_gen.c).
  */
 #include <stdlib.h>
 #include <string.h>
