@@ -6,9 +6,7 @@
 #   fuzz/run.sh 0                build, then only replay the corpus and seeds
 #
 # Needs clang with libFuzzer (Debian: clang; installed with apt-get when
-# missing, as root or through sudo) and src/core/normtable.h (`make
-# src/core/normtable.h`; tried here when missing).  No other part of the build is
-# used.  Exits 0 when the time ran out without a finding, non-zero on a
+# missing, as root or through sudo).  No other part of the build is used.  Exits 0 when the time ran out without a finding, non-zero on a
 # crash, a sanitizer report, a leak, a timeout or a failed build; a crashing
 # input is saved in fuzz/work/artifacts/ — replay it with
 #   fuzz/work/fuzz_matcher fuzz/work/artifacts/crash-...
@@ -48,17 +46,6 @@ if ! command -v "$cc" >/dev/null 2>&1; then
 	echo "run.sh: installing clang"
 	"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
 	"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q clang
-fi
-
-# the generated normalization table
-if [ ! -f "$src/normtable.h" ]; then
-	if [ "$src" = "$repo/src/core" ]; then
-		echo "run.sh: src/core/normtable.h is missing; running make src/core/normtable.h"
-		make -C "$repo" src/core/normtable.h
-	else
-		echo "run.sh: $src/normtable.h is missing" >&2
-		exit 2
-	fi
 fi
 
 mkdir -p "$work/corpus" "$work/seeds" "$work/artifacts"

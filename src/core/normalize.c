@@ -1,8 +1,9 @@
 /*
  * normalize.c — table-driven normalization of UTF-8 text (pure C).
  *
- * The per-row path is one table lookup per code point; ICU is only used at
- * build time to generate the table (normtable.h, from gen/normtable_gen.c).
+ * The per-row path is one table lookup per code point.  The table
+ * (normtable.h) is committed source, generated from ICU by
+ * gen/normtable_gen.c only when `make update-normtable` is run.
  */
 #include <stdlib.h>
 #include <string.h>

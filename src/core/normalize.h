@@ -1,8 +1,9 @@
 /*
  * normalize.h — prevent's text normalizer (pure C, no PostgreSQL headers).
  *
- * Every Unicode code point maps, through one two-stage table generated at
- * build time from ICU (gen/normtable_gen.c), to what it becomes in the
+ * Every Unicode code point maps, through one two-stage table generated from
+ * ICU (normtable.h, committed; made by gen/normtable_gen.c with `make
+ * update-normtable`), to what it becomes in the
  * normalized text: itself or another code point (NFKC, case folding,
  * Traditional -> Simplified), a short expansion (NFKC of ㍿ is 株式会社),
  * nothing (noise: whitespace, punctuation, symbols, emoji, format
