@@ -302,7 +302,7 @@ SELECT is((SELECT string_agg(p.oid::regprocedure::text, ', ' ORDER BY p.oid::reg
 	'prevent.lexicon_report_terms(text,prevent.risk_level), prevent.match(text), '
 	'prevent.may_act(name,text), prevent.my_units(), prevent.parties(text,text[]), prevent.rate(bigint,bigint), '
 	'prevent.report_time_zone(), prevent.resident_id_valid(text), prevent.score(text), prevent.setting_int(text,integer), '
-	'prevent.terms(text)',
+	'prevent.terms(text), prevent.version()',
 	'PUBLIC may run the read-only API and nothing else');
 SELECT is((SELECT string_agg(p.proname, ', ' ORDER BY p.proname) FROM pg_proc p
 			WHERE p.pronamespace = 'prevent'::regnamespace AND p.prosecdef),

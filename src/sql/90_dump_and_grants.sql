@@ -48,5 +48,6 @@ GRANT EXECUTE ON FUNCTION prevent.normalize(text), prevent.match(text), prevent.
 	prevent.setting_int(text, int), prevent.may_act(name, text),
 	prevent.report_time_zone(), prevent.rate(bigint, bigint), prevent._is_text_type(regtype),
 	prevent.explain(text), prevent.lexicon_report_records(text, prevent.risk_level, prevent.risk_level),
-	prevent.lexicon_report(text, prevent.risk_level, prevent.risk_level), prevent.lexicon_report_terms(text, prevent.risk_level)
+	prevent.lexicon_report(text, prevent.risk_level, prevent.risk_level), prevent.lexicon_report_terms(text, prevent.risk_level),
+	prevent.version()
 	TO PUBLIC;
