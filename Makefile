@@ -8,11 +8,14 @@
 #   make installcheck-tap-scripts  prove over test/*.sh (shell tests printing TAP)
 #   make installcheck-tap       both of the above
 #   make check-core             the pure C core's standalone tests (ASan + UBSan)
+#   make update-normtable       regenerate src/core/normtable.h from this host's ICU
 #
 EXTENSION = prevent
 EXTVERSION = 0.1.0
 MODULE_big = prevent
-OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c src/watch/*.c))
+# the PostgreSQL glue in src/, the pure C core in src/core/ (its host tools in
+# src/core/gen/ are not part of the module), watching in src/watch/ when present
+OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c src/core/*.c src/watch/*.c))
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 DATA = $(filter-out $(DATA_built),$(wildcard $(EXTENSION)--*--*.sql))
@@ -22,12 +25,9 @@ REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
 ISOLATION = $(patsubst specs/%.spec,%,$(sort $(wildcard specs/*.spec)))
 ISOLATION_OPTS = --load-extension=$(EXTENSION)
 
-ICU_CFLAGS ?= $(shell pkg-config --cflags icu-uc icu-i18n)
-ICU_LIBS ?= $(shell pkg-config --libs icu-uc icu-i18n)
-
+PG_CPPFLAGS = -I$(srcdir)/src -DPREVENT_VERSION='"$(EXTVERSION)"'
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
-PG_CPPFLAGS = -I$(srcdir)/src
-EXTRA_CLEAN = src/watch/alert_batch.h src/normtable.h src/gen/normtable_gen $(DATA_built) test/core/core_test test/core/*.o
+EXTRA_CLEAN = src/watch/alert_batch.h src/core/gen/normtable_gen $(DATA_built) test/core/core_test test/core/*.o
 
 # PG_CONFIG if given, else the pg_config on PATH, else PostgreSQL 15's (scripts/pg-config.sh)
 PG_CONFIG ?= $(or $(shell command -v pg_config 2>/dev/null),/usr/lib/postgresql/15/bin/pg_config)
@@ -38,15 +38,20 @@ include $(PGXS)
 $(DATA_built): $(sort $(wildcard src/sql/*.sql))
 	cat $^ > $@
 
-# normalization table, generated from ICU at build time
-src/gen/normtable_gen: src/gen/normtable_gen.c src/normalize.h
+# The normalization table decides prevent.normalize() and the GIN keys, so
+# it is committed source (src/core/normtable.h, naming the ICU and Unicode
+# versions it came from) and a build never regenerates it.  Regenerate it on
+# purpose, as PostgreSQL's `make update-unicode` does, from this host's ICU;
+# review the diff, and say in the release notes that indexes on
+# prevent.gin_ops or prevent.normalize() need a REINDEX.  Only this uses
+# ICU, through PGXS's ICU_CFLAGS and ICU_LIBS (the server's ICU; set them on
+# the command line for another, e.g. from pkg-config icu-uc icu-i18n).
+src/core/gen/normtable_gen: src/core/gen/normtable_gen.c src/core/normalize.h
 	$(CC) -O2 -Wall -Wextra -o $@ $< $(ICU_CFLAGS) $(ICU_LIBS)
 
-src/normtable.h: src/gen/normtable_gen
-	src/gen/normtable_gen > $@.tmp && mv $@.tmp $@
-
-# (and its LLVM bitcode, built beside it when the server has JIT: make -j raced the header)
-src/normalize.o src/normalize.bc: src/normtable.h
+update-normtable: src/core/gen/normtable_gen
+	src/core/gen/normtable_gen > src/core/normtable.h.tmp
+	mv src/core/normtable.h.tmp src/core/normtable.h
 
 # the alert writer's statement, kept as SQL and embedded as a C string
 src/watch/alert_batch.h: src/watch/alert_batch.sql
@@ -55,17 +60,19 @@ src/watch/alert_batch.h: src/watch/alert_batch.sql
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
 	  echo ';'; } > $@.tmp && mv $@.tmp $@
 
+# (and its LLVM bitcode, built beside it when the server has JIT: make -j would race the header)
 src/watch/writer.o src/watch/writer.bc: src/watch/alert_batch.h
 
 # every object depends on the headers (PGXS tracks no dependencies by default)
-$(OBJS): $(filter-out src/normtable.h,$(wildcard src/*.h src/watch/*.h))
+$(OBJS): $(wildcard src/*.h src/core/*.h src/watch/*.h)
 
 # the pure C core, standalone, under AddressSanitizer and UBSan
-CORE_SRC = src/normalize.c src/matcher.c src/parties.c
+CORE_SRC = $(wildcard src/core/*.c)
+CORE_H = $(wildcard src/core/*.h)
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-test/core/core_test: test/core/core_test.c $(CORE_SRC) src/normtable.h src/normalize.h src/matcher.h src/parties.h
-	$(CC) $(SAN_FLAGS) -Wall -Wextra -Werror -Isrc -o $@ test/core/core_test.c $(CORE_SRC)
+test/core/core_test: test/core/core_test.c $(CORE_SRC) $(CORE_H)
+	$(CC) $(SAN_FLAGS) -Wall -Wextra -Werror -Isrc/core -o $@ test/core/core_test.c $(CORE_SRC)
 
 check-core: test/core/core_test
 	test/core/core_test
@@ -88,4 +95,4 @@ installcheck-tap-scripts:
 
 installcheck-tap: installcheck-pgtap installcheck-tap-scripts
 
-.PHONY: check-core installcheck-pgtap installcheck-tap-scripts installcheck-tap
+.PHONY: check-core update-normtable installcheck-pgtap installcheck-tap-scripts installcheck-tap

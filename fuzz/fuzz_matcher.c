@@ -1,6 +1,6 @@
 /*
  * fuzz_matcher.c — libFuzzer target for prevent's pure C core
- * (src/normalize.c, src/matcher.c).  Build and run with fuzz/run.sh.
+ * (src/core/normalize.c, src/core/matcher.c).  Build and run with fuzz/run.sh.
  *
  * Every input is scanned as a document with two fixed lexicons, built once
  * (match terms incl. a one-character, a non-BMP and a 64-character one, the

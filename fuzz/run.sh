@@ -1,20 +1,18 @@
 #!/usr/bin/env bash
 # run.sh — build the libFuzzer target fuzz/fuzz_matcher.c and fuzz prevent's
-# pure C core (src/normalize.c, src/matcher.c) for a while.
+# pure C core (src/core/normalize.c, src/core/matcher.c) for a while.
 #
 #   fuzz/run.sh [SECONDS]        default 60; e.g. CI: fuzz/run.sh 30
 #   fuzz/run.sh 0                build, then only replay the corpus and seeds
 #
 # Needs clang with libFuzzer (Debian: clang; installed with apt-get when
-# missing, as root or through sudo) and src/normtable.h (`make
-# src/normtable.h`; tried here when missing).  No other part of the build is
-# used.  Exits 0 when the time ran out without a finding, non-zero on a
+# missing, as root or through sudo).  No other part of the build is used.  Exits 0 when the time ran out without a finding, non-zero on a
 # crash, a sanitizer report, a leak, a timeout or a failed build; a crashing
 # input is saved in fuzz/work/artifacts/ — replay it with
 #   fuzz/work/fuzz_matcher fuzz/work/artifacts/crash-...
 #
 # Environment:
-#   PREVENT_SRC   directory with normalize.c, matcher.c and normtable.h (default: src/)
+#   PREVENT_SRC   directory with normalize.c, matcher.c and normtable.h (default: src/core/)
 #   FUZZ_WORK     working directory: binary, corpus, artifacts (default: fuzz/work/)
 #   FUZZ_CC       compiler (default: clang)
 #   FUZZ_ARGS     extra libFuzzer flags, e.g. "-jobs=4 -workers=4" or "-seed=1"
@@ -23,7 +21,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 seconds=${1:-60}
-src=${PREVENT_SRC:-$repo/src}
+src=${PREVENT_SRC:-$repo/src/core}
 work=${FUZZ_WORK:-$here/work}
 cc=${FUZZ_CC:-clang}
 
@@ -48,17 +46,6 @@ if ! command -v "$cc" >/dev/null 2>&1; then
 	echo "run.sh: installing clang"
 	"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
 	"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q clang
-fi
-
-# the generated normalization table
-if [ ! -f "$src/normtable.h" ]; then
-	if [ "$src" = "$repo/src" ]; then
-		echo "run.sh: src/normtable.h is missing; running make src/normtable.h"
-		(. "$repo/scripts/pg-config.sh" && make -C "$repo" PG_CONFIG="$PG_CONFIG" src/normtable.h)
-	else
-		echo "run.sh: $src/normtable.h is missing" >&2
-		exit 2
-	fi
 fi
 
 mkdir -p "$work/corpus" "$work/seeds" "$work/artifacts"

@@ -11,8 +11,8 @@ packages=(
 	postgresql-15                           # server (initdb, postgres, pg_ctl)
 	postgresql-server-dev-15                # PGXS, server headers, pg_regress, pg_isolation_regress
 	postgresql-contrib                      # contrib modules used in tests
-	libicu-dev                              # ICU: NFKC, case folding, Traditional->Simplified
-	pkg-config                              # finds ICU's flags
+	libicu-dev                              # ICU, for make update-normtable only (src/core/normtable.h)
+	pkg-config                              # finds ICU's flags for another ICU (make update-normtable)
 	build-essential                         # gcc, make (gcc brings ASan/UBSan for check-core)
 	postgresql-15-pgtap                     # pgTAP extension
 	libtap-parser-sourcehandler-pgtap-perl  # pg_prove

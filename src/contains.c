@@ -46,8 +46,8 @@
 #include "utils/array.h"
 #include "utils/memutils.h"
 
-#include "matcher.h"
-#include "normalize.h"
+#include "core/matcher.h"
+#include "core/normalize.h"
 #include "prevent.h"
 
 PG_FUNCTION_INFO_V1(prevent_contains);
@@ -218,7 +218,11 @@ prevent_contains(PG_FUNCTION_ARGS)
 
 /* --------------------------------------------------------------- &~| */
 
-/* does the normalized term go into an automaton (no break, not too long)? */
+/*
+ * Does the normalized term go into an automaton (no break, not too long)?
+ * Normalized text normalizes to itself, one code point each, so reading it
+ * through the table again tells its breaks.
+ */
 static bool
 term_fits_automaton(const char *norm, Size len, int *ncps)
 {
@@ -227,9 +231,10 @@ term_fits_automaton(const char *norm, Size len, int *ncps)
 
 	while (i < len)
 	{
-		uint32		c = pv_utf8_next((const unsigned char *) norm, len, &i);
+		pv_norm_char nc;
 
-		if (pv_norm_kind(pv_norm_entry(c)) == PV_NK_BREAK || ++n > PV_MAX_TERM)
+		if (pv_norm_next((const unsigned char *) norm, len, &i, &nc) == PV_NK_BREAK ||
+			(n += nc.n) > PV_MAX_TERM)
 			return false;
 	}
 	*ncps = n;

@@ -52,7 +52,7 @@
 #include "lib/stringinfo.h"
 #include "utils/array.h"
 
-#include "normalize.h"
+#include "core/normalize.h"
 #include "prevent.h"
 
 #define ContainsStrategyNumber		1
@@ -151,35 +151,18 @@ normalize_cps(const char *s, size_t len, CpBuf *cb)
 
 	while (i < len)
 	{
-		uint32		c = pv_utf8_next(u, len, &i);
-		uint32		e = pv_norm_entry(c);
-		const uint32 *exp = &c;
-		int			n = 0;
+		pv_norm_char nc;
 
-		switch (pv_norm_kind(e))
+		/* noise and soft breaks are dropped (n = 0), hard breaks stay */
+		pv_norm_next(u, len, &i, &nc);
+		if (cb->n + nc.n > cb->cap)
 		{
-			case PV_NK_KEEP:
-				c = pv_norm_keep_cp(c, e);
-				n = 1;
-				break;
-			case PV_NK_BREAK:
-				c = e & PV_NK_PAYLOAD;
-				n = 1;
-				break;
-			case PV_NK_EXPAND:
-				exp = pv_norm_expansion(e, &n);
-				break;
-			default:			/* noise and soft breaks are dropped */
-				break;
-		}
-		if (cb->n + n > cb->cap)
-		{
-			cb->cap = Max(cb->cap * 2, cb->n + n + 64);
+			cb->cap = Max(cb->cap * 2, cb->n + nc.n + 64);
 			cb->cps = cb->cps ? repalloc_huge(cb->cps, sizeof(uint32) * cb->cap)
 				: palloc(sizeof(uint32) * cb->cap);
 		}
-		for (int k = 0; k < n; k++)
-			cb->cps[cb->n++] = exp[k];
+		for (int k = 0; k < nc.n; k++)
+			cb->cps[cb->n++] = pv_norm_cp(&nc, k);
 	}
 }
 

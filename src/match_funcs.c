@@ -21,7 +21,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
-#include "normalize.h"
+#include "core/normalize.h"
 #include "prevent.h"
 
 PG_FUNCTION_INFO_V1(prevent_normalize);

@@ -11,7 +11,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 
-#include "parties.h"
+#include "core/parties.h"
 #include "prevent.h"
 
 PG_FUNCTION_INFO_V1(prevent_parties);

@@ -10,7 +10,7 @@
 #include "postgres.h"
 #include "fmgr.h"
 
-#include "matcher.h"
+#include "core/matcher.h"
 
 /*
  * Risk levels, by their position in the prevent.risk_level enum, which is

@@ -406,6 +406,7 @@ g_views() { echo "$views"; }
 g_matching() {	# $2 = 1: also the GIN index on public.incident (superuser)
 	cat <<'SQL'
 SELECT prevent.normalize('ＫＴＶ門口有人 持-刀 鬥毆');
+SELECT * FROM prevent.version();
 SELECT * FROM prevent.match('他在微信里揚言要殺 了 她全家，还说要去买汽油');
 SELECT (prevent.assess('报警人称其丈夫持刀威胁要同归于尽')).*;
 SELECT prevent.score('经走访核实，未发现其有自杀倾向');

@@ -305,7 +305,7 @@ SELECT is((SELECT string_agg(p.oid::regprocedure::text, ', ' ORDER BY p.oid::reg
 	'prevent.order_breaches(prevent.work_order,timestamp with time zone), prevent.order_is_open(text), '
 	'prevent.parties(text,text[]), prevent.rate(bigint,bigint), '
 	'prevent.report_time_zone(), prevent.resident_id_valid(text), prevent.score(text), prevent.setting_int(text,integer), '
-	'prevent.terms(text)',
+	'prevent.terms(text), prevent.version()',
 	'PUBLIC may run the read-only API and nothing else');
 SELECT is((SELECT string_agg(p.proname, ', ' ORDER BY p.proname) FROM pg_proc p
 			WHERE p.pronamespace = 'prevent'::regnamespace AND p.prosecdef),

@@ -3,6 +3,8 @@
  * and scan a file of narratives (one per line), printing the time per row
  * and a checksum of the scores (so two builds can be compared).
  *
+ *   cc -O2 -Isrc/core -o scan_bench bench/core/scan_bench.c \
+ *       src/core/normalize.c src/core/matcher.c src/core/parties.c
  *   scan_bench keywords.tsv negation.tsv proximity.tsv docs.txt [repeat]
  *
  * keywords.tsv: kind \t term \t category \t weight (kind match|exclude);

@@ -84,4 +84,4 @@ AS
 	FUNCTION	6	prevent.gin_triconsistent (internal, int2, text, int4, internal, internal, internal),
 	STORAGE		int8;
 COMMENT ON OPERATOR CLASS prevent.gin_ops USING gin IS
-'GIN index on character bigrams of prevent.normalize(text), for &~, &~| and LIKE';
+'GIN index on character trigrams of prevent.normalize(text), for &~, &~| and LIKE';

@@ -24,5 +24,6 @@ GRANT EXECUTE ON FUNCTION prevent.normalize(text), prevent.match(text), prevent.
 	prevent.order_is_open(text), prevent.order_breaches(prevent.work_order, timestamptz),
 	prevent.max_term_length(), prevent.max_window(),
 	prevent.explain(text), prevent.lexicon_report_records(text, prevent.risk_level, prevent.risk_level),
-	prevent.lexicon_report(text, prevent.risk_level, prevent.risk_level), prevent.lexicon_report_terms(text, prevent.risk_level)
+	prevent.lexicon_report(text, prevent.risk_level, prevent.risk_level), prevent.lexicon_report_terms(text, prevent.risk_level),
+	prevent.version()
 	TO PUBLIC;

@@ -27,7 +27,7 @@
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
 
-#include "parties.h"
+#include "core/parties.h"
 #include "prevent.h"
 #include "watch/watch.h"
 

@@ -1,11 +1,11 @@
 /*
- * core_test.c — standalone tests of prevent's pure C core (src/normalize.c,
- * src/matcher.c), no PostgreSQL and no test framework.
+ * core_test.c — standalone tests of prevent's pure C core (src/core/:
+ * normalize.c, matcher.c, parties.c), no PostgreSQL and no test framework.
  *
  *   make check-core                       under AddressSanitizer + UBSan
- *   gcc -O1 -g -Isrc test/core/core_test.c src/normalize.c src/matcher.c \
- *       -o /tmp/core_valgrind && CORE_TEST_QUICK=1 valgrind --error-exitcode=1 \
- *       --leak-check=full /tmp/core_valgrind
+ *   gcc -O1 -g -Isrc/core test/core/core_test.c src/core/normalize.c \
+ *       src/core/matcher.c src/core/parties.c -o /tmp/core_valgrind && \
+ *       CORE_TEST_QUICK=1 valgrind --error-exitcode=1 --leak-check=full /tmp/core_valgrind
  *
  * CORE_TEST_QUICK=1 samples every 97th code point in the idempotence sweep
  * and shrinks the timing test (for valgrind).  Prints "N passed, N failed"

@@ -1,8 +1,9 @@
 /*
  * normalize.h — prevent's text normalizer (pure C, no PostgreSQL headers).
  *
- * Every Unicode code point maps, through one two-stage table generated at
- * build time from ICU (src/gen/normtable_gen.c), to what it becomes in the
+ * Every Unicode code point maps, through one two-stage table generated from
+ * ICU (normtable.h, committed; made by gen/normtable_gen.c with `make
+ * update-normtable`), to what it becomes in the
  * normalized text: itself or another code point (NFKC, case folding,
  * Traditional -> Simplified), a short expansion (NFKC of ㍿ is 株式会社),
  * nothing (noise: whitespace, punctuation, symbols, emoji, format
@@ -140,6 +141,81 @@ pv_utf8_put(uint32_t c, unsigned char *dst)
 	dst[2] = (unsigned char) (0x80 | ((c >> 6) & 0x3F));
 	dst[3] = (unsigned char) (0x80 | (c & 0x3F));
 	return 4;
+}
+
+/*
+ * What one input code point normalizes to, read from the table: the one
+ * place that decodes an entry.  Everything that normalizes goes through
+ * pv_norm_map() or pv_norm_next(): pv_normalize_chunk(), the matcher's
+ * terms and scan, the GIN keys, the &~| term check.
+ */
+typedef struct pv_norm_char
+{
+	uint32_t	kind;			/* PV_NK_KEEP, _DROP, _SOFT, _BREAK or _EXPAND */
+	int			n;				/* code points it becomes: 1 for KEEP and BREAK,
+								 * 2..PV_NORM_MAX_EXPANSION for EXPAND, 0 for
+								 * DROP and SOFT; read them with pv_norm_cp() */
+	uint32_t	first;			/* the first of them */
+	const uint32_t *expansion;	/* all of them, for EXPAND */
+} pv_norm_char;
+
+/*
+ * The k-th code point (0 <= k < n).  The first one is a field of its own,
+ * not reached through a pointer, so that a caller's pv_norm_char stays in
+ * registers and the common case (n = 1) costs what a hand-written switch
+ * did.
+ */
+static inline uint32_t
+pv_norm_cp(const pv_norm_char *nc, int k)
+{
+	return k == 0 ? nc->first : nc->expansion[k];
+}
+
+/* Fill *nc with what code point c becomes; returns nc->kind. */
+static inline uint32_t
+pv_norm_map(uint32_t c, pv_norm_char *nc)
+{
+	uint32_t	e = pv_norm_entry(c);
+
+	nc->kind = pv_norm_kind(e);
+	nc->expansion = NULL;
+	if (__builtin_expect(nc->kind == PV_NK_KEEP, 1))
+	{
+		/* most characters: kept, perhaps as another one */
+		nc->first = pv_norm_keep_cp(c, e);
+		nc->n = 1;
+		return PV_NK_KEEP;
+	}
+	nc->first = 0;
+	switch (nc->kind)
+	{
+		case PV_NK_KEEP:
+			nc->first = pv_norm_keep_cp(c, e);
+			nc->n = 1;
+			break;
+		case PV_NK_BREAK:
+			nc->first = e & PV_NK_PAYLOAD;
+			nc->n = 1;
+			break;
+		case PV_NK_EXPAND:
+			nc->expansion = pv_norm_expansion(e, &nc->n);
+			nc->first = nc->expansion[0];
+			break;
+		default:				/* noise and soft breaks become nothing */
+			nc->n = 0;
+			break;
+	}
+	return nc->kind;
+}
+
+/*
+ * Decode the UTF-8 character at s[*i] (as pv_utf8_next), advance *i past
+ * it and fill *nc with what it becomes; returns nc->kind.
+ */
+static inline uint32_t
+pv_norm_next(const unsigned char *s, size_t len, size_t *i, pv_norm_char *nc)
+{
+	return pv_norm_map(pv_utf8_next(s, len, i), nc);
 }
 
 /* Allocation hooks: malloc/realloc/free by default; PostgreSQL glue sets palloc. */

@@ -1,8 +1,9 @@
 /*
  * normalize.c — table-driven normalization of UTF-8 text (pure C).
  *
- * The per-row path is one table lookup per code point; ICU is only used at
- * build time to generate the table (normtable.h, from src/gen/normtable_gen.c).
+ * The per-row path is one table lookup per code point.  The table
+ * (normtable.h) is committed source, generated from ICU by
+ * gen/normtable_gen.c only when `make update-normtable` is run.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -62,33 +63,18 @@ pv_normalize_chunk(const char *src, size_t len, size_t *pos, char *dst, size_t d
 
 	while (i < len && o + PV_NORM_MAX_BYTES <= dstcap)
 	{
-		uint32_t	c = pv_utf8_next(s, len, &i);
-		uint32_t	e = pv_norm_entry(c);
-		const uint32_t *exp;
-		int			n;
+		pv_norm_char nc;
 
+		pv_norm_next(s, len, &i, &nc);
 		if (i >= next_check)
 		{
 			next_check = i + PV_INTERRUPT_EVERY;
 			if (pv_interrupt_hook)
 				pv_interrupt_hook();
 		}
-		switch (pv_norm_kind(e))
-		{
-			case PV_NK_KEEP:
-				o += pv_utf8_put(pv_norm_keep_cp(c, e), out + o);
-				break;
-			case PV_NK_BREAK:
-				o += pv_utf8_put(e & PV_NK_PAYLOAD, out + o);
-				break;
-			case PV_NK_EXPAND:
-				exp = pv_norm_expansion(e, &n);
-				for (int k = 0; k < n; k++)
-					o += pv_utf8_put(exp[k], out + o);
-				break;
-			default:			/* noise and soft breaks are dropped */
-				break;
-		}
+		/* noise and soft breaks are dropped (n = 0), hard breaks stay */
+		for (int k = 0; k < nc.n; k++)
+			o += pv_utf8_put(pv_norm_cp(&nc, k), out + o);
 	}
 	*pos = i;
 	return o;

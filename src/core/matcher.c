@@ -204,31 +204,15 @@ normalize_term(const char *term, size_t len, uint32_t *cps, int32_t *n)
 
 	while (i < len)
 	{
-		uint32_t	c = pv_utf8_next(s, len, &i);
-		uint32_t	e = pv_norm_entry(c);
-		const uint32_t *exp;
-		int			m;
+		pv_norm_char nc;
 
-		switch (pv_norm_kind(e))
+		if (pv_norm_next(s, len, &i, &nc) == PV_NK_BREAK)
+			return PV_ERR_BREAK;
+		for (int j = 0; j < nc.n; j++)
 		{
-			case PV_NK_KEEP:
-				if (k >= PV_MAX_TERM)
-					return PV_ERR_TOO_LONG;
-				cps[k++] = pv_norm_keep_cp(c, e);
-				break;
-			case PV_NK_EXPAND:
-				exp = pv_norm_expansion(e, &m);
-				for (int j = 0; j < m; j++)
-				{
-					if (k >= PV_MAX_TERM)
-						return PV_ERR_TOO_LONG;
-					cps[k++] = exp[j];
-				}
-				break;
-			case PV_NK_BREAK:
-				return PV_ERR_BREAK;
-			default:
-				break;
+			if (k >= PV_MAX_TERM)
+				return PV_ERR_TOO_LONG;
+			cps[k++] = pv_norm_cp(&nc, j);
 		}
 	}
 	if (k == 0)
@@ -558,12 +542,12 @@ pv_lexicon_compile(pv_lexicon *lex)
 		return PV_ERR_NOMEM;
 	for (uint32_t c = 0; c < 65536; c++)
 	{
-		uint32_t	e = pv_norm_entry(c);
+		pv_norm_char nc;
 
-		switch (pv_norm_kind(e))
+		switch (pv_norm_map(c, &nc))
 		{
 			case PV_NK_KEEP:
-				lex->bmp[c] = (uint16_t) symbol_of(lex, pv_norm_keep_cp(c, e));
+				lex->bmp[c] = (uint16_t) symbol_of(lex, nc.first);
 				break;
 			case PV_NK_SOFT:
 				lex->bmp[c] = SYM_SOFT;
@@ -1475,36 +1459,21 @@ scan_loop(const pv_lexicon *lex, scan_state *st, const unsigned char *s, size_t 
 			else
 			{
 				/* expansions and characters outside the BMP */
-				uint32_t	e = pv_norm_entry(c);
-				uint32_t	one = 0;
-				const uint32_t *exp = &one;
-				int			n = 1;
+				pv_norm_char nc;
+				uint32_t	kind = pv_norm_map(c, &nc);
 
-				switch (pv_norm_kind(e))
+				if (kind == PV_NK_SOFT)
+					scope++;
+				else if (kind == PV_NK_BREAK)
 				{
-					case PV_NK_KEEP:
-						one = pv_norm_keep_cp(c, e);
-						break;
-					case PV_NK_EXPAND:
-						exp = pv_norm_expansion(e, &n);
-						break;
-					case PV_NK_SOFT:
-						scope++;
-						n = 0;
-						break;
-					case PV_NK_BREAK:
-						state = 0;
-						clause++;
-						scope++;
-						n = 0;
-						break;
-					default:
-						n = 0;
-						break;
+					state = 0;
+					clause++;
+					scope++;
+					nc.n = 0;
 				}
-				for (int k = 0; k < n; k++)
+				for (int k = 0; k < nc.n; k++)
 				{
-					uint32_t	sy = symbol_of(lex, exp[k]);
+					uint32_t	sy = symbol_of(lex, pv_norm_cp(&nc, k));
 
 					if (sy == 0)
 					{

@@ -8,6 +8,13 @@ AS 'MODULE_PATHNAME', 'prevent_normalize';
 COMMENT ON FUNCTION prevent.normalize(text) IS
 'Normalized text: NFKC with case folding, Traditional -> Simplified, noise (whitespace, punctuation, symbols, emoji, zero-width) dropped, clause breaks kept';
 
+CREATE FUNCTION prevent.version(OUT extension text, OUT unicode text, OUT icu text)
+RETURNS record
+LANGUAGE c STABLE PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'prevent_version';
+COMMENT ON FUNCTION prevent.version() IS
+'Version of the loaded prevent module, and the Unicode and ICU versions its normalization table was generated from (they decide prevent.normalize() and the prevent.gin_ops keys)';
+
 CREATE FUNCTION prevent.match(doc text,
 	OUT keyword_id bigint, OUT term text, OUT category text,
 	OUT weight int, OUT "position" int, OUT length int)
