@@ -12,6 +12,18 @@
  * passing the calling role as the actor, so an application that may only
  * INSERT into its incident table still gets alerts and orders created, and
  * station staff act only through the lifecycle functions.
+ *
+ * Lock order.  Every writer takes its locks in this order, so that none
+ * can wait for another in a cycle: the party stripes (prevent._party_lock,
+ * in stripe order), prevent.alert, prevent.work_order, prevent.escalation,
+ * prevent.event, then the counters (prevent.order_stats, repeat_party).
+ * The alert writer and review() write alerts before orders; a transition
+ * locks its order only; prevent.refresh_stats() takes SHARE on alert
+ * before SHARE on work_order.  Isolation specs in specs/ hold each pair.
+ *
+ * Times.  A lifecycle call without at happened now, by the clock, and
+ * never before the order's previous stage (two sessions' transactions may
+ * commit in another order than they started).
  * ------------------------------------------------------------------------ */
 
 CREATE TABLE prevent.level_policy (
@@ -324,7 +336,7 @@ BEGIN
 		RAISE EXCEPTION 'issue must be true or false'
 			USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	SELECT * INTO a FROM prevent.alert WHERE id = alert_id FOR UPDATE;
+	SELECT * INTO a FROM prevent.alert WHERE id = alert_id FOR NO KEY UPDATE;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'alert % does not exist', alert_id
 			USING ERRCODE = 'no_data_found';
@@ -366,10 +378,7 @@ BEGIN
 	IF order_id IS NULL THEN
 		RAISE EXCEPTION 'order_id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	IF at IS NULL THEN
-		RAISE EXCEPTION 'at must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-	END IF;
-	SELECT * INTO o FROM prevent.work_order WHERE id = order_id FOR UPDATE;
+	SELECT * INTO o FROM prevent.work_order WHERE id = order_id FOR NO KEY UPDATE;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'work order % does not exist', order_id
 			USING ERRCODE = 'no_data_found';
@@ -395,11 +404,16 @@ BEGIN
 				  DETAIL = pg_catalog.format('Only an order that is %s can be %s.', need, replace(to_status, '_', ' ')),
 				  HINT = 'The lifecycle is issued -> accepted -> fed_back -> closed -> evaluated.';
 	END IF;
+	-- no time given: now, by the clock (the transaction's start can precede the previous
+	-- stage, written by a transaction that started later and committed first)
+	IF at IS NULL THEN
+		at := greatest(pg_catalog.clock_timestamp(), previous);
+	END IF;
 	IF at < previous THEN
 		RAISE EXCEPTION 'cannot % work order % at %: that precedes its previous stage (%)', action, order_id, at, previous
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	IF at > pg_catalog.now() + interval '5 minutes' THEN
+	IF at > pg_catalog.clock_timestamp() + interval '5 minutes' THEN
 		RAISE EXCEPTION 'cannot % work order % at %: that is in the future', action, order_id, at
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
@@ -451,16 +465,16 @@ CREATE FUNCTION prevent.review(alert_id bigint, issue boolean, note text DEFAULT
 LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'prevent_act';
 COMMENT ON FUNCTION prevent.review(bigint, boolean, text) IS
 'Second judgement of a pending alert: issue a work order to its unit (true) or dismiss it (false)';
-CREATE FUNCTION prevent.accept(order_id bigint, note text DEFAULT NULL, at timestamptz DEFAULT pg_catalog.now()) RETURNS prevent.work_order
+CREATE FUNCTION prevent.accept(order_id bigint, note text DEFAULT NULL, at timestamptz DEFAULT NULL) RETURNS prevent.work_order
 LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'prevent_act';
 COMMENT ON FUNCTION prevent.accept(bigint, text, timestamptz) IS 'The unit accepts an issued work order';
-CREATE FUNCTION prevent.feedback(order_id bigint, note text, at timestamptz DEFAULT pg_catalog.now()) RETURNS prevent.work_order
+CREATE FUNCTION prevent.feedback(order_id bigint, note text, at timestamptz DEFAULT NULL) RETURNS prevent.work_order
 LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'prevent_act';
 COMMENT ON FUNCTION prevent.feedback(bigint, text, timestamptz) IS 'The unit reports back on an accepted work order (again while open; the first feedback counts)';
-CREATE FUNCTION prevent.close(order_id bigint, resolved boolean, note text DEFAULT NULL, at timestamptz DEFAULT pg_catalog.now()) RETURNS prevent.work_order
+CREATE FUNCTION prevent.close(order_id bigint, resolved boolean, note text DEFAULT NULL, at timestamptz DEFAULT NULL) RETURNS prevent.work_order
 LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'prevent_act';
 COMMENT ON FUNCTION prevent.close(bigint, boolean, text, timestamptz) IS 'The unit closes a fed-back work order, saying whether it was resolved';
-CREATE FUNCTION prevent.evaluate(order_id bigint, rating int, note text DEFAULT NULL, at timestamptz DEFAULT pg_catalog.now()) RETURNS prevent.work_order
+CREATE FUNCTION prevent.evaluate(order_id bigint, rating int, note text DEFAULT NULL, at timestamptz DEFAULT NULL) RETURNS prevent.work_order
 LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'prevent_act';
 COMMENT ON FUNCTION prevent.evaluate(bigint, int, text, timestamptz) IS 'The supervising tier evaluates a closed work order (rating 1-5)';
 

@@ -245,9 +245,11 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	orders bigint := prevent._rebuild_order_stats();
+	orders bigint;
 BEGIN
+	-- alert before work_order, the lock order of every writer (see 50_workflow.sql)
 	LOCK TABLE prevent.alert IN SHARE MODE;
+	orders := prevent._rebuild_order_stats();
 	DELETE FROM prevent.repeat_party;
 	INSERT INTO prevent.repeat_party (party, unit, incidents, first_at, last_at)
 	SELECT p.party, a.unit, count(*), min(a.occurred_at), max(a.occurred_at)
