@@ -3,6 +3,7 @@
  * values (pure C).  Works on normalized text, where full-width digits are
  * ASCII and the spaces, dashes, brackets and + inside numbers are gone.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -179,10 +180,44 @@ pv_parties_add_value(pv_parties *out, const char *value, size_t len)
 		rc = PV_OK;
 	else if ((m = mobile_in(norm, nlen)) != NULL)
 		rc = add(out, m, 11, 0);
+	else if (nlen > PV_KEY_MAX)
+	{
+		char		key[PV_KEY_MAX + 1];
+
+		rc = add(out, key, pv_key(norm, nlen, key), 0);
+	}
 	else
 		rc = add(out, norm, nlen, pv_resident_id_valid(norm, nlen));
 	pv_release(norm);
 	return rc;
+}
+
+size_t
+pv_key(const char *value, size_t len, char *out)
+{
+	static const char hexdigits[] = "0123456789abcdef";
+	static const char mark[] = "\xe2\x80\xa6#";	/* …# */
+	uint64_t	h = UINT64_C(14695981039346656037);
+	size_t		keep = PV_KEY_MAX - (sizeof(mark) - 1) - 16;
+	size_t		n;
+
+	if (len <= PV_KEY_MAX)
+	{
+		memcpy(out, value, len);
+		return len;
+	}
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char) value[i]) * UINT64_C(1099511628211);
+	/* back up to the start of a character */
+	while (keep > 0 && ((unsigned char) value[keep] & 0xC0) == 0x80)
+		keep--;
+	memcpy(out, value, keep);
+	n = keep;
+	memcpy(out + n, mark, sizeof(mark) - 1);
+	n += sizeof(mark) - 1;
+	for (int shift = 60; shift >= 0; shift -= 4)
+		out[n++] = hexdigits[(h >> shift) & 0xF];
+	return n;
 }
 
 static int

@@ -32,6 +32,18 @@ int			pv_parties_from_text(pv_parties *out, const char *text, size_t len);
 /* add one party-column value in canonical form (nothing if it normalizes to ''); 0 or PV_ERR_NOMEM */
 int			pv_parties_add_value(pv_parties *out, const char *value, size_t len);
 
+/*
+ * A value as prevent stores and indexes it (party, unit, incident key):
+ * itself when it has at most PV_KEY_MAX bytes, else its first bytes (cut at
+ * a character boundary), "…#" and 16 hex digits of a 64-bit FNV-1a hash of
+ * the whole value.  Short enough for any btree or GIN entry, one stored
+ * value per distinct input (the full value stays in the incident's row).
+ * out has room for PV_KEY_MAX + 1 bytes; returns the length written (no NUL
+ * is added).
+ */
+#define PV_KEY_MAX 200
+size_t		pv_key(const char *value, size_t len, char *out);
+
 /* sort and remove duplicates */
 void		pv_parties_finish(pv_parties *out);
 

@@ -7,7 +7,8 @@
 --
 -- b:           the batch, with alert ids drawn in advance;
 -- prior_old,   for each (row, party), the earlier alerts of the party within
--- prior_new:   the row's repeat_window, in the table and earlier in the
+-- prior_new:   the row's repeat window (window_from to window_to, worked
+--              out by the trigger), in the table and earlier in the
 --              batch (OFFSET 0 keeps the planner on the parties index: a
 --              BitmapAnd with the time index would read every alert of the
 --              window);
@@ -26,9 +27,9 @@ WITH b AS MATERIALIZED (
 	SELECT x.*, nextval('prevent.alert_id_seq'::regclass) AS id
 	  FROM unnest($1::prevent._alert_input[]) WITH ORDINALITY
 		   AS x(source, source_key, unit, occurred_at, score, level, categories, terms,
-				parties, repeat_window, repeat_threshold, ord)
+				parties, window_from, window_to, repeat_threshold, ord)
 ), bp AS MATERIALIZED (
-	SELECT b.ord, p.party, b.unit, b.occurred_at, b.repeat_window, b.repeat_threshold
+	SELECT b.ord, p.party, b.unit, b.occurred_at, b.window_from, b.window_to, b.repeat_threshold
 	  FROM b CROSS JOIN LATERAL unnest(b.parties) p(party)
 ), prior_old AS (
 	SELECT bp.ord, bp.party, count(*) AS n,
@@ -36,14 +37,14 @@ WITH b AS MATERIALIZED (
 	  FROM bp
 	 CROSS JOIN LATERAL (SELECT x.unit, x.occurred_at FROM prevent.alert x
 						  WHERE x.parties @> ARRAY[bp.party] OFFSET 0) a
-	 WHERE a.occurred_at BETWEEN bp.occurred_at - bp.repeat_window AND bp.occurred_at + bp.repeat_window
+	 WHERE a.occurred_at BETWEEN bp.window_from AND bp.window_to
 	 GROUP BY bp.ord, bp.party
 ), prior_new AS (
 	SELECT bp.ord, bp.party, count(*) AS n,
 		   array_agg(DISTINCT bp2.unit) FILTER (WHERE bp2.unit IS NOT NULL) AS units
 	  FROM bp
 	  JOIN bp bp2 ON bp2.party = bp.party AND bp2.ord < bp.ord
-	   AND bp2.occurred_at BETWEEN bp.occurred_at - bp.repeat_window AND bp.occurred_at + bp.repeat_window
+	   AND bp2.occurred_at BETWEEN bp.window_from AND bp.window_to
 	 GROUP BY bp.ord, bp.party
 ), hits AS MATERIALIZED (
 	SELECT bp.ord, bp.party, o.units AS old_units, nw.units AS new_units

@@ -15,6 +15,7 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "commands/trigger.h"
 #include "funcapi.h"
 #include "utils/array.h"
@@ -35,7 +36,7 @@ PG_FUNCTION_INFO_V1(prevent_watch_trigger);
 PG_FUNCTION_INFO_V1(prevent_watch_flush);
 
 #define FLUSH_AT 10000			/* queued alerts that force a flush mid-statement */
-#define ALERT_INPUT_NATTS 11	/* attributes of prevent._alert_input */
+#define ALERT_INPUT_NATTS 12	/* attributes of prevent._alert_input */
 
 /* scanned into row after row (backend lifetime); trimmed after each */
 static pv_result scan_result;
@@ -52,6 +53,18 @@ column_text(HeapTuple tup, TupleDesc desc, AttrNumber att, bool *isnull)
 		return NULL;
 	getTypeOutputInfo(TupleDescAttr(desc, att - 1)->atttypid, &outfunc, &varlena);
 	return OidOutputFunctionCall(outfunc, d);
+}
+
+/* a key or unit as prevent stores and indexes it: at most PV_KEY_MAX bytes (core/parties.h) */
+static Datum
+stored_text(const char *s)
+{
+	size_t		len = strlen(s);
+	char		key[PV_KEY_MAX + 1];
+
+	if (len <= PV_KEY_MAX)
+		return CStringGetTextDatum(s);
+	return PointerGetDatum(cstring_to_text_with_len(key, (int) pv_key(s, len, key)));
 }
 
 static TimestampTz
@@ -81,6 +94,38 @@ column_timestamptz(HeapTuple tup, TupleDesc desc, AttrNumber att)
 	return 0;
 }
 
+/*
+ * The repeat window around t: t - window to t + window, an end infinite
+ * where it would pass the limits of timestamptz (a row dated near them must
+ * not be rejected for a 22008 in the window arithmetic).  The bound on the
+ * window's length counts a month as 31 days and every part as positive.
+ */
+static void
+repeat_window(TimestampTz t, const Interval *window, TimestampTz *from, TimestampTz *to)
+{
+	int64		span;
+	int64		edge;
+	bool		overflow;
+
+	if (TIMESTAMP_NOT_FINITE(t))
+	{
+		*from = *to = t;
+		return;
+	}
+	overflow = pg_mul_s64_overflow((int64) Abs(window->month) * 31 + Abs(window->day), USECS_PER_DAY, &span) ||
+		window->time == PG_INT64_MIN || pg_add_s64_overflow(span, Abs(window->time), &span);
+	if (overflow || pg_sub_s64_overflow(t, span, &edge) || edge < MIN_TIMESTAMP)
+		TIMESTAMP_NOBEGIN(*from);
+	else
+		*from = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_mi_interval, TimestampTzGetDatum(t),
+														IntervalPGetDatum(window)));
+	if (overflow || pg_add_s64_overflow(t, span, &edge) || edge >= END_TIMESTAMP)
+		TIMESTAMP_NOEND(*to);
+	else
+		*to = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval, TimestampTzGetDatum(t),
+													  IntervalPGetDatum(window)));
+}
+
 /* the prevent._alert_input value of a row that raised an alert, in TopTransactionContext */
 static Datum
 alert_input(Relation rel, HeapTuple tup, const WatchInfo *w, const PvLexicon *lex,
@@ -96,6 +141,8 @@ alert_input(Relation rel, HeapTuple tup, const WatchInfo *w, const PvLexicon *le
 	bool		isnull;
 	TupleDesc	itemdesc;
 	Datum		item;
+	TimestampTz from,
+				to;
 	MemoryContext old;
 
 	prevent_assessment_arrays(lex, &scan_result, as, &categories, &terms);
@@ -106,9 +153,9 @@ alert_input(Relation rel, HeapTuple tup, const WatchInfo *w, const PvLexicon *le
 				(errcode(ERRCODE_NOT_NULL_VIOLATION),
 				 errmsg("key column of watched table \"%s\" is NULL", RelationGetRelationName(rel)),
 				 errhint("Every incident needs a key to be tracked.")));
-	values[1] = CStringGetTextDatum(s);
+	values[1] = stored_text(s);
 	if (w->unit_att != 0 && (s = column_text(tup, desc, w->unit_att, &isnull)) != NULL)
-		values[2] = CStringGetTextDatum(s);
+		values[2] = stored_text(s);
 	else
 		nulls[2] = true;
 	values[3] = TimestampTzGetDatum(column_timestamptz(tup, desc, w->occurred_att));
@@ -122,8 +169,10 @@ alert_input(Relation rel, HeapTuple tup, const WatchInfo *w, const PvLexicon *le
 	prevent_check_parties(pv_parties_from_text(&ps, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc)));
 	values[8] = PointerGetDatum(prevent_parties_array(&ps));
 	pv_parties_free(&ps);
-	values[9] = IntervalPGetDatum(&w->repeat_window);
-	values[10] = Int32GetDatum(w->repeat_threshold);
+	repeat_window(DatumGetTimestampTz(values[3]), &w->repeat_window, &from, &to);
+	values[9] = TimestampTzGetDatum(from);
+	values[10] = TimestampTzGetDatum(to);
+	values[11] = Int32GetDatum(w->repeat_threshold);
 
 	itemdesc = lookup_rowtype_tupdesc(watch_type(&watch_state.alert_input_type, "_alert_input"), -1);
 	if (itemdesc->natts != ALERT_INPUT_NATTS)

@@ -30,6 +30,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
+#include "utils/resowner.h"
 
 #include "prevent.h"
 #include "watch/watch.h"
@@ -292,40 +293,31 @@ issue_orders(Datum requests, Datum actor)
 		elog(ERROR, "issuing work orders failed: %s", SPI_result_code_string(rc));
 }
 
-/* write the queued alerts and issue their orders, as the owner */
-void
-watch_flush_queue(void)
+/* write items[0..n-1] and issue their orders, as the owner */
+static void
+write_batch(Datum *items, int n, Datum actor)
 {
 	Oid			typid;
 	int16		typlen;
 	bool		typbyval;
 	char		typalign;
 	Datum		batch;
-	Datum		actor;
 	Datum		requests;
 	bool		isnull;
 	PreventSpi	spi;
 	int			save_nestlevel;
 	int			rc;
-	int			n;
-	SPIPlanPtr	plan;
 
-	if (queue.n == 0)
-		return;
-	actor = DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(GetUserId(), false)));
 	prevent_spi_begin(&spi, watch_owner());
 	typid = watch_type(&watch_state.alert_input_type, "_alert_input");
 	get_typlenbyvalalign(typid, &typlen, &typbyval, &typalign);
-	batch = PointerGetDatum(construct_array(queue.items, queue.n, typid, typlen, typbyval, typalign));
-	lock_parties(queue.items, queue.n);
-	n = queue.n;
-	queue.n = 0;
+	batch = PointerGetDatum(construct_array(items, n, typid, typlen, typbyval, typalign));
+	lock_parties(items, n);
 	/* cost estimates of the statement are high, its real cost small */
 	save_nestlevel = NewGUCNestLevel();
 	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
-	plan = alert_plan(n);
-	rc = SPI_execute_snapshot(plan, &batch, NULL, GetLatestSnapshot(), InvalidSnapshot,
+	rc = SPI_execute_snapshot(alert_plan(n), &batch, NULL, GetLatestSnapshot(), InvalidSnapshot,
 							  false, true, 0);
 	if (rc != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "writing alerts failed: %s", SPI_result_code_string(rc));
@@ -334,4 +326,129 @@ watch_flush_queue(void)
 		issue_orders(requests, actor);
 	AtEOXact_GUC(true, save_nestlevel);
 	prevent_spi_end(&spi);
+}
+
+/*
+ * Errors an alert's own data can cause (class 22 data exception, 23
+ * integrity constraint, 54 program limit, e.g. a constraint a DBA added or
+ * an index entry too large): the incident is kept and the alert goes to
+ * prevent.alert_failure.  Any other error (serialization, deadlock, cancel,
+ * out of memory, a broken install) is raised, as it would be without
+ * prevent.
+ */
+static bool
+kept_back(int sqlerrcode)
+{
+	int			category = ERRCODE_TO_CATEGORY(sqlerrcode);
+
+	return category == ERRCODE_DATA_EXCEPTION ||
+		category == ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION ||
+		category == ERRCODE_PROGRAM_LIMIT_EXCEEDED;
+}
+
+/*
+ * write_batch in a subtransaction: NULL when it wrote, else the error it
+ * failed with (one kept_back() accepts; others are raised again).
+ */
+static ErrorData *
+write_batch_guarded(Datum *items, int n, Datum actor)
+{
+	MemoryContext mcxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	ErrorData  *volatile edata = NULL;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(mcxt);
+	PG_TRY();
+	{
+		write_batch(items, n, actor);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(mcxt);
+		CurrentResourceOwner = owner;
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(mcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(mcxt);
+		CurrentResourceOwner = owner;
+		if (!kept_back(edata->sqlerrcode))
+			ReThrowError(edata);
+	}
+	PG_END_TRY();
+	return edata;
+}
+
+/* keep an alert that could not be written in prevent.alert_failure, and say so */
+static void
+keep_failure(Datum item, ErrorData *edata)
+{
+	static const char sql[] =
+		"INSERT INTO prevent.alert_failure (input, sqlstate, message, detail) "
+		"VALUES ($1, $2, $3, $4)";
+	Oid			types[4] = {watch_type(&watch_state.alert_input_type, "_alert_input"), TEXTOID, TEXTOID, TEXTOID};
+	Datum		values[4];
+	char		nulls[4] = {' ', ' ', ' ', ' '};
+	HeapTupleHeader row = DatumGetHeapTupleHeader(item);
+	bool		isnull;
+	Oid			source = DatumGetObjectId(GetAttributeByNum(row, 1, &isnull));
+	char	   *key = TextDatumGetCString(GetAttributeByNum(row, 2, &isnull));
+	PreventSpi	spi;
+	int			rc;
+
+	values[0] = item;
+	values[1] = CStringGetTextDatum(unpack_sql_state(edata->sqlerrcode));
+	values[2] = CStringGetTextDatum(edata->message ? edata->message : "");
+	if (edata->detail)
+		values[3] = CStringGetTextDatum(edata->detail);
+	else
+		nulls[3] = 'n';
+	prevent_spi_begin(&spi, watch_owner());
+	rc = SPI_execute_with_args(sql, 4, types, values, nulls, false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "keeping a failed alert failed: %s", SPI_result_code_string(rc));
+	prevent_spi_end(&spi);
+	ereport(WARNING,
+			(errcode(edata->sqlerrcode),
+			 errmsg("prevent could not write the alert of row \"%s\" of table %s: %s",
+					key, DatumGetCString(DirectFunctionCall1(regclassout, ObjectIdGetDatum(source))),
+					edata->message),
+			 errdetail("The row was inserted; its alert is kept in prevent.alert_failure."),
+			 errhint("prevent.alert_failure has the alert and the error; fix the cause.")));
+}
+
+/*
+ * Write the queued alerts and issue their orders.  An incident row is never
+ * rejected because of its alert's data: if the batch fails with such an
+ * error, each alert is written alone, and one that still fails is kept in
+ * prevent.alert_failure with its error, the incident row staying inserted.
+ */
+void
+watch_flush_queue(void)
+{
+	Datum	   *items;
+	int			n;
+	Datum		actor;
+	ErrorData  *edata;
+
+	if (queue.n == 0)
+		return;
+	actor = DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(GetUserId(), false)));
+	n = queue.n;
+	items = palloc(n * sizeof(Datum));
+	memcpy(items, queue.items, n * sizeof(Datum));
+	queue.n = 0;
+	edata = write_batch_guarded(items, n, actor);
+	if (edata == NULL)
+		return;
+	FreeErrorData(edata);
+	for (int i = 0; i < n; i++)
+		if ((edata = write_batch_guarded(&items[i], 1, actor)) != NULL)
+		{
+			keep_failure(items[i], edata);
+			FreeErrorData(edata);
+		}
+	pfree(items);
 }

@@ -23,6 +23,7 @@
 
 #include "matcher.h"
 #include "normalize.h"
+#include "parties.h"
 
 static int	npass;
 static int	nfail;
@@ -2314,6 +2315,43 @@ test_normalize_chunk(void)
 	free(whole);
 }
 
+/* pv_key: the stored form of party, unit and key values */
+static void
+test_key(void)
+{
+	char		out[PV_KEY_MAX + 1];
+	char		big[3 * 1000 + 1];
+	char		other[sizeof(big)];
+	char		out2[PV_KEY_MAX + 1];
+	size_t		n,
+				n2;
+
+	CHECK_INT(pv_key("A所", strlen("A所"), out), strlen("A所"));
+	CHECK(memcmp(out, "A所", strlen("A所")) == 0);
+	/* exactly the limit: unchanged */
+	memset(big, 'x', PV_KEY_MAX);
+	CHECK_INT(pv_key(big, PV_KEY_MAX, out), PV_KEY_MAX);
+	/* 1,000 three-byte characters: cut at a character boundary, then …# and 16 hex digits */
+	for (int i = 0; i < 1000; i++)
+		memcpy(big + 3 * i, "长", 3);
+	big[3000] = '\0';
+	n = pv_key(big, 3000, out);
+	CHECK(n <= PV_KEY_MAX);
+	CHECK_INT(n, 180 + 3 + 1 + 16);
+	CHECK(memcmp(out, big, 180) == 0);
+	CHECK(memcmp(out + 180, "\xe2\x80\xa6#", 4) == 0);
+	for (size_t i = n - 16; i < n; i++)
+		CHECK(strchr("0123456789abcdef", out[i]) != NULL);
+	/* the same input, the same form; another input (a difference past the prefix), another hash */
+	CHECK_INT(pv_key(big, 3000, out2), n);
+	CHECK(memcmp(out, out2, n) == 0);
+	memcpy(other, big, sizeof(big));
+	memcpy(other + 2997, "短", 3);
+	n2 = pv_key(other, 3000, out2);
+	CHECK_INT(n2, n);
+	CHECK(memcmp(out, out2, n) != 0);
+}
+
 int
 main(void)
 {
@@ -2350,6 +2388,7 @@ main(void)
 	test_scan_any();
 	test_interrupts();
 	test_normalize_chunk();
+	test_key();
 
 	printf("%d passed, %d failed\n", npass, nfail);
 	return nfail ? 1 : 0;

@@ -1,0 +1,77 @@
+-- pgTAP: an incident row is never rejected because of prevent.  Hostile rows a dispatch
+-- system can send (a party or unit value too long for an index entry, a key as long,
+-- dates at the limits of timestamptz) each load with their alert; an alert that still
+-- cannot be written (here: a constraint a DBA added) is kept in prevent.alert_failure
+-- with its error and a WARNING, and the incident row stays inserted.
+\set ON_ERROR_STOP 1
+\set QUIET 1
+\pset format unaligned
+\pset tuples_only true
+\pset pager off
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS pgtap;
+CREATE EXTENSION IF NOT EXISTS prevent;
+
+BEGIN;
+SELECT plan(14);
+SET LOCAL client_min_messages = error;  -- the WARNING of the kept-back alert below
+
+\ir fixtures/lexicon.sql
+CREATE TABLE hostile (id text PRIMARY KEY, unit text, caller text, body text, at timestamptz);
+SELECT prevent.watch('hostile', 'body', unit_column => 'unit', party_columns => '{caller}',
+					 occurred_column => 'at', alert_level => 'low');
+
+-- incompressible values far beyond a btree or GIN entry (about 2,700 bytes)
+CREATE TEMP TABLE big AS
+SELECT string_agg(md5(i::text), '') AS v, string_agg(md5((i + 1000)::text), '') AS w
+  FROM generate_series(1, 300) i;
+
+SELECT lives_ok($$INSERT INTO hostile SELECT 'long-party', 'A所', v, '男子持刀滋事', now() FROM big$$,
+	'a party value of 9,600 bytes loads');
+SELECT results_eq($$SELECT length(p), right(p, 17) ~ '^#[0-9a-f]{16}$', left(p, 20) = (SELECT left(v, 20) FROM big)
+					 FROM prevent.alert a, unnest(a.parties) p WHERE a.source_key = 'long-party'$$,
+	$$VALUES (198, true, true)$$,
+	'it is stored as its first characters and a hash: at most 200 bytes');
+SELECT lives_ok($$INSERT INTO hostile SELECT 'long-party-2', 'B所', v, '再次持刀滋事', now() FROM big$$,
+	'the same long value again loads');
+SELECT results_eq($$SELECT repeat FROM prevent.alert WHERE source_key = 'long-party-2'$$, $$VALUES (true)$$,
+	'and is the same party: a repeat');
+SELECT is((prevent.parties('', ARRAY[(SELECT v FROM big)]))[1],
+		  (SELECT p FROM prevent.alert a, unnest(a.parties) p WHERE a.source_key = 'long-party'),
+	'prevent.parties() gives the same stored form');
+
+SELECT lives_ok($$INSERT INTO hostile SELECT 'long-unit', w, NULL, '男子持刀滋事', now() FROM big$$,
+	'a unit value of 9,600 bytes loads');
+SELECT results_eq($$SELECT length(a.unit), length(w.unit) FROM prevent.alert a JOIN prevent.work_order w ON w.alert_id = a.id
+					 WHERE a.source_key = 'long-unit'$$,
+	$$VALUES (198, 198)$$, 'its alert and order carry the unit''s stored form');
+-- (a table whose key column has no index of its own: its own primary key would refuse it)
+CREATE TABLE hostile_log (case_no text, body text);
+SELECT prevent.watch('hostile_log', 'body', key_column => 'case_no');
+SELECT lives_ok($$INSERT INTO hostile_log SELECT v, '男子持刀滋事' FROM big$$,
+	'a key of 9,600 bytes loads');
+
+SELECT lives_ok($$INSERT INTO hostile VALUES
+		('late', 'A所', '13900000001', '男子持刀滋事', '294276-12-30 00:00+00'),
+		('early', 'A所', '13900000001', '男子持刀滋事', '4713-01-02 00:00+00 BC'),
+		('endless', 'A所', '13900000001', '男子持刀滋事', 'infinity')$$,
+	'dates within the repeat window of the limits of timestamptz load (no 22008)');
+SELECT results_eq($$SELECT source_key, repeat FROM prevent.alert WHERE source_key IN ('late', 'early', 'endless') ORDER BY id$$,
+	$$VALUES ('late', false), ('early', false), ('endless', false)$$,
+	'each gets its alert; none is within 30 days of another');
+
+-- a constraint a DBA added that an alert violates: the row loads, the alert is kept back
+ALTER TABLE prevent.alert ADD CONSTRAINT no_test_alerts CHECK (source_key <> 'kept-back');
+SELECT lives_ok($$INSERT INTO hostile VALUES ('before', 'A所', NULL, '男子持刀滋事', now()),
+		('kept-back', 'A所', NULL, '男子持刀滋事', now()), ('after', 'A所', NULL, '男子持刀滋事', now())$$,
+	'an alert that cannot be written does not reject its row, nor the statement');
+SELECT results_eq($$SELECT id FROM hostile WHERE id IN ('before', 'kept-back', 'after') ORDER BY id$$,
+	$$VALUES ('after'), ('before'), ('kept-back')$$, 'all three rows are inserted');
+SELECT results_eq($$SELECT source_key FROM prevent.alert WHERE source_key IN ('before', 'kept-back', 'after') ORDER BY id$$,
+	$$VALUES ('before'), ('after')$$, 'the other alerts of the statement are written');
+SELECT results_eq($$SELECT source::text, source_key, unit, sqlstate, (input).level::text FROM prevent.alert_failure$$,
+	$$VALUES ('hostile', 'kept-back', 'A所', '23514', 'high')$$,
+	'the kept-back alert is in prevent.alert_failure with its SQLSTATE');
+
+SELECT * FROM finish();
+ROLLBACK;
