@@ -13,7 +13,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS prevent;
 
 BEGIN;
-SELECT plan(14);
+SELECT plan(20);
 SET LOCAL client_min_messages = error;  -- the WARNING of the kept-back alert below
 
 \ir fixtures/lexicon.sql
@@ -72,6 +72,29 @@ SELECT results_eq($$SELECT source_key FROM prevent.alert WHERE source_key IN ('b
 SELECT results_eq($$SELECT source::text, source_key, unit, sqlstate, (input).level::text FROM prevent.alert_failure$$,
 	$$VALUES ('hostile', 'kept-back', 'A所', '23514', 'high')$$,
 	'the kept-back alert is in prevent.alert_failure with its SQLSTATE');
+
+-- placeholders are no party: eight incidents of caller 不详 in eight stations make no repeat
+CREATE TABLE calls (id serial PRIMARY KEY, unit text, caller text, body text);
+SELECT prevent.watch('calls', 'body', unit_column => 'unit', party_columns => '{caller}');
+INSERT INTO calls (unit, caller, body) SELECT 'P' || i, '不详', '男子持刀滋事' FROM generate_series(1, 8) i;
+SELECT results_eq($$SELECT count(*) FILTER (WHERE a.repeat), count(*) FILTER (WHERE a.parties = '{}') FROM prevent.alert a WHERE a.unit LIKE 'P%'$$,
+	$$VALUES (0::bigint, 8::bigint)$$, 'a placeholder of prevent.party_ignore is left out of the parties: no repeat');
+-- a department's switchboard, written as a dispatcher would, is stored canonical
+INSERT INTO prevent.party_ignore (party, note) VALUES ('+86 138-0000-9999', 'the switchboard');
+SELECT is((SELECT party FROM prevent.party_ignore WHERE note = 'the switchboard'), '13800009999',
+	'a value added to prevent.party_ignore is stored in canonical form');
+INSERT INTO calls (unit, caller, body) SELECT 'Q' || i, '13800009999', '男子持刀滋事' FROM generate_series(1, 3) i;
+SELECT results_eq($$SELECT count(*) FILTER (WHERE a.repeat) FROM prevent.alert a WHERE a.unit LIKE 'Q%'$$,
+	$$VALUES (0::bigint)$$, 'and links no incidents either');
+-- a real party in eight stations: the eighth alert's orders go to its unit and the 5 latest others
+INSERT INTO calls (unit, caller, body) SELECT 'R' || i, '13912345678', '男子持刀滋事' FROM generate_series(1, 8) i;
+SELECT results_eq($$SELECT count(*) FROM prevent.work_order w JOIN prevent.alert a ON a.id = w.alert_id WHERE a.unit = 'R8'$$,
+	$$VALUES (6::bigint)$$, 'a repeat fans out to at most cross_jurisdiction_max_units (5) other units');
+SELECT throws_ok($$UPDATE prevent.setting SET value = '101' WHERE name = 'cross_jurisdiction_max_units'$$,
+	'22023', NULL, 'the cap is 0 to 100');
+-- two numbers in one party column, separated as dispatchers write them
+SELECT is(prevent.parties('', ARRAY['13800001111/13900002222', '13700003333、13600004444']),
+	'{13600004444,13700003333,13800001111,13900002222}'::text[], 'a party column listing numbers gives each of them');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -170,10 +170,24 @@ int
 pv_parties_add_value(pv_parties *out, const char *value, size_t len)
 {
 	size_t		nlen;
-	char	   *norm = pv_normalize(value, len, &nlen);
+	char	   *norm;
 	const char *m;
 	int			rc;
+	pv_parties	listed = {0};
 
+	/* a list of numbers in one column ("13800001111/13900002222"): each of them */
+	rc = pv_parties_from_text(&listed, value, len);
+	if (rc == PV_OK && listed.n >= 2)
+		for (int i = 0; rc == PV_OK && i < listed.n; i++)
+			rc = add(out, listed.items[i], strlen(listed.items[i]), 0);
+	if (rc != PV_OK || listed.n >= 2)
+	{
+		pv_parties_free(&listed);
+		return rc;
+	}
+	pv_parties_free(&listed);
+
+	norm = pv_normalize(value, len, &nlen);
 	if (norm == NULL)
 		return PV_ERR_NOMEM;
 	if (nlen == 0)

@@ -29,7 +29,11 @@ int			pv_resident_id_valid(const char *s, size_t len);
 /* add the phone and ID numbers found in a narrative; 0 or PV_ERR_NOMEM */
 int			pv_parties_from_text(pv_parties *out, const char *text, size_t len);
 
-/* add one party-column value in canonical form (nothing if it normalizes to ''); 0 or PV_ERR_NOMEM */
+/*
+ * add one party-column value in canonical form (nothing if it normalizes to
+ * ''); a value listing two or more phone or ID numbers ("13800001111/
+ * 13900002222") gives each of them; 0 or PV_ERR_NOMEM
+ */
 int			pv_parties_add_value(pv_parties *out, const char *value, size_t len);
 
 /*

@@ -36,6 +36,12 @@ BEGIN
 					USING ERRCODE = 'invalid_parameter_value',
 						  HINT = 'Use a time zone name from pg_timezone_names, e.g. Asia/Shanghai.';
 			END IF;
+		WHEN 'cross_jurisdiction_max_units' THEN
+			IF NEW.value IS NULL OR NEW.value !~ '^[0-9]{1,3}$' OR NEW.value::int NOT BETWEEN 0 AND 100 THEN
+				RAISE EXCEPTION 'invalid value "%" for setting "cross_jurisdiction_max_units"', NEW.value
+					USING ERRCODE = 'invalid_parameter_value',
+						  HINT = 'A number of units from 0 (no cross-jurisdiction orders) to 100.';
+			END IF;
 		WHEN 'repeat_tier', 'cross_jurisdiction_tier' THEN
 			IF NEW.value IS NULL OR NEW.value NOT IN ('1', '2', '3') THEN
 				RAISE EXCEPTION 'invalid value "%" for setting "%"', NEW.value, NEW.name
@@ -74,6 +80,7 @@ INSERT INTO prevent.setting (name, value, description, builtin) VALUES
 	('repeat_tier', '3', 'Tier that follows a repeat incident''s work orders (1 command center, 2 specialist unit, 3 base-control center)', true),
 	('watch_mode', 'batch', 'batch: the alerts of one INSERT or COPY are written together at its end; row: each at once (for tables distributed by unit). Read by prevent.watch()', true),
 	('cross_jurisdiction_tier', '1', 'Tier that follows work orders pushed to several units for one repeat incident', true),
+	('cross_jurisdiction_max_units', '5', 'Most other units a repeat incident''s orders are pushed to: those of the party''s latest incidents (a shared number that slipped past prevent.party_ignore cannot fan one alert out to every station)', true),
 	('report_time_zone', 'Asia/Shanghai', 'Time zone in which the views cut months and days', true);
 
 SELECT pg_catalog.pg_extension_config_dump('prevent.setting', '');

@@ -230,6 +230,55 @@ AS 'MODULE_PATHNAME', 'prevent_parties';
 COMMENT ON FUNCTION prevent.parties(text, text[]) IS
 'Parties of an incident, sorted: the normalized party-column values plus mainland mobile numbers (11 digits, +86 and separators dropped) and checksum-valid resident ID numbers (X upper case) found in the narrative';
 
+/*
+ * Values that are no party: placeholders a dispatcher types for an unknown
+ * caller (无, 不详, 000), test and switchboard numbers, the stations' own
+ * lines.  They are left out of an alert's parties, so they link no
+ * incidents as repeats.  Kept in the canonical form prevent.parties()
+ * gives (a DBA may write '+86 138-0013-8000'); add the department's own
+ * numbers here.
+ */
+CREATE TABLE prevent.party_ignore (
+	party text PRIMARY KEY,
+	note text,
+	builtin boolean NOT NULL DEFAULT false
+);
+COMMENT ON TABLE prevent.party_ignore IS 'Values that are not parties (placeholders, switchboard and test numbers): left out of alerts'' parties, so they make no repeats';
+COMMENT ON COLUMN prevent.party_ignore.party IS 'The value in canonical form (as prevent.parties() gives it; written in any form, it is stored canonical)';
+
+CREATE FUNCTION prevent.party_ignore_before_write() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	canonical text[] := prevent.parties('', ARRAY[NEW.party]);
+BEGIN
+	IF cardinality(canonical) <> 1 THEN
+		RAISE EXCEPTION 'party "%" is empty after normalization', NEW.party
+			USING ERRCODE = 'check_violation',
+				  HINT = 'Write the value as it appears in the party column or the narrative.';
+	END IF;
+	NEW.party := canonical[1];
+	RETURN NEW;
+END
+$$;
+CREATE TRIGGER party_ignore_before_write BEFORE INSERT OR UPDATE ON prevent.party_ignore
+	FOR EACH ROW EXECUTE FUNCTION prevent.party_ignore_before_write();
+CREATE TRIGGER party_ignore_restore_builtin BEFORE INSERT ON prevent.party_ignore
+	FOR EACH ROW EXECUTE FUNCTION prevent._restore_builtin('party');
+
+INSERT INTO prevent.party_ignore (party, note, builtin) VALUES
+	('无', 'placeholder', true), ('不详', 'placeholder', true), ('未知', 'placeholder', true),
+	('暂无', 'placeholder', true), ('不明', 'placeholder', true), ('匿名', 'placeholder', true),
+	('没有', 'placeholder', true), ('空', 'placeholder', true), ('null', 'placeholder', true),
+	('none', 'placeholder', true), ('0', 'placeholder', true), ('00', 'placeholder', true),
+	('000', 'placeholder', true), ('0000', 'placeholder', true),
+	('110', 'emergency number', true), ('119', 'emergency number', true), ('120', 'emergency number', true),
+	('122', 'emergency number', true), ('12110', 'SMS emergency number', true),
+	('13800138000', 'a number used as a placeholder', true), ('12345678901', 'placeholder', true),
+	('13888888888', 'placeholder', true), ('13000000000', 'placeholder', true);
+SELECT pg_catalog.pg_extension_config_dump('prevent.party_ignore', '');
+
 CREATE FUNCTION prevent.setting_int(setting_name text, fallback int) RETURNS int
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp

@@ -5,7 +5,8 @@
 --
 -- $1  prevent._alert_input[], the alerts of the batch in insertion order
 --
--- b:           the batch, with alert ids drawn in advance;
+-- b:           the batch, with alert ids drawn in advance and the values of
+--              prevent.party_ignore left out of the parties;
 -- prior_old,   for each (row, party), the earlier alerts of the party within
 -- prior_new:   the row's repeat window (window_from to window_to, worked
 --              out by the trigger), in the table and earlier in the
@@ -24,7 +25,11 @@
 -- none), which the writer hands to prevent._issue(): why each is issued to
 -- its own unit, and the other units of its party's earlier incidents.
 WITH b AS MATERIALIZED (
-	SELECT x.*, nextval('prevent.alert_id_seq'::regclass) AS id
+	SELECT x.source, x.source_key, x.unit, x.occurred_at, x.score, x.level, x.categories, x.terms,
+		   ARRAY(SELECT p.party FROM unnest(x.parties) p(party)
+				  WHERE NOT EXISTS (SELECT 1 FROM prevent.party_ignore i WHERE i.party = p.party)) AS parties,
+		   x.window_from, x.window_to, x.repeat_threshold, x.ord,
+		   nextval('prevent.alert_id_seq'::regclass) AS id
 	  FROM unnest($1::prevent._alert_input[]) WITH ORDINALITY
 		   AS x(source, source_key, unit, occurred_at, score, level, categories, terms,
 				parties, window_from, window_to, repeat_threshold, ord)
@@ -33,7 +38,7 @@ WITH b AS MATERIALIZED (
 	  FROM b CROSS JOIN LATERAL unnest(b.parties) p(party)
 ), prior_old AS (
 	SELECT bp.ord, bp.party, count(*) AS n,
-		   array_agg(DISTINCT a.unit) FILTER (WHERE a.unit IS NOT NULL) AS units
+		   array_agg(a.unit ORDER BY a.occurred_at DESC) FILTER (WHERE a.unit IS NOT NULL) AS units
 	  FROM bp
 	 CROSS JOIN LATERAL (SELECT x.unit, x.occurred_at FROM prevent.alert x
 						  WHERE x.parties @> ARRAY[bp.party] OFFSET 0) a
@@ -41,7 +46,7 @@ WITH b AS MATERIALIZED (
 	 GROUP BY bp.ord, bp.party
 ), prior_new AS (
 	SELECT bp.ord, bp.party, count(*) AS n,
-		   array_agg(DISTINCT bp2.unit) FILTER (WHERE bp2.unit IS NOT NULL) AS units
+		   array_agg(bp2.unit ORDER BY bp2.occurred_at DESC) FILTER (WHERE bp2.unit IS NOT NULL) AS units
 	  FROM bp
 	  JOIN bp bp2 ON bp2.party = bp.party AND bp2.ord < bp.ord
 	   AND bp2.occurred_at BETWEEN bp.window_from AND bp.window_to
@@ -92,9 +97,16 @@ WITH b AS MATERIALIZED (
 )
 SELECT array_agg(ROW(b.id, b.level, b.unit, f.is_repeat,
 					 CASE WHEN f.auto_issue THEN 'risk_level' ELSE 'repeat' END,
-					 (SELECT array_agg(DISTINCT u.unit)
-						FROM hits h CROSS JOIN LATERAL unnest(coalesce(h.old_units, '{}') || coalesce(h.new_units, '{}')) u(unit)
-					   WHERE h.ord = b.ord))::prevent._issue_request
+					 -- the other units of the party's latest incidents, at most cross_jurisdiction_max_units
+					 (SELECT array_agg(t.unit ORDER BY t.latest)
+						FROM (SELECT u.unit, min(u.pos) AS latest
+								FROM hits h CROSS JOIN LATERAL
+									 unnest(coalesce(h.new_units, '{}') || coalesce(h.old_units, '{}')) WITH ORDINALITY u(unit, pos)
+							   WHERE h.ord = b.ord AND u.unit IS DISTINCT FROM b.unit
+							   GROUP BY u.unit
+							   ORDER BY min(u.pos)
+							   LIMIT coalesce((SELECT st.value::int FROM prevent.setting st
+												WHERE st.name = 'cross_jurisdiction_max_units'), 5)) t))::prevent._issue_request
 				 ORDER BY b.ord)
   FROM b JOIN flags f ON f.ord = b.ord
  WHERE f.auto_issue OR f.is_repeat
