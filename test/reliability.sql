@@ -13,7 +13,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS prevent;
 
 BEGIN;
-SELECT plan(20);
+SELECT plan(23);
 SET LOCAL client_min_messages = error;  -- the WARNING of the kept-back alert below
 
 \ir fixtures/lexicon.sql
@@ -95,6 +95,23 @@ SELECT throws_ok($$UPDATE prevent.setting SET value = '101' WHERE name = 'cross_
 -- two numbers in one party column, separated as dispatchers write them
 SELECT is(prevent.parties('', ARRAY['13800001111/13900002222', '13700003333、13600004444']),
 	'{13600004444,13700003333,13800001111,13900002222}'::text[], 'a party column listing numbers gives each of them');
+
+-- the repeat check reads prevent.party_incident, kept with the alerts
+SELECT is((SELECT count(*) FROM prevent.party_incident),
+		  (SELECT sum(cardinality(parties)) FROM prevent.alert), 'prevent.party_incident has every party of every alert');
+INSERT INTO calls (unit, caller, body) VALUES ('S1', '13711112222', '男子持刀滋事');
+DELETE FROM prevent.event e USING prevent.alert a WHERE a.id = e.alert_id AND a.unit = 'S1';
+DELETE FROM prevent.escalation x USING prevent.work_order w, prevent.alert a
+ WHERE x.work_order_id = w.id AND a.id = w.alert_id AND a.unit = 'S1';
+DELETE FROM prevent.work_order w USING prevent.alert a WHERE a.id = w.alert_id AND a.unit = 'S1';
+DELETE FROM prevent.alert WHERE unit = 'S1';
+INSERT INTO calls (unit, caller, body) VALUES ('S2', '13711112222', '男子持刀滋事');
+SELECT results_eq($$SELECT repeat FROM prevent.alert WHERE unit = 'S2'$$, $$VALUES (false)$$,
+	'a deleted alert''s parties go with it: the next incident of its party is no repeat');
+CREATE TEMP TABLE before_refresh AS SELECT * FROM prevent.party_incident;
+SELECT prevent.refresh_stats();
+SELECT set_eq($$SELECT * FROM prevent.party_incident$$, $$SELECT * FROM before_refresh$$,
+	'prevent.refresh_stats() rebuilds prevent.party_incident to what the writer kept');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -250,6 +250,10 @@ BEGIN
 	-- alert before work_order, the lock order of every writer (see 50_workflow.sql)
 	LOCK TABLE prevent.alert IN SHARE MODE;
 	orders := prevent._rebuild_order_stats();
+	DELETE FROM prevent.party_incident;
+	INSERT INTO prevent.party_incident (party, occurred_at, alert_id, unit)
+	SELECT DISTINCT p.party, a.occurred_at, a.id, a.unit
+	  FROM prevent.alert a CROSS JOIN LATERAL unnest(a.parties) p(party);
 	DELETE FROM prevent.repeat_party;
 	INSERT INTO prevent.repeat_party (party, unit, incidents, first_at, last_at)
 	SELECT p.party, a.unit, count(*), min(a.occurred_at), max(a.occurred_at)
@@ -260,7 +264,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION prevent.refresh_stats() IS
-'Rebuild the counters behind the rate views from prevent.work_order, and prevent.repeat_party from prevent.alert (needed only after loading or changing orders or alerts with triggers disabled, or alerts other than through watch()); returns the orders counted';
+'Rebuild the counters behind the rate views from prevent.work_order, and prevent.party_incident and prevent.repeat_party from prevent.alert (needed only after loading or changing orders or alerts with triggers disabled, or alerts other than through watch()); returns the orders counted';
 
 -- report_time_zone or the buckets changed: rebuild
 CREATE FUNCTION prevent._stats_config_changed() RETURNS trigger
@@ -303,17 +307,6 @@ COMMENT ON COLUMN prevent.repeat_party.first_at IS 'When the first of them happe
 COMMENT ON COLUMN prevent.repeat_party.last_at IS 'When the last of them happened';
 SELECT prevent._restrict_to_unit('prevent.repeat_party');
 
-CREATE FUNCTION prevent._alert_truncated() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-	DELETE FROM prevent.repeat_party;
-	RETURN NULL;
-END
-$$;
-CREATE TRIGGER alert_truncated AFTER TRUNCATE ON prevent.alert
-	FOR EACH STATEMENT EXECUTE FUNCTION prevent._alert_truncated();
 
 SELECT pg_catalog.pg_extension_config_dump('prevent.feedback_bucket', '');
 -- derived, but kept by the alert writer only: dumped with the alerts it counts

@@ -9,17 +9,17 @@
 --              prevent.party_ignore left out of the parties;
 -- prior_old,   for each (row, party), the earlier alerts of the party within
 -- prior_new:   the row's repeat window (window_from to window_to, worked
---              out by the trigger), in the table and earlier in the
---              batch (OFFSET 0 keeps the planner on the parties index: a
---              BitmapAnd with the time index would read every alert of the
---              window);
+--              out by the trigger), in prevent.party_incident (a range of
+--              its index on (party, occurred_at): the window, not the
+--              party's whole history) and earlier in the batch;
 -- hits:        the (row, party) pairs that make repeat_threshold;
 -- flags:       repeat or not, and whether the level issues at once;
 -- rp, ins_repeat_party:  prevent.repeat_party for the parties of repeat
 --              alerts: filled from all the party's alerts at its first
 --              repeat, counted up after that (a party's rows are only
 --              written under its party lock);
--- ins_alert:   the alerts, issued or pending.
+-- ins_party_incident, ins_alert:  the alerts, issued or pending, and their
+--              parties by time.
 --
 -- It returns the alerts to issue as prevent._issue_request[] (NULL if
 -- none), which the writer hands to prevent._issue(): why each is issued to
@@ -40,9 +40,8 @@ WITH b AS MATERIALIZED (
 	SELECT bp.ord, bp.party, count(*) AS n,
 		   array_agg(a.unit ORDER BY a.occurred_at DESC) FILTER (WHERE a.unit IS NOT NULL) AS units
 	  FROM bp
-	 CROSS JOIN LATERAL (SELECT x.unit, x.occurred_at FROM prevent.alert x
-						  WHERE x.parties @> ARRAY[bp.party] OFFSET 0) a
-	 WHERE a.occurred_at BETWEEN bp.window_from AND bp.window_to
+	  JOIN prevent.party_incident a ON a.party = bp.party
+	   AND a.occurred_at BETWEEN bp.window_from AND bp.window_to
 	 GROUP BY bp.ord, bp.party
 ), prior_new AS (
 	SELECT bp.ord, bp.party, count(*) AS n,
@@ -72,8 +71,7 @@ WITH b AS MATERIALIZED (
 	INSERT INTO prevent.repeat_party AS r (party, unit, incidents, first_at, last_at)
 	SELECT x.party, x.unit, count(*), min(x.occurred_at), max(x.occurred_at)
 	  FROM (SELECT rp.party, a.unit, a.occurred_at
-			  FROM rp CROSS JOIN LATERAL (SELECT a.unit, a.occurred_at FROM prevent.alert a
-										   WHERE a.parties @> ARRAY[rp.party] OFFSET 0) a
+			  FROM rp JOIN prevent.party_incident a ON a.party = rp.party
 			 WHERE rp.flagged AND NOT rp.known
 			UNION ALL
 			SELECT bp.party, bp.unit, bp.occurred_at
@@ -85,6 +83,11 @@ WITH b AS MATERIALIZED (
 	   SET incidents = r.incidents + excluded.incidents,
 		   first_at = LEAST(r.first_at, excluded.first_at),
 		   last_at = GREATEST(r.last_at, excluded.last_at)
+	RETURNING 1
+), ins_party_incident AS (
+	INSERT INTO prevent.party_incident (party, occurred_at, alert_id, unit)
+	SELECT bp.party, bp.occurred_at, b.id, bp.unit
+	  FROM bp JOIN b ON b.ord = bp.ord
 	RETURNING 1
 ), ins_alert AS (
 	INSERT INTO prevent.alert (id, source, source_key, unit, occurred_at, score, level, categories, terms,
