@@ -478,6 +478,7 @@ CREATE TABLE public.rls_probe_$s (unit pg_catalog.text);
 SELECT prevent._restrict_to_unit('public.rls_probe_$s');
 SELECT prevent.max_term_length(), prevent.max_window(), prevent.order_is_open('issued');
 SELECT b.* FROM prevent.work_order w, prevent.order_breaches(w, '2099-01-01 00:00+00') b;
+SELECT b.* FROM prevent.work_order w, prevent._unescalated_breaches(w, '2099-01-01 00:00+00') b;
 SELECT prevent._column_type('public.incident', 'narrative', 'x');
 SELECT prevent._feedback_bounds();
 SELECT * FROM prevent._order_contribution('U_$s', '2026-01-01 10:00+08', '2026-01-01 12:00+08', '2026-01-02 10:00+08',

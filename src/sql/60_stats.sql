@@ -160,6 +160,16 @@ BEGIN
 	IF NOT FOUND THEN
 		RETURN NULL;
 	END IF;
+	-- an update that changed none of the columns counted (escalate_overdue() moving
+	-- next_escalation_due, a repeated feedback) nets to zero: not worth summing
+	-- (the query is planned only for UPDATE: old_rows exists for no other event)
+	IF TG_OP = 'UPDATE' THEN
+		IF NOT EXISTS (SELECT o.unit, o.issued_at, o.fed_back_at, o.closed_at, o.resolved FROM old_rows o
+					   EXCEPT ALL
+					   SELECT n.unit, n.issued_at, n.fed_back_at, n.closed_at, n.resolved FROM new_rows n) THEN
+			RETURN NULL;
+		END IF;
+	END IF;
 	-- FOR SHARE: a REPEATABLE READ writer that missed a rebuild fails instead of counting in old months
 	SELECT * INTO st FROM prevent.stats_state FOR SHARE;
 	-- one statement per event (a transition table exists only for its events); keys that net to
