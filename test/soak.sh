@@ -38,7 +38,8 @@
 # database prevent_soak.  Takes PREVENT_SOAK_SECONDS + about 15 s.
 # Environment: PREVENT_SOAK_SECONDS (30), PREVENT_SOAK_CLIENTS (8, at least 3),
 #              PREVENT_SOAK_SEED (pgbench --random-seed; default: from the clock),
-#              PREVENT_SOAK_KEEP (set: keep the database for a post-mortem).
+#              PREVENT_SOAK_KEEP (set: keep the database for a post-mortem),
+#              PREVENT_SOAK_RECHECK (set: no workload, only the checks, on a kept database).
 set -euo pipefail
 db=prevent_soak
 seconds=${PREVENT_SOAK_SECONDS:-30}
@@ -56,10 +57,11 @@ case ${PGHOST:-} in
 	*) echo "Bail out! soak.sh: runs against a local server only (PGHOST=$PGHOST)"; exit 2 ;;
 esac
 
+recheck=${PREVENT_SOAK_RECHECK:-}
 tmp=$(mktemp -d /tmp/prevent-soak.XXXXXX)
 cleanup() {
 	rm -rf "$tmp"
-	if [ -z "${PREVENT_SOAK_KEEP:-}" ]; then dropdb --if-exists "$db" >/dev/null 2>&1 || true; fi
+	if [ -z "${PREVENT_SOAK_KEEP:-}" ] && [ -z "$recheck" ]; then dropdb --if-exists "$db" >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
 q() { psql -X -q -v ON_ERROR_STOP=1 -At -d "$db" -c "$1"; }
@@ -75,6 +77,11 @@ ok() { # ok CONDITION(0/1) DESCRIPTION [DIAGNOSTIC...]
 }
 
 echo "1..14"
+if [ -n "$recheck" ]; then
+	# only the checks, on the database a kept run left
+	echo "# PREVENT_SOAK_RECHECK: checking database $db again, no workload"
+	: >"$tmp/main.out"; : >"$tmp/jobs.out"; st_main=0; st_jobs=0
+else
 echo "# $seconds s, $clients clients, pgbench --random-seed=$seed"
 dropdb --if-exists "$db" >/dev/null 2>&1 || true
 createdb -E UTF8 -T template0 "$db"
@@ -290,6 +297,7 @@ pid_jobs=$!
 st_main=0; wait "$pid_main" || st_main=$?
 st_jobs=0; wait "$pid_jobs" || st_jobs=$?
 unset PGOPTIONS
+fi
 
 # pgbench's own account: transactions, deadlock failures, aborted clients
 pgb() { # pgb RUN LABEL: the number pgbench printed after LABEL (0 if it printed none)
@@ -327,7 +335,7 @@ ok "$([ "$exercised" = t ] && echo 1)" "the workload reached every path" "$summa
 
 # ---------------------------------------------------------------- invariants
 # the rows, what assess() says of them, and their alerts
-q "CREATE TABLE soak.expect AS
+q "SET client_min_messages = warning; DROP TABLE IF EXISTS soak.expect" && q "CREATE TABLE soak.expect AS
 	SELECT w.source, r.key, r.unit, (prevent.assess(r.body)).level AS level, w.alert_level
 	  FROM (SELECT 'soak.jq_110'::regclass AS source, jjbh AS key, gxdw AS unit, jyaq AS body FROM soak.jq_110
 			UNION ALL SELECT 'soak.jq_chat'::regclass, id::text, unit, body FROM soak.jq_chat) r
@@ -350,7 +358,7 @@ ok "$([ -z "$dup" ] && echo 1)" "no duplicate alerts per (source, source_key)" "
 # repeats recomputed from the alerts: for each party of an alert, the alerts written before it
 # (lower id: ids are drawn under the party locks) within its table's window; a hit party makes
 # the threshold; the orders go to the alert's unit and every unit of the hit parties' alerts
-q "CREATE TABLE soak.rep AS
+q "SET client_min_messages = warning; DROP TABLE IF EXISTS soak.rep" && q "CREATE TABLE soak.rep AS
 	WITH ap AS (
 		SELECT a.id, a.unit, a.occurred_at, p.party, w.repeat_window, w.repeat_threshold
 		  FROM prevent.alert a JOIN prevent.watched w ON w.source = a.source
@@ -376,7 +384,7 @@ ok "$([ "$nbad" = 0 ] && echo 1)" "repeat flags equal a recomputation from the a
 
 # orders: issued alerts (auto-issue level or repeat) have one per unit of repeat_units, the own
 # unit's for risk_level or repeat, the others cross_jurisdiction; pending alerts none
-q "CREATE TABLE soak.order_check AS
+q "SET client_min_messages = warning; DROP TABLE IF EXISTS soak.order_check" && q "CREATE TABLE soak.order_check AS
 	SELECT r.id, r.status,
 		   CASE WHEN r.auto_issue OR r.expect_repeat THEN 'issued' ELSE 'pending' END AS expect_status,
 		   coalesce((SELECT string_agg(format('%s:%s', w.unit, w.reason), ' ' ORDER BY w.unit, w.reason)
