@@ -67,12 +67,19 @@ trap cleanup EXIT
 q() { psql -X -q -v ON_ERROR_STOP=1 -At -d "$db" -c "$1"; }
 
 t=0
-ok() { # ok CONDITION(0/1) DESCRIPTION [DIAGNOSTIC...]
+ok() { # ok CONDITION(0/1) DESCRIPTION [DIAGNOSTIC...]: diagnostics of a failure go to stderr, as prove shows them
 	t=$((t + 1))
-	if [ "$1" = 1 ]; then echo "ok $t - $2"; else echo "not ok $t - $2"; fi
+	local d pass=$1
+	if [ "$pass" = 1 ]; then echo "ok $t - $2"; else echo "not ok $t - $2"; fi
 	shift 2
-	local d
-	for d in "$@"; do [ -n "$d" ] && printf '%s\n' "$d" | head -n 20 | sed 's/^/# /'; done
+	for d in "$@"; do
+		[ -n "$d" ] || continue
+		if [ "$pass" = 1 ]; then
+			printf '%s\n' "$d" | head -n 20 | sed 's/^/# /'
+		else
+			printf '%s\n' "$d" | head -n 20 | sed 's/^/# /' >&2
+		fi
+	done
 	return 0
 }
 
@@ -488,7 +495,7 @@ ok "$([ "$rp_before" = "$rp_after" ] && [ -n "$rp_after" ] && echo 1)" \
 # errors: by SQLSTATE; the intended ones are the lifecycle races
 byst=$(q "SELECT string_agg(format('%s %s x %s: %s', sqlstate, n, tag, message), E'\n' ORDER BY n DESC)
 			FROM (SELECT sqlstate, tag, min(message) AS message, count(*) AS n FROM soak.failure GROUP BY 1, 2) x")
-[ -n "$byst" ] && printf '%s\n' "$byst" | sed 's/^/# error /'
+[ -n "$byst" ] && printf '%s\n' "$byst" | sed 's/^/# error /' >&2
 dl=$(q "SELECT count(*) FROM soak.failure WHERE sqlstate = '40P01'")
 dl_where=$(q "SELECT string_agg(DISTINCT tag, ', ') FROM soak.failure WHERE sqlstate = '40P01'")
 dl_detail=$(q "SELECT detail FROM soak.failure WHERE sqlstate = '40P01' ORDER BY id LIMIT 1")
