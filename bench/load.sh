@@ -146,18 +146,14 @@ CREATE TABLE bench_load.plain (
 CREATE TABLE bench_load.watched (LIKE bench_load.plain INCLUDING ALL);
 SELECT prevent.watch('bench_load.watched', 'body', unit_column => 'unit', party_columns => ARRAY['phone']::name[]) \g /dev/null
 
-/* forget what the bench tables raised: alerts, orders, escalations, events, repeat parties.
- * prevent.event has no index on alert_id, so each alert deleted would scan it for the foreign
- * key (100,000 alerts: hours); an index of this transaction's own makes that a probe */
+/* forget what the bench tables raised: alerts, orders, escalations, events, repeat parties */
 CREATE FUNCTION bench_load.forget() RETURNS void
 LANGUAGE sql AS $$
-	CREATE INDEX bench_load_event_alert_idx ON prevent.event (alert_id);
 	DELETE FROM prevent.event e USING prevent.alert a WHERE e.alert_id = a.id AND a.source = 'bench_load.watched'::regclass;
 	DELETE FROM prevent.escalation s USING prevent.work_order w, prevent.alert a
 	 WHERE s.work_order_id = w.id AND w.alert_id = a.id AND a.source = 'bench_load.watched'::regclass;
 	DELETE FROM prevent.work_order w USING prevent.alert a WHERE w.alert_id = a.id AND a.source = 'bench_load.watched'::regclass;
 	DELETE FROM prevent.alert a WHERE a.source = 'bench_load.watched'::regclass;
-	DROP INDEX prevent.bench_load_event_alert_idx;
 	SELECT prevent.refresh_stats();
 $$;
 

@@ -246,6 +246,8 @@ CREATE TABLE prevent.event (
 	note text
 );
 CREATE INDEX event_work_order_idx ON prevent.event (work_order_id);
+-- deleting alerts checks the events that refer to them (a foreign key)
+CREATE INDEX event_alert_idx ON prevent.event (alert_id);
 COMMENT ON TABLE prevent.event IS 'Append-only log of reviews and work-order transitions, with the acting role';
 COMMENT ON COLUMN prevent.event.at IS 'When it happened (may be earlier than recorded_at for imports)';
 COMMENT ON COLUMN prevent.event.actor IS 'Who acted: the session''s login role (session_user), also after SET ROLE';
