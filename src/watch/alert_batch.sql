@@ -97,19 +97,26 @@ WITH b AS MATERIALIZED (
 	  FROM b JOIN flags f ON f.ord = b.ord
 	 ORDER BY b.ord
 	RETURNING 1
+),
+-- the other units of each repeat's party: those of its latest incidents, at most
+-- cross_jurisdiction_max_units
+other_units AS (
+	SELECT x.ord, array_agg(x.unit ORDER BY x.latest) AS units
+	  FROM (SELECT h.ord, u.unit, min(u.pos) AS latest,
+				   row_number() OVER (PARTITION BY h.ord ORDER BY min(u.pos)) AS n
+			  FROM hits h JOIN b ON b.ord = h.ord
+			 CROSS JOIN LATERAL unnest(coalesce(h.new_units, '{}') || coalesce(h.old_units, '{}'))
+				   WITH ORDINALITY u(unit, pos)
+			 WHERE u.unit IS DISTINCT FROM b.unit
+			 GROUP BY h.ord, u.unit) x
+	 WHERE x.n <= coalesce((SELECT st.value::int FROM prevent.setting st
+							 WHERE st.name = 'cross_jurisdiction_max_units'), 5)
+	 GROUP BY x.ord
 )
 SELECT array_agg(ROW(b.id, b.level, b.unit, f.is_repeat,
 					 CASE WHEN f.auto_issue THEN 'risk_level' ELSE 'repeat' END,
-					 -- the other units of the party's latest incidents, at most cross_jurisdiction_max_units
-					 (SELECT array_agg(t.unit ORDER BY t.latest)
-						FROM (SELECT u.unit, min(u.pos) AS latest
-								FROM hits h CROSS JOIN LATERAL
-									 unnest(coalesce(h.new_units, '{}') || coalesce(h.old_units, '{}')) WITH ORDINALITY u(unit, pos)
-							   WHERE h.ord = b.ord AND u.unit IS DISTINCT FROM b.unit
-							   GROUP BY u.unit
-							   ORDER BY min(u.pos)
-							   LIMIT coalesce((SELECT st.value::int FROM prevent.setting st
-												WHERE st.name = 'cross_jurisdiction_max_units'), 5)) t))::prevent._issue_request
+					 o.units)::prevent._issue_request
 				 ORDER BY b.ord)
   FROM b JOIN flags f ON f.ord = b.ord
+  LEFT JOIN other_units o ON o.ord = b.ord
  WHERE f.auto_issue OR f.is_repeat
