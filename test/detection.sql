@@ -1,14 +1,7 @@
 -- pgTAP: the lexicon report (prevent.lexicon_report, _records, _terms), the
 -- review-outcome view, the severity model behind the watch trigger (levels,
 -- min_level, combinations, dispositions reach the alerts), and their errors.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS prevent;
+\ir fixtures/pgtap.sql
 
 BEGIN;
 SELECT plan(21);

@@ -3,14 +3,7 @@
 -- What a run reads: only orders whose next_escalation_due has passed; how a transition
 -- moves that deadline.  (Orders another transaction has locked, and concurrent runs:
 -- specs/escalation_concurrent.spec.  The tiers that follow an order at its issue: watch.sql.)
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS prevent;
+\ir fixtures/pgtap.sql
 
 BEGIN;
 SELECT plan(19);

@@ -1,14 +1,7 @@
 -- pgTAP: lexicon validation (every bad input with its SQLSTATE), the
 -- lexicon becoming visible to another session's next statement, pg_dump
 -- configuration and privileges.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS prevent;
+\ir fixtures/pgtap.sql
 CREATE EXTENSION IF NOT EXISTS dblink;
 
 BEGIN;

@@ -1,14 +1,7 @@
 -- pgTAP: the lifecycle of alerts and work orders — review() (the second judgement),
 -- then accept, feedback, close and evaluate: their order, their times, the event log
 -- of every transition with the acting role, and their errors.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS prevent;
+\ir fixtures/pgtap.sql
 
 BEGIN;
 SELECT plan(25);

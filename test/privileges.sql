@@ -2,14 +2,7 @@
 -- staff roles that are members of a unit (row-level security: they see and act on
 -- their own unit only), the event log naming login and role, PUBLIC's rights.
 -- (The security audit's attacks: security.sql.)
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS prevent;
+\ir fixtures/pgtap.sql
 
 BEGIN;
 SELECT plan(17);

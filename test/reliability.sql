@@ -3,14 +3,7 @@
 -- dates at the limits of timestamptz) each load with their alert; an alert that still
 -- cannot be written (here: a constraint a DBA added) is kept in prevent.alert_failure
 -- with its error and a WARNING, and the incident row stays inserted.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS prevent;
+\ir fixtures/pgtap.sql
 
 BEGIN;
 SELECT plan(23);

@@ -2,14 +2,7 @@
 -- the repeat flag, an order to each unit (cross-jurisdiction), their escalations, the
 -- repeat views kept by the alert writer; and the parties themselves, from party columns
 -- and from the narrative (phone and resident ID numbers).
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS prevent;
+\ir fixtures/pgtap.sql
 
 BEGIN;
 SELECT plan(17);

@@ -7,14 +7,7 @@
 --
 -- Planted objects are dropped before the pgTAP assertions that follow them:
 -- pgTAP's own functions do not pin their search_path.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS prevent;
+\ir fixtures/pgtap.sql
 
 BEGIN;
 SELECT plan(62);

@@ -2,14 +2,7 @@
 -- API (watch, INSERT, accept/feedback/close), plus their edge cases: a unit
 -- with no orders, month boundaries in the report time zone, orders closed
 -- in a later month than issued, comments on every view and column.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS prevent;
+\ir fixtures/pgtap.sql
 
 BEGIN;
 SELECT plan(42);

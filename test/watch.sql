@@ -3,14 +3,7 @@
 -- event triggers that follow a renamed column, refuse a dropped one, and forget a
 -- dropped table; unwatch().  The lifecycle after an alert: lifecycle.sql; overdue
 -- escalation: escalation.sql; repeats and parties: repeat.sql; roles: privileges.sql.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS prevent;
+\ir fixtures/pgtap.sql
 
 BEGIN;
 SELECT plan(34);
