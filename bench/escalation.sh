@@ -36,27 +36,14 @@
 set -euo pipefail
 . "$(dirname "$0")/../scripts/pg-config.sh"   # psql of PG_CONFIG's PostgreSQL
 
-usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }
+. "$(dirname "$0")/lib/options.sh"
 
 orders=${BENCH_ORDERS:-1000000}
 due=${BENCH_DUE:-1000}
 runs=${BENCH_RUNS:-5}
 target=${BENCH_TARGET_MS:-100}
-keep=0
-while [ $# -gt 0 ]; do
-	case $1 in
-		--keep) keep=1 ;;
-		-h | --help) usage; exit 0 ;;
-		*) echo "escalation.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
-	esac
-	shift
-done
-for v in orders due runs target; do
-	if ! [[ ${!v} =~ ^[1-9][0-9]*$ ]]; then
-		echo "escalation.sh: $v must be a positive whole number, not '${!v}'" >&2
-		exit 2
-	fi
-done
+bench_keep_option "$@"
+bench_whole_numbers orders due runs target
 if [ "$due" -gt $((orders / 2)) ]; then
 	echo "escalation.sh: BENCH_DUE ($due) must be at most half of BENCH_ORDERS ($orders)" >&2
 	exit 2

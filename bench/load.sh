@@ -34,27 +34,14 @@
 set -euo pipefail
 . "$(dirname "$0")/../scripts/pg-config.sh"   # psql of PG_CONFIG's PostgreSQL
 
-usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }
+. "$(dirname "$0")/lib/options.sh"
 
 rows=${BENCH_ROWS:-2000000}
 parties=${BENCH_PARTIES:-100000}
 crows=${BENCH_CONCURRENT_ROWS:-200000}
 target=${BENCH_TARGET:-2.5}
-keep=0
-while [ $# -gt 0 ]; do
-	case $1 in
-		--keep) keep=1 ;;
-		-h | --help) usage; exit 0 ;;
-		*) echo "load.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
-	esac
-	shift
-done
-for v in rows parties crows; do
-	if ! [[ ${!v} =~ ^[1-9][0-9]*$ ]]; then
-		echo "load.sh: $v must be a positive whole number, not '${!v}'" >&2
-		exit 2
-	fi
-done
+bench_keep_option "$@"
+bench_whole_numbers rows parties crows
 if ! [[ $target =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
 	echo "load.sh: BENCH_TARGET must be a number, not '$target'" >&2
 	exit 2

@@ -51,28 +51,15 @@
 set -euo pipefail
 . "$(dirname "$0")/../scripts/pg-config.sh"   # psql, pgbench of PG_CONFIG's PostgreSQL
 
-usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }
+. "$(dirname "$0")/lib/options.sh"
 
 rows=${BENCH_ROWS:-200000}
 runs=${BENCH_RUNS:-3}
 seconds=${BENCH_SECONDS:-15}
 clients=${BENCH_CLIENTS:-2}
 target=${BENCH_TARGET:-3}
-keep=0
-while [ $# -gt 0 ]; do
-	case $1 in
-		--keep) keep=1 ;;
-		-h | --help) usage; exit 0 ;;
-		*) echo "watch.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
-	esac
-	shift
-done
-for v in rows runs seconds clients; do
-	if ! [[ ${!v} =~ ^[1-9][0-9]*$ ]]; then
-		echo "watch.sh: $v must be a positive whole number, not '${!v}'" >&2
-		exit 2
-	fi
-done
+bench_keep_option "$@"
+bench_whole_numbers rows runs seconds clients
 if ! [[ $target =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
 	echo "watch.sh: BENCH_TARGET must be a number, not '$target'" >&2
 	exit 2
