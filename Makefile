@@ -8,6 +8,7 @@
 #   make installcheck-tap-scripts  prove over test/*.sh (shell tests printing TAP)
 #   make installcheck-tap       both of the above
 #   make check-core             the pure C core's standalone tests (ASan + UBSan)
+#   make dist                   prevent-<version>.zip for PGXN, from git HEAD
 #   make update-normtable       regenerate src/core/normtable.h from this host's ICU
 #
 EXTENSION = prevent
@@ -27,7 +28,7 @@ ISOLATION_OPTS = --load-extension=$(EXTENSION)
 
 PG_CPPFLAGS = -I$(srcdir)/src -DPREVENT_VERSION='"$(EXTVERSION)"'
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
-EXTRA_CLEAN = src/watch/alert_batch.h src/core/gen/normtable_gen $(DATA_built) test/core/core_test test/core/*.o
+EXTRA_CLEAN = $(EXTENSION)-*.zip src/watch/alert_batch.h src/core/gen/normtable_gen $(DATA_built) test/core/core_test test/core/*.o
 
 # PG_CONFIG if given, else the pg_config on PATH, else PostgreSQL 15's (scripts/pg-config.sh)
 PG_CONFIG ?= $(or $(shell command -v pg_config 2>/dev/null),/usr/lib/postgresql/15/bin/pg_config)
@@ -77,6 +78,11 @@ test/core/core_test: test/core/core_test.c $(CORE_SRC) $(CORE_H)
 check-core: test/core/core_test
 	test/core/core_test
 
+# the release archive for PGXN, from git (what is committed at HEAD), as pgvector makes it
+DIST = $(EXTENSION)-$(EXTVERSION).zip
+dist:
+	git archive --format zip --prefix=$(EXTENSION)-$(EXTVERSION)/ --output $(DIST) HEAD
+
 # pgTAP and shell TAP tests against the running server, like installcheck (PGHOST etc.);
 # the tools of PG_CONFIG's installation, whatever PATH says
 PGTAP_DB ?= prevent_test
@@ -95,4 +101,4 @@ installcheck-tap-scripts:
 
 installcheck-tap: installcheck-pgtap installcheck-tap-scripts
 
-.PHONY: check-core update-normtable installcheck-pgtap installcheck-tap-scripts installcheck-tap
+.PHONY: check-core dist update-normtable installcheck-pgtap installcheck-tap-scripts installcheck-tap
