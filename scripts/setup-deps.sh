@@ -15,6 +15,7 @@ packages=(
 	pkg-config                              # finds ICU's flags for another ICU (make update-normtable)
 	build-essential                         # gcc, make (gcc brings ASan/UBSan for check-core)
 	postgresql-15-pgtap                     # pgTAP extension
+	postgresql-15-cron                      # pg_cron, to run escalate_overdue() on a schedule (test/cron.sh)
 	libtap-parser-sourcehandler-pgtap-perl  # pg_prove
 	perl                                    # prove, for the shell TAP tests in test/*.sh
 	clang                                   # libFuzzer, for fuzz/run.sh

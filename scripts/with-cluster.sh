@@ -87,6 +87,16 @@ max_prepared_transactions = 10
 log_min_messages = warning
 log_line_prefix = '%m [%p] %q%u@%d '
 CONF
+# pg_cron, where it is installed, as a DBA runs it (test/cron.sh): the scheduler lives in the
+# database postgres and runs jobs in background workers (this server listens on no TCP address)
+if [ -f "$("$PG_CONFIG" --pkglibdir)/pg_cron.so" ]; then
+	cat >>"$data/postgresql.conf" <<CONF
+shared_preload_libraries = 'pg_cron'
+cron.database_name = 'postgres'
+cron.use_background_workers = on
+max_worker_processes = 16
+CONF
+fi
 
 if ! as_owner "$bindir/pg_ctl" -D "$data" -l "$log" -w -t 60 start >/dev/null; then
 	echo "with-cluster: server failed to start:" >&2
