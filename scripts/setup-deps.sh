@@ -16,6 +16,8 @@ packages=(
 	build-essential                         # gcc, make (gcc brings ASan/UBSan for check-core)
 	postgresql-15-pgtap                     # pgTAP extension
 	postgresql-15-cron                      # pg_cron, to run escalate_overdue() on a schedule (test/cron.sh)
+	odbc-postgresql                         # psqlODBC, the driver BI tools use (test/odbc.sh)
+	unixodbc-dev                            # unixODBC and its headers, for test/odbc/bi_reader.c
 	libtap-parser-sourcehandler-pgtap-perl  # pg_prove
 	perl                                    # prove, for the shell TAP tests in test/*.sh
 	clang                                   # libFuzzer, for fuzz/run.sh
