@@ -42,13 +42,8 @@ crows=${BENCH_CONCURRENT_ROWS:-200000}
 target=${BENCH_TARGET:-2.5}
 bench_keep_option "$@"
 bench_whole_numbers rows parties crows
-if ! [[ $target =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
-	echo "load.sh: BENCH_TARGET must be a number, not '$target'" >&2
-	exit 2
-fi
-for tool in psql awk; do
-	command -v "$tool" >/dev/null || { echo "load.sh: $tool is not on PATH" >&2; exit 2; }
-done
+bench_number BENCH_TARGET "$target"
+bench_tools psql awk
 
 export PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c jit=off -c statement_timeout=0 -c client_min_messages=warning"
 export PGAPPNAME=bench/load.sh

@@ -60,13 +60,8 @@ clients=${BENCH_CLIENTS:-2}
 target=${BENCH_TARGET:-3}
 bench_keep_option "$@"
 bench_whole_numbers rows runs seconds clients
-if ! [[ $target =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
-	echo "watch.sh: BENCH_TARGET must be a number, not '$target'" >&2
-	exit 2
-fi
-for tool in psql pgbench awk; do
-	command -v "$tool" >/dev/null || { echo "watch.sh: $tool is not on PATH" >&2; exit 2; }
-done
+bench_number BENCH_TARGET "$target"
+bench_tools psql pgbench awk
 
 export PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c jit=off -c statement_timeout=0 -c client_min_messages=warning"
 export PGAPPNAME=bench/watch.sh

@@ -4,6 +4,8 @@
 #   bench_keep_option "$@"      --keep sets keep=1 (default 0), -h/--help prints the usage;
 #                               anything else is refused (exit 2)
 #   bench_whole_numbers VAR...  each named variable must hold a positive whole number (exit 2)
+#   bench_number NAME VALUE     VALUE must be a number (NAME is the setting, for the message)
+#   bench_tools TOOL...         each tool must be on PATH (exit 2)
 bench_name=$(basename "$0")
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 bench_keep_option() {
@@ -24,5 +26,17 @@ bench_whole_numbers() {
 			echo "$bench_name: $v must be a positive whole number, not '${!v}'" >&2
 			exit 2
 		fi
+	done
+}
+bench_number() {
+	if ! [[ $2 =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
+		echo "$bench_name: $1 must be a number, not '$2'" >&2
+		exit 2
+	fi
+}
+bench_tools() {
+	local tool
+	for tool in "$@"; do
+		command -v "$tool" >/dev/null || { echo "$bench_name: $tool is not on PATH" >&2; exit 2; }
 	done
 }

@@ -389,6 +389,8 @@ AS $$
 DECLARE
 	n int;
 	missing bigint;
+	repeat_tier constant smallint := prevent.setting_int('repeat_tier', 3);
+	cross_tier constant smallint := prevent.setting_int('cross_jurisdiction_tier', 1);
 BEGIN
 	-- an alert of a level with no policy row (a DBA deleted it) cannot be issued
 	SELECT q.alert_id INTO missing
@@ -430,10 +432,9 @@ BEGIN
 				SELECT t.tier, 'risk_level' AS reason
 				  FROM unnest(CASE WHEN r.reason <> 'repeat' THEN r.tiers END) t(tier)
 				UNION ALL
-				SELECT prevent.setting_int('repeat_tier', 3)::smallint, 'repeat' WHERE r.repeat
+				SELECT repeat_tier, 'repeat' WHERE r.repeat
 				UNION ALL
-				SELECT prevent.setting_int('cross_jurisdiction_tier', 1)::smallint, 'cross_jurisdiction'
-				 WHERE o.nunits > 1) e
+				SELECT cross_tier, 'cross_jurisdiction' WHERE o.nunits > 1) e
 		RETURNING 1
 	), ins_event AS (
 		INSERT INTO prevent.event (work_order_id, alert_id, unit, action, from_status, to_status, at, actor, acting_role)

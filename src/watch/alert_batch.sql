@@ -109,8 +109,7 @@ other_units AS (
 				   WITH ORDINALITY u(unit, pos)
 			 WHERE u.unit IS DISTINCT FROM b.unit
 			 GROUP BY h.ord, u.unit) x
-	 WHERE x.n <= coalesce((SELECT st.value::int FROM prevent.setting st
-							 WHERE st.name = 'cross_jurisdiction_max_units'), 5)
+	 WHERE x.n <= (SELECT prevent.setting_int('cross_jurisdiction_max_units', 5))  -- read once
 	 GROUP BY x.ord
 )
 SELECT array_agg(ROW(b.id, b.level, b.unit, f.is_repeat,
