@@ -16,6 +16,8 @@ CREATE FUNCTION prevent.setting_before_write() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+	valid boolean;
 BEGIN
 	CASE NEW.name
 		WHEN 'negation_scope' THEN
@@ -41,6 +43,17 @@ BEGIN
 				RAISE EXCEPTION 'invalid value "%" for setting "cross_jurisdiction_max_units"', NEW.value
 					USING ERRCODE = 'invalid_parameter_value',
 						  HINT = 'A number of units from 0 (no cross-jurisdiction orders) to 100.';
+			END IF;
+		WHEN 'backfill_orders_within' THEN
+			BEGIN
+				valid := NEW.value::interval >= '0'::interval;
+			EXCEPTION WHEN data_exception THEN
+				valid := false;
+			END;
+			IF valid IS NOT TRUE THEN
+				RAISE EXCEPTION 'invalid value "%" for setting "backfill_orders_within"', NEW.value
+					USING ERRCODE = 'invalid_parameter_value',
+						  HINT = 'An interval of zero or more, e.g. ''7 days'' (''0'': historic alerts never issue orders).';
 			END IF;
 		WHEN 'repeat_tier', 'cross_jurisdiction_tier' THEN
 			IF NEW.value IS NULL OR NEW.value NOT IN ('1', '2', '3') THEN
@@ -81,6 +94,7 @@ INSERT INTO prevent.setting (name, value, description, builtin) VALUES
 	('watch_mode', 'batch', 'batch: the alerts of one INSERT or COPY are written together at its end; row: each at once (for tables distributed by unit). Read by prevent.watch()', true),
 	('cross_jurisdiction_tier', '1', 'Tier that follows work orders pushed to several units for one repeat incident', true),
 	('cross_jurisdiction_max_units', '5', 'Most other units a repeat incident''s orders are pushed to: those of the party''s latest incidents (a shared number that slipped past prevent.party_ignore cannot fan one alert out to every station)', true),
-	('report_time_zone', 'Asia/Shanghai', 'Time zone in which the views cut months and days', true);
+	('report_time_zone', 'Asia/Shanghai', 'Time zone in which the views cut months and days', true),
+	('backfill_orders_within', '7 days', 'Historic alerts (prevent.backfill, prevent.rescan) of incidents that occurred within this interval before now are issued or wait for review as new ones do; older ones are recorded only (status recorded)', true);
 
 SELECT pg_catalog.pg_extension_config_dump('prevent.setting', '');

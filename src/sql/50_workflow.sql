@@ -73,8 +73,9 @@ CREATE TABLE prevent.alert (
 	terms text[] NOT NULL,
 	parties text[] NOT NULL DEFAULT '{}',
 	repeat boolean NOT NULL DEFAULT false,
+	historic boolean NOT NULL DEFAULT false,
 	status text NOT NULL DEFAULT 'pending'
-		CONSTRAINT alert_status_check CHECK (status IN ('pending', 'issued', 'dismissed')),
+		CONSTRAINT alert_status_check CHECK (status IN ('pending', 'issued', 'dismissed', 'recorded')),
 	reviewed_at timestamptz,
 	reviewed_by name,
 	review_note text
@@ -89,7 +90,8 @@ COMMENT ON COLUMN prevent.alert.source IS 'The watched table the incident was in
 COMMENT ON COLUMN prevent.alert.source_key IS 'The incident''s key in its table, as text';
 COMMENT ON COLUMN prevent.alert.parties IS 'Parties: values of the party columns and phone / resident ID numbers written in the narrative';
 COMMENT ON COLUMN prevent.alert.repeat IS 'A party of this incident had repeat_threshold incidents within repeat_window';
-COMMENT ON COLUMN prevent.alert.status IS 'pending (waiting for prevent.review), issued (work orders exist), dismissed';
+COMMENT ON COLUMN prevent.alert.historic IS 'Written by prevent.backfill() or prevent.rescan() for a row that was already in its table, not by the trigger as the row came in';
+COMMENT ON COLUMN prevent.alert.status IS 'pending (waiting for prevent.review), issued (work orders exist), dismissed, recorded (historic, older than the setting backfill_orders_within: kept for repeats and counts, neither reviewed nor issued)';
 
 /*
  * Each party of each alert with the alert's time and unit: what the repeat

@@ -294,7 +294,8 @@ CREATE TYPE prevent._alert_input AS (
 	parties text[],
 	window_from timestamptz,	-- occurred_at -/+ the table's repeat_window, infinite where
 	window_to timestamptz,		-- that would pass the limits of timestamptz
-	repeat_threshold int
+	repeat_threshold int,
+	historic boolean			-- from prevent.backfill() or rescan(), not the trigger
 );
 
 /*
@@ -323,6 +324,7 @@ CREATE TABLE prevent.alert_failure (
 	detail text,
 	failed_at timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
+CREATE INDEX alert_failure_source_idx ON prevent.alert_failure (source, source_key);
 COMMENT ON TABLE prevent.alert_failure IS 'Alerts that could not be written (the incident rows were inserted), with the error; read by unit like the alerts';
 COMMENT ON COLUMN prevent.alert_failure.input IS 'The alert as the trigger made it (score, level, terms, parties, repeat window)';
 COMMENT ON COLUMN prevent.alert_failure.sqlstate IS 'SQLSTATE of the error that kept it back';

@@ -8,7 +8,7 @@
 
 REVOKE ALL ON ALL TABLES IN SCHEMA prevent FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA prevent FROM PUBLIC;
-REVOKE ALL ON ALL FUNCTIONS IN SCHEMA prevent FROM PUBLIC;
+REVOKE ALL ON ALL ROUTINES IN SCHEMA prevent FROM PUBLIC;
 GRANT USAGE ON SCHEMA prevent TO PUBLIC;
 GRANT SELECT ON prevent.category, prevent.keyword, prevent.negation, prevent.proximity, prevent.combination,
 	prevent.risk_threshold, prevent.setting, prevent.level_policy, prevent.unit_member,

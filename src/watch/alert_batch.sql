@@ -6,14 +6,17 @@
 -- $1  prevent._alert_input[], the alerts of the batch in insertion order
 --
 -- b:           the batch, with alert ids drawn in advance and the values of
---              prevent.party_ignore left out of the parties;
+--              prevent.party_ignore left out of the parties; historic rows
+--              (prevent.backfill, rescan) already alerted left out, and
+--              those older than backfill_orders_within not issuable;
 -- prior_old,   for each (row, party), the earlier alerts of the party within
 -- prior_new:   the row's repeat window (window_from to window_to, worked
 --              out by the trigger), in prevent.party_incident (a range of
 --              its index on (party, occurred_at): the window, not the
 --              party's whole history) and earlier in the batch;
 -- hits:        the (row, party) pairs that make repeat_threshold;
--- flags:       repeat or not, and whether the level issues at once;
+-- flags:       repeat or not, and whether the level or the repeat issues at
+--              once (never for an alert that is not issuable);
 -- rp, ins_repeat_party:  prevent.repeat_party for the parties of repeat
 --              alerts: filled from all the party's alerts at its first
 --              repeat, counted up after that (a party's rows are only
@@ -23,16 +26,27 @@
 --
 -- It returns the alerts to issue as prevent._issue_request[] (NULL if
 -- none), which the writer hands to prevent._issue(): why each is issued to
--- its own unit, and the other units of its party's earlier incidents.
+-- its own unit, and the other units of its party's earlier incidents; and
+-- the number of alerts written.
 WITH b AS MATERIALIZED (
 	SELECT x.source, x.source_key, x.unit, x.occurred_at, x.score, x.level, x.categories, x.terms,
 		   ARRAY(SELECT p.party FROM unnest(x.parties) p(party)
 				  WHERE NOT EXISTS (SELECT 1 FROM prevent.party_ignore i WHERE i.party = p.party)) AS parties,
-		   x.window_from, x.window_to, x.repeat_threshold, x.ord,
+		   x.window_from, x.window_to, x.repeat_threshold, x.historic, x.ord,
+		   -- a historic alert of an incident long past is recorded, not issued
+		   NOT x.historic OR x.occurred_at >= now() - ow.within AS issuable,
 		   nextval('prevent.alert_id_seq'::regclass) AS id
 	  FROM unnest($1::prevent._alert_input[]) WITH ORDINALITY
 		   AS x(source, source_key, unit, occurred_at, score, level, categories, terms,
-				parties, window_from, window_to, repeat_threshold, ord)
+				parties, window_from, window_to, repeat_threshold, historic, ord)
+	 CROSS JOIN (SELECT (SELECT s.value::interval FROM prevent.setting s
+						  WHERE s.name = 'backfill_orders_within') AS within) ow
+	 -- a row already alerted (or kept back) is not alerted again from its history
+	 WHERE NOT (x.historic
+				AND (EXISTS (SELECT 1 FROM prevent.alert a
+							  WHERE a.source = x.source AND a.source_key = x.source_key)
+					 OR EXISTS (SELECT 1 FROM prevent.alert_failure f
+								 WHERE f.source = x.source AND f.source_key = x.source_key)))
 ), bp AS MATERIALIZED (
 	SELECT b.ord, p.party, b.unit, b.occurred_at, b.window_from, b.window_to, b.repeat_threshold
 	  FROM b CROSS JOIN LATERAL unnest(b.parties) p(party)
@@ -59,7 +73,8 @@ WITH b AS MATERIALIZED (
 ), flags AS MATERIALIZED (
 	SELECT b.ord,
 		   r.ord IS NOT NULL AS is_repeat,
-		   coalesce(pol.auto_issue, false) AS auto_issue
+		   coalesce(pol.auto_issue, false) AND b.issuable AS auto_issue,
+		   r.ord IS NOT NULL AND b.issuable AS repeat_issue
 	  FROM b LEFT JOIN prevent.level_policy pol ON pol.level = b.level
 	  LEFT JOIN (SELECT DISTINCT h.ord FROM hits h) r ON r.ord = b.ord
 ), rp AS MATERIALIZED (
@@ -91,9 +106,10 @@ WITH b AS MATERIALIZED (
 	RETURNING 1
 ), ins_alert AS (
 	INSERT INTO prevent.alert (id, source, source_key, unit, occurred_at, score, level, categories, terms,
-							   parties, repeat, status)
+							   parties, repeat, historic, status)
 	SELECT b.id, b.source, b.source_key, b.unit, b.occurred_at, b.score, b.level, b.categories, b.terms,
-		   b.parties, f.is_repeat, CASE WHEN f.auto_issue OR f.is_repeat THEN 'issued' ELSE 'pending' END
+		   b.parties, f.is_repeat, b.historic,
+		   CASE WHEN f.auto_issue OR f.repeat_issue THEN 'issued' WHEN b.issuable THEN 'pending' ELSE 'recorded' END
 	  FROM b JOIN flags f ON f.ord = b.ord
 	 ORDER BY b.ord
 	RETURNING 1
@@ -115,7 +131,7 @@ other_units AS (
 SELECT array_agg(ROW(b.id, b.level, b.unit, f.is_repeat,
 					 CASE WHEN f.auto_issue THEN 'risk_level' ELSE 'repeat' END,
 					 o.units)::prevent._issue_request
-				 ORDER BY b.ord)
+				 ORDER BY b.ord) FILTER (WHERE f.auto_issue OR f.repeat_issue),
+	   count(*) AS written
   FROM b JOIN flags f ON f.ord = b.ord
   LEFT JOIN other_units o ON o.ord = b.ord
- WHERE f.auto_issue OR f.is_repeat

@@ -14,6 +14,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/relation.h"
 #include "catalog/pg_type.h"
 #include "common/int.h"
 #include "commands/trigger.h"
@@ -34,9 +35,11 @@
 
 PG_FUNCTION_INFO_V1(prevent_watch_trigger);
 PG_FUNCTION_INFO_V1(prevent_watch_flush);
+PG_FUNCTION_INFO_V1(prevent_assess_history);
+PG_FUNCTION_INFO_V1(prevent_write_history);
 
 #define FLUSH_AT 10000			/* queued alerts that force a flush mid-statement */
-#define ALERT_INPUT_NATTS 12	/* attributes of prevent._alert_input */
+#define ALERT_INPUT_NATTS 13	/* attributes of prevent._alert_input */
 
 /* scanned into row after row (backend lifetime); trimmed after each */
 static pv_result scan_result;
@@ -129,7 +132,7 @@ repeat_window(TimestampTz t, const Interval *window, TimestampTz *from, Timestam
 /* the prevent._alert_input value of a row that raised an alert, in TopTransactionContext */
 static Datum
 alert_input(Relation rel, HeapTuple tup, const WatchInfo *w, const PvLexicon *lex,
-			const PvAssessment *as, text *doc)
+			const PvAssessment *as, text *doc, bool historic)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
 	Datum		values[ALERT_INPUT_NATTS];
@@ -173,6 +176,7 @@ alert_input(Relation rel, HeapTuple tup, const WatchInfo *w, const PvLexicon *le
 	values[9] = TimestampTzGetDatum(from);
 	values[10] = TimestampTzGetDatum(to);
 	values[11] = Int32GetDatum(w->repeat_threshold);
+	values[12] = BoolGetDatum(historic);
 
 	itemdesc = lookup_rowtype_tupdesc(watch_type(&watch_state.alert_input_type, "_alert_input"), -1);
 	if (itemdesc->natts != ALERT_INPUT_NATTS)
@@ -184,21 +188,66 @@ alert_input(Relation rel, HeapTuple tup, const WatchInfo *w, const PvLexicon *le
 	return item;
 }
 
-Datum
-prevent_watch_trigger(PG_FUNCTION_ARGS)
+/*
+ * Assess a row of a watched table and queue its alert if it reaches the
+ * table's alert level: the one path of the trigger and of history
+ * (prevent.backfill, prevent.rescan).  Returns whether it queued.
+ */
+static bool
+assess_row(Relation rel, HeapTuple tup, bool historic)
 {
-	TriggerData *td = (TriggerData *) fcinfo->context;
-	Relation	rel;
-	HeapTuple	tup;
-	TupleDesc	desc;
+	TupleDesc	desc = RelationGetDescr(rel);
 	WatchInfo	w;
 	PvLexicon  *lex;
 	PvAssessment as;
 	Datum		d;
 	bool		isnull;
 	text	   *doc;
-	bool		row_mode;
 	MemoryContext old;
+
+	/*
+	 * The lexicon first: taking in invalidations may drop the registrations,
+	 * so the registration is copied out after it.
+	 */
+	lex = lexicon_cache_get();
+	w = *watch_info_get(rel);
+	if (!w.registered && historic)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("table \"%s\" is not watched", RelationGetRelationName(rel)),
+				 errhint("Call prevent.watch() for it first.")));
+	if (!w.registered)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("table \"%s\" has the prevent_watch trigger but is not watched",
+						RelationGetRelationName(rel)),
+				 errhint("Call prevent.watch() for it, or drop the trigger.")));
+
+	if (TupleDescAttr(desc, w.text_att - 1)->atttypid != w.text_type)
+		watch_check_text_type(rel, w.text_att, TupleDescAttr(desc, w.text_att - 1)->atttypid);
+	d = heap_getattr(tup, w.text_att, desc, &isnull);
+	if (isnull)
+		return false;			/* NULL text is no risk */
+	doc = DatumGetTextPP(d);
+
+	/* in memory that does not grow with the narrative, and what it grew to does not stay */
+	scan_positions.alloc_mcxt = TopMemoryContext;
+	prevent_scan_assess(lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &scan_result, &scan_positions,
+						TopMemoryContext, &as);
+	old = MemoryContextSwitchTo(TopMemoryContext);
+	pv_result_trim(&scan_result, 64 * 1024);
+	MemoryContextSwitchTo(old);
+	if (as.level < w.alert_level)
+		return false;
+
+	watch_queue_alert(alert_input(rel, tup, &w, lex, &as, doc, historic));
+	return true;
+}
+
+Datum
+prevent_watch_trigger(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR,
@@ -211,45 +260,58 @@ prevent_watch_trigger(PG_FUNCTION_ARGS)
 				 errmsg("prevent.watch_trigger() must be fired AFTER INSERT FOR EACH ROW"),
 				 errhint("Use prevent.watch() to attach it.")));
 
-	rel = td->tg_relation;
-	tup = td->tg_trigtuple;
-	desc = RelationGetDescr(rel);
-
-	/*
-	 * The lexicon first: taking in invalidations may drop the registrations,
-	 * so the registration is copied out after it.
-	 */
-	lex = lexicon_cache_get();
-	w = *watch_info_get(rel);
-	if (!w.registered)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("table \"%s\" has the prevent_watch trigger but is not watched",
-						RelationGetRelationName(rel)),
-				 errhint("Call prevent.watch() for it, or drop the trigger.")));
-
-	if (TupleDescAttr(desc, w.text_att - 1)->atttypid != w.text_type)
-		watch_check_text_type(rel, w.text_att, TupleDescAttr(desc, w.text_att - 1)->atttypid);
-	d = heap_getattr(tup, w.text_att, desc, &isnull);
-	if (isnull)
-		return PointerGetDatum(NULL);	/* NULL text is no risk */
-	doc = DatumGetTextPP(d);
-
-	/* in memory that does not grow with the narrative, and what it grew to does not stay */
-	scan_positions.alloc_mcxt = TopMemoryContext;
-	prevent_scan_assess(lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &scan_result, &scan_positions,
-						TopMemoryContext, &as);
-	old = MemoryContextSwitchTo(TopMemoryContext);
-	pv_result_trim(&scan_result, 64 * 1024);
-	MemoryContextSwitchTo(old);
-	if (as.level < w.alert_level)
+	if (!assess_row(td->tg_relation, td->tg_trigtuple, false))
 		return PointerGetDatum(NULL);
-
-	watch_queue_alert(alert_input(rel, tup, &w, lex, &as, doc));
-	row_mode = td->tg_trigger->tgnargs > 0 && strcmp(td->tg_trigger->tgargs[0], "row") == 0;
-	if (row_mode || watch_queue_length() >= FLUSH_AT)
+	if ((td->tg_trigger->tgnargs > 0 && strcmp(td->tg_trigger->tgargs[0], "row") == 0) ||
+		watch_queue_length() >= FLUSH_AT)
 		watch_flush_queue();
 	return PointerGetDatum(NULL);
+}
+
+/*
+ * prevent._assess_history(tbl regclass, r record) returns boolean: assess a
+ * row already in watched table tbl (r is a whole row of it, as in SELECT
+ * prevent._assess_history(tbl, t) FROM tbl t) and queue its alert as a
+ * historic one; prevent._write_history() writes the queue.  Called by
+ * prevent.backfill() and prevent.rescan(), as their owner.
+ */
+Datum
+prevent_assess_history(PG_FUNCTION_ARGS)
+{
+	Oid			relid = PG_GETARG_OID(0);
+	HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(1);
+	HeapTupleData tup;
+	Relation	rel;
+	bool		queued;
+
+	rel = relation_open(relid, AccessShareLock);
+	if (HeapTupleHeaderGetTypeId(row) != rel->rd_rel->reltype)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("row is of type %s, not a row of table %s",
+						format_type_be(HeapTupleHeaderGetTypeId(row)), RelationGetRelationName(rel))));
+	tup.t_len = HeapTupleHeaderGetDatumLength(row);
+	ItemPointerSetInvalid(&tup.t_self);
+	tup.t_tableOid = relid;
+	tup.t_data = row;
+	queued = assess_row(rel, &tup, true);
+	relation_close(rel, AccessShareLock);
+	if (queued && watch_queue_length() >= FLUSH_AT)
+		watch_flush_queue();
+	PG_RETURN_BOOL(queued);
+}
+
+/*
+ * prevent._write_history() returns bigint: write what
+ * prevent._assess_history() queued; returns the alerts written in this
+ * transaction since its last call (rows alerted before are left out by the
+ * writer, so a row found again by a later run counts nothing)
+ */
+Datum
+prevent_write_history(PG_FUNCTION_ARGS)
+{
+	watch_flush_queue();
+	PG_RETURN_INT64(watch_take_written());
 }
 
 /* AFTER INSERT ... FOR EACH STATEMENT: write the statement's alerts */

@@ -93,6 +93,7 @@ extern void watch_check_text_type(Relation rel, AttrNumber att, Oid typid);
 /* writer.c */
 extern void watch_queue_alert(Datum item);
 extern int	watch_queue_length(void);
+extern int64 watch_take_written(void);
 extern void watch_flush_queue(void);
 extern void watch_writer_init(void);
 

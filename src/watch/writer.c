@@ -48,6 +48,7 @@ static struct
 	SubTransactionId *subids;
 	int			n;
 	int			cap;
+	int64		written;		/* alerts written since watch_take_written() */
 } queue;
 
 static void
@@ -70,6 +71,7 @@ queue_xact_cb(XactEvent event, void *arg)
 			queue.items = NULL;
 			queue.subids = NULL;
 			queue.n = queue.cap = 0;
+			queue.written = 0;
 			break;
 	}
 }
@@ -133,6 +135,16 @@ int
 watch_queue_length(void)
 {
 	return queue.n;
+}
+
+/* the alerts written since the last call (in this transaction) */
+int64
+watch_take_written(void)
+{
+	int64		n = queue.written;
+
+	queue.written = 0;
+	return n;
 }
 
 /* prepare and keep a plan */
@@ -293,10 +305,11 @@ issue_orders(Datum requests, Datum actor)
 		elog(ERROR, "issuing work orders failed: %s", SPI_result_code_string(rc));
 }
 
-/* write items[0..n-1] and issue their orders, as the owner */
-static void
+/* write items[0..n-1] and issue their orders, as the owner; returns the alerts written */
+static int64
 write_batch(Datum *items, int n, Datum actor)
 {
+	int64		written;
 	Oid			typid;
 	int16		typlen;
 	bool		typbyval;
@@ -321,11 +334,13 @@ write_batch(Datum *items, int n, Datum actor)
 							  false, true, 0);
 	if (rc != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "writing alerts failed: %s", SPI_result_code_string(rc));
+	written = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
 	requests = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	if (!isnull)
 		issue_orders(requests, actor);
 	AtEOXact_GUC(true, save_nestlevel);
 	prevent_spi_end(&spi);
+	return written;
 }
 
 /*
@@ -361,7 +376,7 @@ write_batch_guarded(Datum *items, int n, Datum actor)
 	MemoryContextSwitchTo(mcxt);
 	PG_TRY();
 	{
-		write_batch(items, n, actor);
+		queue.written += write_batch(items, n, actor);
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(mcxt);
 		CurrentResourceOwner = owner;
