@@ -493,6 +493,29 @@ SQL
 	has_fn _is_text_type && echo "SELECT prevent._is_text_type('pg_catalog.text'), prevent._is_text_type('pg_catalog.int4');"
 	return 0
 }
+g_history() {	# back-fill of rows inserted before watch(): the procedure, its steps, the progress view
+	local s=${1,,}
+	cat <<SQL
+CREATE TABLE public.hist_$s (id pg_catalog.int8 PRIMARY KEY, station pg_catalog.text, phone pg_catalog.text,
+	at pg_catalog.timestamptz, narrative pg_catalog.text);
+INSERT INTO public.hist_$s (id, station, phone, at, narrative) VALUES
+	(1, 'U_$1', '13900000001', '2026-01-01 10:00+08', '嫌疑人持刀扬言要同归于尽'),
+	(2, 'U_$1', '13900000001', '2026-01-02 10:00+08', '该男子再次扬言要同归于尽'),
+	(3, 'U_${1}2', '13900000001', '2026-01-03 10:00+08', '邻里纠纷'),
+	(4, 'U_$1', '13900000002', '2026-01-04 10:00+08', '男子持刀在街上游荡'),
+	(5, 'U_$1', NULL, '2026-01-05 10:00+08', '女子称不想活了');
+SELECT prevent.watch('public.hist_$s', 'narrative', unit_column => 'station', party_columns => '{phone}',
+	occurred_column => 'at');
+CALL prevent.backfill('public.hist_$s', batch => 2);
+CALL prevent.backfill('public.hist_$s', since => '2026-01-03 00:00+08', batch => 2);
+SELECT * FROM prevent.backfill_progress;
+BEGIN;
+SELECT prevent._assess_history('public.hist_$s', h) FROM public.hist_$s h;
+SELECT prevent._write_history();
+SELECT * FROM prevent._backfill_step('public.hist_$s', NULL, 10, true);
+COMMIT;
+SQL
+}
 g_membership() {
 	cat <<SQL
 SELECT prevent.add_member('$MEM', 'U_$1');
@@ -592,7 +615,7 @@ for s in A B C; do
 	n=$(( $(printf '%d' "'$s") - 64 ))
 	steps+=("$s|$su|insert_single|incident" "$s|$su|insert_multi|$n" "$s|$su|copy|$n" "$s|$su|insert_other|$n"
 			"$s|$su|views|" "$s|$su|matching|1" "$s|$su|lifecycle|1" "$s|$su|internal|" "$s|$su|membership|"
-			"$s|$su|watch|" "$s|$su|lexicon|" "$s|$su|ddl|")
+			"$s|$su|watch|" "$s|$su|history|" "$s|$su|lexicon|" "$s|$su|ddl|")
 done
 for s in D F; do
 	n=$(( $(printf '%d' "'$s") - 64 ))

@@ -310,8 +310,14 @@ SELECT isnt_definer('prevent', 'watch', ARRAY['regclass', 'name', 'name', 'name'
 SELECT is((SELECT string_agg(p.oid::regprocedure::text, ', ') FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
 			WHERE p.pronamespace = 'prevent'::regnamespace AND l.lanname IN ('sql', 'plpgsql')
 			  AND p.prosqlbody IS NULL
-			  AND NOT coalesce(p.proconfig @> '{"search_path=pg_catalog, pg_temp"}', false)), NULL,
+			  AND NOT coalesce(p.proconfig @> '{"search_path=pg_catalog, pg_temp"}', false)
+			  -- a procedure that commits cannot have SET clauses: backfill() only loops over the pinned
+			  -- prevent._backfill_step(), with its one operator qualified (checked below)
+			  AND p.oid <> 'prevent.backfill(regclass,timestamptz,int)'::regprocedure), NULL,
 	'every SQL and PL/pgSQL function pins search_path or has a body bound at creation');
+SELECT is((SELECT pg_catalog.regexp_replace(p.prosrc, '''[^'']*''|OPERATOR\(pg_catalog\.=\)|:=', '', 'g') ~ '[=<>+*/|%~!@#^&-]'
+			 FROM pg_proc p WHERE p.oid = 'prevent.backfill(regclass,timestamptz,int)'::regprocedure), false,
+	'prevent.backfill() (no SET clause: it commits) uses no operator the caller''s search_path could resolve');
 SELECT is((SELECT string_agg(c.relname || ':' || a.privilege_type, ', ' ORDER BY c.relname) FROM pg_class c, aclexplode(c.relacl) a
 			WHERE c.relnamespace = 'prevent'::regnamespace AND a.grantee = 0 AND a.privilege_type <> 'SELECT'), NULL,
 	'PUBLIC may write to nothing in schema prevent');

@@ -21,7 +21,7 @@
  * ------------------------------------------------------------------------ */
 
 CREATE FUNCTION prevent._assess_history(tbl regclass, r record) RETURNS boolean
-LANGUAGE c AS 'MODULE_PATHNAME', 'prevent_assess_history';
+LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'prevent_assess_history';
 COMMENT ON FUNCTION prevent._assess_history(regclass, record) IS
 'Internal: assess a row already in watched table tbl and queue its alert as a historic one';
 
@@ -40,6 +40,7 @@ CREATE TABLE prevent.backfill_run (
 	at_level bigint NOT NULL DEFAULT 0,
 	alerts bigint NOT NULL DEFAULT 0,
 	last_key text,
+	end_key text,
 	started_at timestamptz NOT NULL,
 	resumed_at timestamptz NOT NULL,
 	rows_at_resume bigint NOT NULL DEFAULT 0,
@@ -52,12 +53,13 @@ COMMENT ON COLUMN prevent.backfill_run.rows_total IS 'Rows to assess, counted wh
 COMMENT ON COLUMN prevent.backfill_run.at_level IS 'Rows assessed at or above the table''s alert level';
 COMMENT ON COLUMN prevent.backfill_run.alerts IS 'Alerts the run wrote (rows alerted before it, by the trigger or an earlier run, are not alerted again)';
 COMMENT ON COLUMN prevent.backfill_run.last_key IS 'Key (as text) of the last row assessed: a run resumes after it';
+COMMENT ON COLUMN prevent.backfill_run.end_key IS 'Greatest key (as text) when the run started: rows after it came in watched';
 COMMENT ON COLUMN prevent.backfill_run.resumed_at IS 'When this run last started or resumed (the rate counts from here)';
 SELECT pg_catalog.pg_extension_config_dump('prevent.backfill_run', '');
 
-CREATE VIEW prevent.backfill_progress AS
+CREATE VIEW prevent.backfill_progress WITH (security_invoker = true) AS
 SELECT r.source, r.since, r.rows_done, r.rows_total,
-	   pg_catalog.round(100.0 * r.rows_done / GREATEST(r.rows_total, 1), 1) AS percent,
+	   pg_catalog.round(100.0 * LEAST(r.rows_done, r.rows_total) / GREATEST(r.rows_total, 1), 1) AS percent,
 	   r.at_level, r.alerts,
 	   pg_catalog.round((r.rows_done - r.rows_at_resume)
 						/ GREATEST(EXTRACT(epoch FROM r.updated_at - r.resumed_at), 0.001)) AS rows_per_second,
@@ -69,12 +71,28 @@ SELECT r.source, r.since, r.rows_done, r.rows_total,
   FROM prevent.backfill_run r;
 COMMENT ON VIEW prevent.backfill_progress IS
 'Each back-fill: rows done of the total, rows at the alert level, alerts written, rate and time left (from its last start or resume); unfinished with an old updated_at: interrupted, CALL prevent.backfill() again to resume';
+COMMENT ON COLUMN prevent.backfill_progress.source IS 'The watched table';
+COMMENT ON COLUMN prevent.backfill_progress.since IS 'Only rows that occurred at or after this (NULL: all rows)';
+COMMENT ON COLUMN prevent.backfill_progress.rows_done IS 'Rows assessed so far';
+COMMENT ON COLUMN prevent.backfill_progress.rows_total IS 'Rows to assess, counted when the run started';
+COMMENT ON COLUMN prevent.backfill_progress.percent IS 'rows_done of rows_total, in percent';
+COMMENT ON COLUMN prevent.backfill_progress.at_level IS 'Rows assessed at or above the table''s alert level';
+COMMENT ON COLUMN prevent.backfill_progress.alerts IS 'Alerts the run wrote (rows alerted before are not alerted again)';
+COMMENT ON COLUMN prevent.backfill_progress.rows_per_second IS 'Rows assessed per second since the run last started or resumed';
+COMMENT ON COLUMN prevent.backfill_progress.eta IS 'Time left at that rate (NULL when finished or before the first batch)';
+COMMENT ON COLUMN prevent.backfill_progress.started_at IS 'When the run started';
+COMMENT ON COLUMN prevent.backfill_progress.updated_at IS 'When its last batch committed';
+COMMENT ON COLUMN prevent.backfill_progress.finished_at IS 'When it finished (NULL: running or interrupted)';
+COMMENT ON COLUMN prevent.backfill_progress.state IS 'finished, or unfinished (running, or interrupted if updated_at is old: CALL prevent.backfill() again to resume)';
 
 /*
  * One batch of a back-fill, in the caller's transaction: the next rows by
  * key after the run's last_key (at least batch rows, and every row sharing
  * the last key), assessed and written; returns the run's row after it.
- * start: the first batch of a CALL (begin a run, or resume one).
+ * start: the first batch of a CALL (begin a run, or resume one).  A run
+ * goes up to the greatest key when it started (end_key): rows inserted since
+ * are the trigger's, and one with a key in that range is assessed again
+ * but not alerted again.
  */
 CREATE FUNCTION prevent._backfill_step(tbl regclass, since timestamptz, batch int, start boolean)
 RETURNS prevent.backfill_run
@@ -129,9 +147,10 @@ BEGIN
 		 WHERE x.source = tbl RETURNING * INTO r;
 		RAISE NOTICE 'resuming the back-fill of % after key %: % of % rows done', tbl, r.last_key, r.rows_done, r.rows_total;
 	ELSIF start OR NOT FOUND THEN
-		EXECUTE pg_catalog.format('SELECT count(*) FILTER (WHERE t.%1$I IS NOT NULL), count(*) FILTER (WHERE t.%1$I IS NULL) FROM %2$s t WHERE %3$s',
+		EXECUTE pg_catalog.format('SELECT count(*) FILTER (WHERE t.%1$I IS NOT NULL), count(*) FILTER (WHERE t.%1$I IS NULL),'
+								  ' max(t.%1$I)::text FROM %2$s t WHERE %3$s',
 								  w.key_column, tbl, occurred_filter)
-		   INTO n, null_keys USING NULL::text, NULL::text, since;
+		   INTO n, null_keys, hi USING NULL::text, NULL::text, since;
 		IF null_keys > 0 THEN
 			RAISE WARNING '% rows of % have a NULL key and are not back-filled', null_keys, tbl
 				USING DETAIL = pg_catalog.format('The key column is %I.', w.key_column);
@@ -142,11 +161,11 @@ BEGIN
 			RAISE NOTICE 'no index of % starts with its key column %: each batch reads the whole table', tbl, w.key_column
 				USING HINT = 'Create one (CREATE INDEX ... ON tbl (key)) before a back-fill of many rows.';
 		END IF;
-		INSERT INTO prevent.backfill_run AS x (source, since, batch, rows_total, started_at, resumed_at, updated_at)
-		VALUES (tbl, since, batch, n, pg_catalog.clock_timestamp(), pg_catalog.clock_timestamp(), pg_catalog.clock_timestamp())
+		INSERT INTO prevent.backfill_run AS x (source, since, batch, rows_total, end_key, started_at, resumed_at, updated_at)
+		VALUES (tbl, since, batch, n, hi, pg_catalog.clock_timestamp(), pg_catalog.clock_timestamp(), pg_catalog.clock_timestamp())
 		ON CONFLICT (source) DO UPDATE
 		   SET since = excluded.since, batch = excluded.batch, rows_total = excluded.rows_total, rows_done = 0,
-			   at_level = 0, alerts = 0, last_key = NULL, started_at = excluded.started_at, resumed_at = excluded.resumed_at,
+			   at_level = 0, alerts = 0, last_key = NULL, end_key = excluded.end_key, started_at = excluded.started_at, resumed_at = excluded.resumed_at,
 			   rows_at_resume = 0, updated_at = excluded.updated_at, finished_at = NULL
 		RETURNING * INTO r;
 	END IF;
@@ -154,12 +173,12 @@ BEGIN
 		RETURN r;
 	END IF;
 
-	-- the batch's last key: that of the batch-th next row (or of the last row)
+	-- the batch's last key: that of the batch-th next row, or the run's end_key
 	EXECUTE pg_catalog.format(
 		'SELECT pg_catalog.max(s.k)::text FROM (SELECT t.%1$I AS k FROM %2$s t'
-		' WHERE ($1 IS NULL OR t.%1$I > $1::%3$s) AND t.%1$I IS NOT NULL AND %4$s ORDER BY t.%1$I LIMIT $2) s',
+		' WHERE ($1 IS NULL OR t.%1$I > $1::%3$s) AND t.%1$I <= $4::%3$s AND %4$s ORDER BY t.%1$I LIMIT $2) s',
 		w.key_column, tbl, key_type, occurred_filter)
-	   INTO hi USING r.last_key, batch, since;
+	   INTO hi USING r.last_key, batch, since, r.end_key;
 	IF hi IS NULL THEN
 		UPDATE prevent.backfill_run x SET finished_at = pg_catalog.clock_timestamp(), updated_at = pg_catalog.clock_timestamp()
 		 WHERE x.source = tbl RETURNING * INTO r;
