@@ -145,7 +145,6 @@ BEGIN
 		UPDATE prevent.backfill_run x SET resumed_at = pg_catalog.clock_timestamp(), rows_at_resume = x.rows_done,
 			   batch = _backfill_step.batch, updated_at = pg_catalog.clock_timestamp()
 		 WHERE x.source = tbl RETURNING * INTO r;
-		RAISE NOTICE 'resuming the back-fill of % after key %: % of % rows done', tbl, r.last_key, r.rows_done, r.rows_total;
 	ELSIF start OR NOT FOUND THEN
 		EXECUTE pg_catalog.format('SELECT count(*) FILTER (WHERE t.%1$I IS NOT NULL), count(*) FILTER (WHERE t.%1$I IS NULL),'
 								  ' max(t.%1$I)::text FROM %2$s t WHERE %3$s',
@@ -221,6 +220,9 @@ DECLARE
 BEGIN
 	LOOP
 		r := prevent._backfill_step(tbl, since, batch, first);
+		IF first AND r.rows_at_resume > 0 THEN
+			RAISE NOTICE 'resumed the back-fill of % after % of % rows', tbl, r.rows_at_resume, r.rows_total;
+		END IF;
 		first := false;
 		COMMIT;
 		SELECT * INTO p FROM prevent.backfill_progress x WHERE x.source OPERATOR(pg_catalog.=) tbl;
