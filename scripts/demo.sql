@@ -1,17 +1,19 @@
 -- demo.sql — prevent's main job, end to end, on a police department's 110 incident table.
 --
 --   1. the matcher on a few narratives: normalize, match, assess, highlight;
---   2. the department's table jq_110, watched with prevent.watch() before any data arrives;
---   3. 60 days of calls back-filled in one INSERT (scripts/demo_data.sql, deterministic), and
---      today's calls by COPY: the triggers raise alerts, issue work orders and escalations;
+--   2. the department's table jq_110 with 60 days of calls already in it (scripts/demo_data.sql,
+--      deterministic), then watched with prevent.watch();
+--   3. the history back-filled with CALL prevent.backfill() (progress per batch; incidents older
+--      than backfill_orders_within recorded without orders), and today's calls by COPY: the
+--      triggers raise alerts, issue work orders and escalations;
 --   4. alerts, orders, escalations, repeat callers across police stations, second judgements;
 --   5. work orders walked through issued -> accepted -> fed_back -> closed -> evaluated, the
 --      event log, and overdue escalation;
 --   6. every BI view.
 --
 -- About time: an alert keeps the call time (occurred_at = bjsj, spread over the last 60 days),
--- but a work order is issued when its row is inserted, i.e. now: the demo shows the day a
--- department switches prevent on and back-fills its history.  Stations then act on the orders
+-- but a work order is issued when it is written, i.e. now: the demo shows the day a department
+-- switches prevent on and back-fills its history (orders only for the last 7 days' incidents).  Stations then act on the orders
 -- during the demo (lifecycle times = now(), never in the future), so every order falls in the
 -- current month of the views, and nothing is overdue yet; prevent.escalate_overdue() is asked
 -- what it would escalate one day from now.
@@ -98,7 +100,7 @@ SELECT signal, detail, effect
 
 \echo
 \echo '################################################################################'
-\echo '# 2. 部门的警情表，先挂上监控  The department''s incident table, watched before any data arrives'
+\echo '# 2. 部门的警情表，已有 60 天的历史  The department''s incident table, with 60 days of history already in it'
 \echo '################################################################################'
 
 CREATE TABLE jq_110 (
@@ -111,11 +113,19 @@ CREATE TABLE jq_110 (
 COMMENT ON TABLE jq_110 IS '110 接处警记录 (demo)';
 
 \echo
+\echo '== scripts/demo_data.sql：确定性生成的 3,012 条历史警情（prevent 装上之前就在表里）  3,012 calls of the last 60 days, in the table before prevent watches it'
+\ir demo_data.sql
+SELECT count(*) AS calls, to_char(min(bjsj), 'YYYY-MM-DD') AS first_call, to_char(max(bjsj), 'YYYY-MM-DD') AS last_call
+  FROM jq_110;
+
+\echo
 \echo '   SELECT prevent.watch(''jq_110'', ''jyaq'', unit_column => ''gxdw'', party_columns => ''{bjrdh}'', occurred_column => ''bjsj'');'
 SELECT prevent.watch('jq_110', 'jyaq', unit_column => 'gxdw', party_columns => '{bjrdh}', occurred_column => 'bjsj') \g /dev/null
 SELECT source, text_column, key_column, unit_column, party_columns, occurred_column, alert_level,
        repeat_window, repeat_threshold
   FROM prevent.watched;
+\echo '== watch() 只管新来的行：历史还没有评估  watch() takes the rows to come: the history is not assessed yet'
+SELECT count(*) AS alerts FROM prevent.alert;
 
 \echo '== 风险等级策略（自动派单、跟踪层级、时限）  Level policy: auto-issue, tiers following, deadlines'
 SELECT level, auto_issue, tiers, accept_within, feedback_within, close_within
@@ -124,14 +134,21 @@ SELECT level, auto_issue, tiers, accept_within, feedback_within, close_within
 
 \echo
 \echo '################################################################################'
-\echo '# 3. 导入近 60 天的警情，再用 COPY 接收今天的新警情  60 days of calls back-filled, then today''s calls by COPY'
+\echo '# 3. 回填历史，再用 COPY 接收今天的新警情  The history back-filled, then today''s calls by COPY'
 \echo '################################################################################'
 \echo
-\echo '== scripts/demo_data.sql：确定性生成 3,012 条警情，一条 INSERT  A deterministic generator, one INSERT of 3,012 calls'
+\echo '== CALL prevent.backfill(''jq_110'', batch => 500)：分批提交，可中断续跑，每批报告进度'
+\echo '   In committed batches (resumable if interrupted), each reporting its progress'
+\echo '   (backfill_orders_within = 7 days: older incidents are recorded for repeats and counts, without orders)'
 SELECT clock_timestamp() AS load_start \gset
-\ir demo_data.sql
-SELECT (SELECT count(*) FROM jq_110) AS calls,
-       (SELECT count(*) FROM prevent.alert) AS alerts,
+SET client_min_messages = notice;
+CALL prevent.backfill('jq_110', batch => 500);
+SET client_min_messages = warning;
+\echo '== prevent.backfill_progress：另一个会话也能看到  What any other session sees while it runs, and after'
+SELECT source, rows_done, rows_total, percent, at_level, alerts, state
+  FROM prevent.backfill_progress;
+SELECT (SELECT count(*) FROM prevent.alert) AS alerts,
+       (SELECT count(*) FROM prevent.alert WHERE status = 'recorded') AS "recorded (> 7 days)",
        (SELECT count(*) FROM prevent.work_order) AS work_orders,
        (SELECT count(*) FROM prevent.escalation) AS escalations,
        round(1000 * extract(epoch FROM clock_timestamp() - :'load_start'::timestamptz)) AS ms;

@@ -1,9 +1,9 @@
 -- demo_data.sql — a deterministic sample of a police department's 110 incident table.
 --
--- Fills jq_110(jjbh, gxdw, bjrdh, jyaq, bjsj) — which must exist, and is normally watched by
--- prevent.watch() first — with the calls of the 60 days before today (yesterday back), in one
--- INSERT in the order of their call time, the way a department back-fills its history on the
--- day it switches prevent on:
+-- Fills jq_110(jjbh, gxdw, bjrdh, jyaq, bjsj) — which must exist; scripts/demo.sql watches it
+-- afterwards and back-fills it with CALL prevent.backfill() — with the calls of the 60 days
+-- before today (yesterday back), in one INSERT in the order of their call time, the history a
+-- department's table holds on the day it switches prevent on:
 --   * 3,000 generated calls (setseed + arrays of phrases, so every run writes the same text,
 --     phones and units; only the dates move with today):
 --       - about 84 % routine calls (traffic, theft, noise, lost property, disputes over a bill);
