@@ -207,8 +207,8 @@ $$;
  * one starts over (rows alerted already are not alerted again).
  *
  * A procedure that commits cannot have SET clauses, so this one only loops
- * and reports; each batch is prevent._backfill_step(), whose search_path
- * is pinned.
+ * and reports, with its one comparison qualified; each batch is
+ * prevent._backfill_step(), whose search_path is pinned.
  */
 CREATE PROCEDURE prevent.backfill(tbl regclass, since timestamptz DEFAULT NULL, batch int DEFAULT 10000)
 LANGUAGE plpgsql
@@ -220,12 +220,12 @@ DECLARE
 BEGIN
 	LOOP
 		r := prevent._backfill_step(tbl, since, batch, first);
-		IF first AND r.rows_at_resume > 0 THEN
+		IF first AND r.rows_at_resume OPERATOR(pg_catalog.>) 0 THEN
 			RAISE NOTICE 'resumed the back-fill of % after % of % rows', tbl, r.rows_at_resume, r.rows_total;
 		END IF;
 		first := false;
 		COMMIT;
-		SELECT * INTO p FROM prevent.backfill_progress x WHERE x.source OPERATOR(pg_catalog.=) tbl;
+		p := (SELECT x FROM prevent.backfill_progress x WHERE x.source OPERATOR(pg_catalog.=) tbl);
 		IF r.finished_at IS NOT NULL THEN
 			RAISE NOTICE 'back-filled %: % rows, % at or above the alert level, % new alerts, % rows/s',
 				tbl, p.rows_done, p.at_level, p.alerts, p.rows_per_second;
