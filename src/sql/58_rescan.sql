@@ -102,15 +102,16 @@ BEGIN
 	 * hit: the rows containing a term (the index condition when tbl has a
 	 * prevent.gin_ops index on the narrative), each assessed once; due:
 	 * those at the alert level, and whether each has an alert; queued: the
-	 * alerts to write handed to the trigger's path, in key order.  A row
-	 * with a NULL key cannot be alerted (back-fill warns of such rows).
+	 * alerts to write handed to the trigger's path, in key order (r, the
+	 * whole row, is kept only when writing).  A row with a NULL key cannot
+	 * be alerted (back-fill warns of such rows).
 	 */
 	IF write THEN
 		PERFORM prevent._write_history();	-- count the alerts written from here
 	END IF;
 	EXECUTE pg_catalog.format($q$
 		WITH hit AS MATERIALIZED (
-			SELECT t AS r, t.%1$I AS k,
+			SELECT CASE WHEN $4 THEN t END AS r, t.%1$I AS k,
 				   prevent._stored_key(pg_catalog.format('%%s', t.%1$I)) AS source_key,
 				   %2$s AS occurred_at, prevent.assess(t.%3$I) AS a
 			  FROM %4$s t
