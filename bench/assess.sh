@@ -164,46 +164,11 @@ standin_sql() {
 	\\copy bench.gen_terms FROM '$tmp/terms.csv' WITH (FORMAT csv)
 	COMMIT;
 EOF
-terms_fp=$(sql "SELECT count(*) || ':' || coalesce(md5(string_agg(term, E'\n' ORDER BY term)), '-') FROM bench.gen_terms")
-n_terms=${terms_fp%%:*}
-gen_fp=$(md5sum <"$lib/generate.sql" | cut -c1-32)
 
 # ---------------------------------------------------------------- data
-reason=
-have_table=$(sql "SELECT to_regclass('bench.incident') IS NOT NULL")
-if [ "$rebuild" = 1 ]; then
-	reason="--rebuild"
-elif [ "$have_table" != t ]; then
-	reason="bench.incident does not exist"
-else
-	have_rows=$(sql 'SELECT count(*) FROM bench.incident')
-	meta_terms=$(sql "SELECT value FROM bench.meta WHERE name = 'terms'")
-	meta_gen=$(sql "SELECT value FROM bench.meta WHERE name = 'generator'")
-	if [ "$have_rows" != "$rows" ]; then
-		reason="bench.incident has $have_rows rows, BENCH_ROWS is $rows"
-	elif [ "$meta_terms" != "$terms_fp" ]; then
-		reason="the lexicon's terms changed since bench.incident was generated"
-	elif [ "$meta_gen" != "$gen_fp" ]; then
-		reason="bench/lib/generate.sql changed since bench.incident was generated"
-	fi
-fi
-if [ -n "$reason" ]; then
-	echo "data:       generating bench.incident ($rows rows; $reason) ..."
-	t0=$(date +%s.%N)
-	"${PSQL[@]}" -v rows="$rows" -f "$lib/generate.sql"
-	sql 'VACUUM ANALYZE bench.incident' >/dev/null
-	"${PSQL[@]}" <<-EOF
-		INSERT INTO bench.meta VALUES ('rows', '$rows'), ('terms', '$terms_fp'), ('generator', '$gen_fp'),
-			('generated_at', now()::text)
-		ON CONFLICT (name) DO UPDATE SET value = excluded.value;
-	EOF
-	echo "            generated in $(calc "$(date +%s.%N) - $t0" | xargs printf '%.1f') s"
-else
-	echo "data:       reusing bench.incident (generated $(sql "SELECT value::timestamptz(0) FROM bench.meta WHERE name = 'generated_at'"); --rebuild to regenerate)"
-fi
-read -r tbl_size avg_chars avg_bytes <<<"$(sql "SELECT replace(pg_size_pretty(pg_table_size('bench.incident')), ' ', ''),
-	round(avg(length(content))), round(avg(octet_length(content))) FROM bench.incident" | tr '|' ' ')"
-echo "            $rows rows, avg $avg_chars characters ($avg_bytes bytes), table $tbl_size"
+. "$lib/incident.sh"
+bench_incident "$rows" "$rebuild"
+n_terms=$n_gen_terms
 echo "lexicon:    $n_terms match terms ($n_installed installed$([ "$use_standin" = 1 ] && echo ", the rest stand-in"))"
 line
 

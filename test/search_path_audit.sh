@@ -532,6 +532,9 @@ g_watch() {
 	cat <<SQL
 SELECT prevent.watch('public.$t', 'narrative', unit_column => 'station', party_columns => '{caller}', occurred_column => 'reported_at');
 INSERT INTO public.$t (jjbh, station, caller, narrative, reported_at) VALUES ('$1-w1', 'U_$1', '13912345678', '嫌疑人持刀扬言要同归于尽', '2026-01-01 10:00+08');
+SELECT * FROM prevent.rescan('public.$t', '{同归于尽,扬言}', '2025-01-01 00:00+08');
+SELECT * FROM prevent.rescan('public.$t', '{同归于尽}', write => true);
+SELECT prevent._stored_key(pg_catalog.repeat('键', 100));
 SELECT prevent.unwatch('public.$t');
 SELECT prevent.watch('public.$t', 'narrative', key_column => 'jjbh', alert_level => 'medium', repeat_window => '7 days', repeat_threshold => 3);
 INSERT INTO public.$t (jjbh, station, narrative) VALUES ('$1-w2', 'U_$1', '对方扬言报复');

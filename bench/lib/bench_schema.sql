@@ -1,5 +1,5 @@
 /*
- * bench/lib/bench_schema.sql — helpers of bench/assess.sh, in schema bench
+ * bench/lib/bench_schema.sql — helpers of bench/assess.sh and bench/backfill.sh, in schema bench
  * (created on demand, never part of the extension).
  *
  *   bench.rnd(i, salt, m)      deterministic pseudo-random 1..m (a hash of i and salt:
@@ -17,6 +17,7 @@
  *                              the same for several queries, run in turn (q1 q2 q3 q1 q2 q3
  *                              ...), so that a machine whose load changes during the run
  *                              slows them alike and their ratios stay meaningful
+ *   bench.forget_alerts(sources)  what watched tables raised, deleted (see below)
  *   bench.meta                 what bench.incident was generated from (rows, terms)
  *
  * Idempotent: run it before every benchmark.
@@ -116,4 +117,20 @@ BEGIN
 		RETURN NEXT;
 	END LOOP;
 END
+$$;
+
+/*
+ * bench.forget_alerts(sources): delete what the watched tables sources raised (events,
+ * escalations, work orders, alerts, kept-back alerts) and rebuild the counters, so a bench
+ * leaves prevent's tables as it found them.  Needs the rights of the extension's owner.
+ */
+CREATE OR REPLACE FUNCTION bench.forget_alerts(sources regclass[]) RETURNS void
+LANGUAGE sql AS $$
+	DELETE FROM prevent.event e USING prevent.alert a WHERE e.alert_id = a.id AND a.source = ANY (sources);
+	DELETE FROM prevent.escalation s USING prevent.work_order w, prevent.alert a
+	 WHERE s.work_order_id = w.id AND w.alert_id = a.id AND a.source = ANY (sources);
+	DELETE FROM prevent.work_order w USING prevent.alert a WHERE w.alert_id = a.id AND a.source = ANY (sources);
+	DELETE FROM prevent.alert a WHERE a.source = ANY (sources);
+	DELETE FROM prevent.alert_failure f WHERE f.source = ANY (sources);
+	SELECT prevent.refresh_stats();
 $$;

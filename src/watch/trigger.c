@@ -37,6 +37,7 @@ PG_FUNCTION_INFO_V1(prevent_watch_trigger);
 PG_FUNCTION_INFO_V1(prevent_watch_flush);
 PG_FUNCTION_INFO_V1(prevent_assess_history);
 PG_FUNCTION_INFO_V1(prevent_write_history);
+PG_FUNCTION_INFO_V1(prevent_stored_key);
 
 #define FLUSH_AT 10000			/* queued alerts that force a flush mid-statement */
 #define ALERT_INPUT_NATTS 13	/* attributes of prevent._alert_input */
@@ -68,6 +69,17 @@ stored_text(const char *s)
 	if (len <= PV_KEY_MAX)
 		return CStringGetTextDatum(s);
 	return PointerGetDatum(cstring_to_text_with_len(key, (int) pv_key(s, len, key)));
+}
+
+/*
+ * prevent._stored_key(key text) returns text: a key as alerts store it (the
+ * rule above), so that prevent.rescan() finds a row's alert by
+ * (source, source_key) for keys of any length
+ */
+Datum
+prevent_stored_key(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(stored_text(text_to_cstring(PG_GETARG_TEXT_PP(0))));
 }
 
 static TimestampTz
@@ -279,7 +291,7 @@ Datum
 prevent_assess_history(PG_FUNCTION_ARGS)
 {
 	Oid			relid = PG_GETARG_OID(0);
-	HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(1);
+	HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(1);	/* STRICT: never NULL */
 	HeapTupleData tup;
 	Relation	rel;
 	bool		queued;
