@@ -89,7 +89,9 @@ dist:
 # the tools of PG_CONFIG's installation, whatever PATH says
 PGTAP_DB ?= prevent_test
 PGTAP_TESTS = $(sort $(wildcard test/*.sql))
-TAP_SCRIPTS = $(sort $(wildcard test/*.sh))
+# (not test/debian_package.sh: it builds, installs and purges the system package, needs no
+# running server, and scripts/test.sh runs it as a stage of its own, after the others)
+TAP_SCRIPTS = $(filter-out test/debian_package.sh,$(sort $(wildcard test/*.sh)))
 
 installcheck-pgtap:
 	'$(bindir)/dropdb' --if-exists $(PGTAP_DB)
