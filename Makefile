@@ -64,8 +64,10 @@ src/watch/alert_batch.h: src/watch/alert_batch.sql
 # (and its LLVM bitcode, built beside it when the server has JIT: make -j would race the header)
 src/watch/writer.o src/watch/writer.bc: src/watch/alert_batch.h
 
-# every object depends on the headers (PGXS tracks no dependencies by default)
-$(OBJS): $(wildcard src/*.h src/core/*.h src/watch/*.h)
+# every object depends on the headers (PGXS tracks no dependencies by default), the generated
+# one named too: the wildcard misses it in a clean tree, and a later make (make install) would
+# find it newer than the objects and compile everything again
+$(OBJS): $(sort $(wildcard src/*.h src/core/*.h src/watch/*.h) src/watch/alert_batch.h)
 
 # the pure C core, standalone, under AddressSanitizer and UBSan
 CORE_SRC = $(wildcard src/core/*.c)
@@ -87,7 +89,9 @@ dist:
 # the tools of PG_CONFIG's installation, whatever PATH says
 PGTAP_DB ?= prevent_test
 PGTAP_TESTS = $(sort $(wildcard test/*.sql))
-TAP_SCRIPTS = $(sort $(wildcard test/*.sh))
+# (not test/debian_package.sh: it builds, installs and purges the system package, needs no
+# running server, and scripts/test.sh runs it as a stage of its own, after the others)
+TAP_SCRIPTS = $(filter-out test/debian_package.sh,$(sort $(wildcard test/*.sh)))
 
 installcheck-pgtap:
 	'$(bindir)/dropdb' --if-exists $(PGTAP_DB)

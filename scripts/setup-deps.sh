@@ -21,6 +21,13 @@ packages=(
 	libtap-parser-sourcehandler-pgtap-perl  # pg_prove
 	perl                                    # prove, for the shell TAP tests in test/*.sh
 	clang                                   # libFuzzer, for fuzz/run.sh
+	# the Debian package (debian/, test/debian_package.sh):
+	dpkg-dev                                # dpkg-buildpackage, dpkg-parsechangelog
+	debhelper                               # dh, debhelper-compat 13
+	postgresql-all                          # Build-Depends: pg_buildext, postgresql-server-dev-all,
+	                                        # and servers for the build-time installcheck
+	lintian                                 # checks the .deb (test/debian_package.sh)
+	git                                     # the package is built from a clean clone of HEAD
 )
 
 missing=()

@@ -18,10 +18,17 @@
 #   in two so that each half is reported on its own)
 #   eval           bench/eval.sh over every ../shared/eval/*.jsonl: each source, the union and a
 #                  leave-one-source-out run; fails when the union misses its targets
+#   then, last and with no cluster of ours running:
+#   debian-package test/debian_package.sh under prove: builds postgresql-15-prevent from a clean
+#                  clone of HEAD (dpkg-buildpackage, with its build-time installcheck), installs
+#                  it, smoke-tests it and runs its autopkgtest, then purges it and puts back the
+#                  files the install stage wrote; skipped when the build tools are missing,
+#                  unless PREVENT_REQUIRE_DEB is set (.ci/run sets it)
 # Ends with a summary and the line "N passed, N failed"; exits non-zero when any stage failed.
 #
 # Environment: PG_CONFIG (default: scripts/pg-config.sh), PREVENT_TEST_PORT
-# (default 54329), PREVENT_EVAL_DIR (default ../shared/eval).
+# (default 54329; the package test's clusters use the next port, on localhost),
+# PREVENT_EVAL_DIR (default ../shared/eval), PREVENT_REQUIRE_DEB (see debian-package).
 #
 # The eval targets on the union are what the default lexicon reaches today (see README,
 # Detection quality), so that no change makes detection worse unnoticed.
@@ -96,6 +103,10 @@ run_pgtap() {
 
 run_tap_scripts() {
 	make PG_CONFIG="$PG_CONFIG" installcheck-tap-scripts
+}
+
+run_debian_package() {
+	prove --failures --exec bash test/debian_package.sh
 }
 
 run_eval() {
@@ -181,6 +192,14 @@ else
 	for name in pg_regress isolation pgtap tap-scripts eval; do
 		not_run "$name" "the extension did not build and install"
 	done
+fi
+
+# last: it replaces the installed extension with the package's for a while, and puts the
+# install stage's files back at the end
+if [ -f test/debian_package.sh ]; then
+	stage debian-package run_debian_package
+else
+	skip debian-package "no test/debian_package.sh"
 fi
 
 passed=$(grep -c '^passed' "$results")
