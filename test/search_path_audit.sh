@@ -470,7 +470,8 @@ SELECT prevent._feedback(${OR[$s-c2]}, 'x', pg_catalog.now(), CURRENT_USER);
 SELECT prevent._close(${OR[$s-c2]}, true, 'x', pg_catalog.now(), CURRENT_USER);
 SELECT prevent._evaluate(${OR[$s-c2]}, 4, 'x', pg_catalog.now(), CURRENT_USER);
 SELECT prevent._transition(${OR[$s-c3]}, 'accept', pg_catalog.now(), 'x', NULL, NULL, CURRENT_USER);
-SELECT prevent._issue(ARRAY[ROW(a.id, a.level, a.unit, a.repeat, 'review', ARRAY['U_${s}9'])::prevent._issue_request],
+SELECT prevent._issue(ARRAY[ROW(a.id, a.level, a.unit, a.repeat, 'review', ARRAY['U_${s}9'],
+                                ARRAY[ROW('U_${s}8', 'managed_person')::prevent._recipient])::prevent._issue_request],
                       CURRENT_USER, pg_catalog.now())
   FROM prevent.alert a WHERE a.id OPERATOR(pg_catalog.=) ${AL[$s-p4]};
 SELECT prevent._require_unit(CURRENT_USER, 'U_$s', 'x');

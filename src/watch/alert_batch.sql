@@ -130,7 +130,7 @@ other_units AS (
 )
 SELECT array_agg(ROW(b.id, b.level, b.unit, f.is_repeat,
 					 CASE WHEN f.auto_issue THEN 'risk_level' ELSE 'repeat' END,
-					 o.units)::prevent._issue_request
+					 o.units, NULL)::prevent._issue_request
 				 ORDER BY b.ord) FILTER (WHERE f.auto_issue OR f.repeat_issue),
 	   count(*) AS written
   FROM b JOIN flags f ON f.ord = b.ord
