@@ -20,6 +20,10 @@
  * The alert writer and review() write alerts before orders; a transition
  * locks its order only; prevent.refresh_stats() takes SHARE on alert
  * before SHARE on work_order.  Isolation specs in specs/ hold each pair.
+ * The registry of persons of concern (prevent.person, person_kind,
+ * 56_persons.sql) is only read by writers, never locked;
+ * prevent.record_contact() locks the person's row (KEY SHARE, its foreign
+ * key) and writes prevent.person_contact, nothing else.
  *
  * Times.  A lifecycle call without at happened now, by the clock, and
  * never before the order's previous stage (two sessions' transactions may
@@ -74,6 +78,7 @@ CREATE TABLE prevent.alert (
 	parties text[] NOT NULL DEFAULT '{}',
 	repeat boolean NOT NULL DEFAULT false,
 	historic boolean NOT NULL DEFAULT false,
+	persons bigint[] NOT NULL DEFAULT '{}',
 	status text NOT NULL DEFAULT 'pending'
 		CONSTRAINT alert_status_check CHECK (status IN ('pending', 'issued', 'dismissed', 'recorded')),
 	reviewed_at timestamptz,
@@ -91,6 +96,9 @@ COMMENT ON COLUMN prevent.alert.source_key IS 'The incident''s key in its table,
 COMMENT ON COLUMN prevent.alert.parties IS 'Parties: values of the party columns and phone / resident ID numbers written in the narrative';
 COMMENT ON COLUMN prevent.alert.repeat IS 'A party of this incident had repeat_threshold incidents within repeat_window';
 COMMENT ON COLUMN prevent.alert.historic IS 'Written by prevent.backfill() or prevent.rescan() for a row that was already in its table, not by the trigger as the row came in';
+COMMENT ON COLUMN prevent.alert.persons IS 'Ids of the persons of concern (prevent.person) among the parties, active when the incident occurred: they raised its level to their kinds'' floor and their units got orders too';
+-- a person's incidents (prevent.person_incidents); most alerts name no one and stay out of it
+CREATE INDEX alert_persons_idx ON prevent.alert USING gin (persons) WHERE persons <> '{}';
 COMMENT ON COLUMN prevent.alert.status IS 'pending (waiting for prevent.review), issued (work orders exist), dismissed, recorded (historic, older than the setting backfill_orders_within: kept for repeats and counts, neither reviewed nor issued)';
 
 /*
@@ -501,7 +509,8 @@ BEGIN
 	INSERT INTO prevent.event (alert_id, unit, action, from_status, to_status, at, actor, acting_role, note)
 	VALUES (a.id, a.unit, 'review', 'pending', a.status, pg_catalog.now(), SESSION_USER, actor, note);
 	IF issue THEN
-		PERFORM prevent._issue(ARRAY[ROW(a.id, a.level, a.unit, a.repeat, 'review', NULL, NULL)::prevent._issue_request],
+		PERFORM prevent._issue(ARRAY[ROW(a.id, a.level, a.unit, a.repeat, 'review', NULL,
+										 prevent._person_recipients(a.persons))::prevent._issue_request],
 							   actor, pg_catalog.now());
 	END IF;
 	RETURN a;
