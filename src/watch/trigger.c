@@ -309,12 +309,18 @@ prevent_watch_trigger(PG_FUNCTION_ARGS)
 Datum
 prevent_assess_history(PG_FUNCTION_ARGS)
 {
-	Oid			relid = PG_GETARG_OID(0);
-	HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(1);
+	Oid			relid;
+	HeapTupleHeader row;
 	HeapTupleData tup;
 	Relation	rel;
 	bool		queued;
 
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("tbl and r must not be NULL")));
+	relid = PG_GETARG_OID(0);
+	row = PG_GETARG_HEAPTUPLEHEADER(1);
 	rel = relation_open(relid, AccessShareLock);
 	if (HeapTupleHeaderGetTypeId(row) != rel->rd_rel->reltype)
 		ereport(ERROR,
