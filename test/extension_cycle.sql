@@ -7,8 +7,10 @@
 -- extension's objects when they are dropped and made again with new OIDs, as a
 -- connection pool or a test harness that re-creates the extension does.  Every
 -- cycle calls each lifecycle function once, so a cache keyed by function OID that
--- never forgets sees five new OIDs per cycle; 24 cycles are well past any small
--- fixed size.
+-- never forgets sees five new OIDs per cycle; 12 cycles (60 OIDs) are well past
+-- any small fixed size (watch.h keeps 16).  More cycles would only fill the shared
+-- lock table: each holds a lock on every object of the extension until the end of
+-- the transaction, and with default settings 24 of them no longer fit.
 --
 -- All of it, the dropped and created extension included, is rolled back at the end.
 \ir fixtures/pgtap.sql
@@ -39,8 +41,8 @@ BEGIN
 END
 $$;
 
-SELECT lives_ok($$SELECT pg_temp.recreate_and_call_lifecycle() FROM generate_series(1, 24)$$,
-	'24 times in one session: drop and create the extension, call each lifecycle function');
+SELECT lives_ok($$SELECT pg_temp.recreate_and_call_lifecycle() FROM generate_series(1, 12)$$,
+	'12 times in one session: drop and create the extension, call each lifecycle function');
 
 -- then the whole lifecycle, in the same session, on the extension as the last cycle left it
 -- (its default lexicon: 持刀 alone is high, 邻里纠纷 low)
