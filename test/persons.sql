@@ -34,8 +34,10 @@ SELECT throws_ok($$UPDATE prevent.setting SET value = '4' WHERE name = 'managed_
 SELECT ok(NOT has_table_privilege('public', 'prevent.person', 'INSERT')
 		  AND NOT has_table_privilege('public', 'prevent.person', 'SELECT')
 		  AND NOT has_table_privilege('public', 'prevent.person_contact', 'INSERT')
-		  AND NOT has_function_privilege('public', 'prevent.record_contact(bigint, text, timestamptz)', 'EXECUTE'),
-	'PUBLIC may neither read nor write the registry, nor record contacts');
+		  AND NOT has_function_privilege('public', 'prevent.record_contact(bigint, text, timestamptz)', 'EXECUTE')
+		  AND has_table_privilege('public', 'prevent.person_kind', 'SELECT')
+		  AND NOT has_table_privilege('public', 'prevent.person_kind', 'INSERT'),
+	'PUBLIC may neither read nor write the registry, nor record contacts; it may read the kinds');
 
 -- 张某停药后扬言要砍死妻子: medium by the lexicon, high as a managed mental patient
 INSERT INTO incident (station, caller_phone, narrative, reported_at)

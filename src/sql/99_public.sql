@@ -12,7 +12,7 @@ REVOKE ALL ON ALL ROUTINES IN SCHEMA prevent FROM PUBLIC;
 GRANT USAGE ON SCHEMA prevent TO PUBLIC;
 GRANT SELECT ON prevent.category, prevent.keyword, prevent.negation, prevent.proximity, prevent.combination,
 	prevent.risk_threshold, prevent.setting, prevent.level_policy, prevent.unit_member,
-	prevent.feedback_bucket, prevent.party_ignore TO PUBLIC;
+	prevent.feedback_bucket, prevent.party_ignore, prevent.person_kind TO PUBLIC;
 -- the read-only API, callable by anyone
 GRANT EXECUTE ON FUNCTION prevent.normalize(text), prevent.match(text), prevent.assess(text),
 	prevent.score(text), prevent.level(int), prevent.highlight(text, text, text), prevent.terms(text),
