@@ -11,7 +11,7 @@ dump=$(mktemp)
 trap 'rm -f "$dump"; dropdb --if-exists "$src"; dropdb --if-exists "$dst"' EXIT
 q() { psql -X -q -v ON_ERROR_STOP=1 -At -d "$1" -c "$2"; }
 
-echo "1..11"
+echo "1..13"
 dropdb --if-exists "$src" 2>/dev/null; dropdb --if-exists "$dst" 2>/dev/null
 createdb -E UTF8 -T template0 "$src"
 q "$src" "CREATE EXTENSION prevent"
@@ -28,6 +28,11 @@ q "$src" "UPDATE prevent.level_policy SET accept_within = '45 minutes' WHERE lev
 q "$src" "CREATE TABLE incident (id bigserial PRIMARY KEY, station text, narrative text)"
 q "$src" "SELECT prevent.watch('incident', 'narrative', unit_column => 'station', alert_level => 'medium')"
 q "$src" "INSERT INTO incident (station, narrative) VALUES ('A所', '嫌疑人持刀扬言要同归于尽'), ('B所', '今日无事')"
+# the register of persons of concern: a built-in kind edited, a kind of one's own, a person, a contact
+q "$src" "UPDATE prevent.person_kind SET floor = 'high' WHERE kind = 'released'"
+q "$src" "INSERT INTO prevent.person_kind (kind, description, floor) VALUES ('gambler', '赌博人员', 'medium')"
+q "$src" "INSERT INTO prevent.person (identifier, kind, unit, valid_from) VALUES ('+86 139-0000-1234', 'mental', 'M所', '2026-01-01+08')"
+q "$src" "SELECT prevent.record_contact(min(id), '入户走访', '2026-02-01 10:00+08') FROM prevent.person" >/dev/null
 # figures for the views: a report time zone and a bucket of one's own, a repeat caller, an order through its lifecycle
 q "$src" "UPDATE prevent.setting SET value = 'UTC' WHERE name = 'report_time_zone'"
 q "$src" "INSERT INTO prevent.feedback_bucket (upper_bound, label) VALUES ('10 minutes', '<= 10 min')"
@@ -76,7 +81,10 @@ snapshot() {
 	   UNION ALL SELECT format('w %s %s %s %s', source, text_column, unit_column, alert_level) FROM prevent.watched
 	   UNION ALL SELECT format('a %s %s %s %s %s %s', id, source, source_key, unit, level, status) FROM prevent.alert
 	   UNION ALL SELECT format('o %s %s %s %s', id, alert_id, unit, status) FROM prevent.work_order
-	   UNION ALL SELECT format('e %s %s %s', work_order_id, tier, reason) FROM prevent.escalation) x"
+	   UNION ALL SELECT format('e %s %s %s', work_order_id, tier, reason) FROM prevent.escalation
+	   UNION ALL SELECT format('q %s %s %s', kind, floor, builtin) FROM prevent.person_kind
+	   UNION ALL SELECT format('m %s %s %s %s %s', id, identifier, kind, unit, valid_from) FROM prevent.person
+	   UNION ALL SELECT format('x %s %s %s', person_id, at, note) FROM prevent.person_contact) x"
 }
 a=$(snapshot "$src"); b=$(snapshot "$dst")
 if [ "$a" = "$b" ]; then echo "ok 2 - lexicon tables are identical after restore"
@@ -110,3 +118,14 @@ if [ "$va" = "$vb" ] && [ -n "$va" ]; then echo "ok 10 - the views give the same
 else echo "not ok 10 - the views give the same figures after restore"; diff <(echo "$va") <(echo "$vb") | head -20 | sed 's/^/# /'; fi
 if [ "$ca" = "$cb" ] && [ -n "$cb" ]; then echo "ok 11 - the order counters are rebuilt on restore, in the restored time zone and buckets"
 else echo "not ok 11 - the order counters are rebuilt on restore"; diff <(echo "$ca") <(echo "$cb") | head -20 | sed 's/^/# /'; fi
+
+# the restored register raises and routes incidents, and takes new persons with fresh ids
+q "$dst" "INSERT INTO incident (station, narrative) VALUES ('D所', '报警人13900001234扬言要同归于尽')" >/dev/null
+n=$(q "$dst" "SELECT a.level || ' ' || (SELECT string_agg(w.unit || ':' || w.reason, ',' ORDER BY w.id) FROM prevent.work_order w WHERE w.alert_id = a.id)
+			  FROM prevent.alert a WHERE a.unit = 'D所' AND a.persons <> '{}'")
+[ "$n" = "critical D所:risk_level,M所:managed_person" ] && echo "ok 12 - the restored register raises incidents and routes them to the person's unit" ||
+	echo "not ok 12 - the restored register raises incidents and routes them to the person's unit ($n)"
+if q "$dst" "INSERT INTO prevent.person (identifier, kind, unit) VALUES ('13900005678', 'gambler', 'M所')" >/dev/null 2>&1 &&
+   [ "$(q "$dst" "SELECT count(DISTINCT id) FROM prevent.person")" = 2 ]; then
+	echo "ok 13 - a person can be registered after restore, with a fresh id"
+else echo "not ok 13 - a person can be registered after restore, with a fresh id"; fi

@@ -21,7 +21,7 @@ q() { psql -X -q -v ON_ERROR_STOP=1 -At -d "$db" "$@"; }
 
 views=(closure_rate department_closure_rate department_feedback_rate department_resolution_rate
 	   department_summary feedback_rate feedback_time keyword_hits overdue_orders repeat_incidents
-	   resolution_rate review_outcome unit_dashboard)
+	   resolution_rate review_outcome unit_dashboard person_incidents person_contact_status)
 echo "1..$(( ${#views[@]} + 3 ))"
 skip_all() {
 	for t in $(seq 1 $(( ${#views[@]} + 3 ))); do echo "ok $t # skip $1"; done
@@ -42,6 +42,9 @@ SELECT prevent.add_member('regress_odbc_bi', '*');
 SELECT prevent.add_member('regress_odbc_station', '城关派出所');
 CREATE TABLE jq (jjbh text PRIMARY KEY, gxdw text, bjrdh text, jyaq text, bjsj timestamptz);
 SELECT prevent.watch('jq', 'jyaq', unit_column => 'gxdw', party_columns => '{bjrdh}', occurred_column => 'bjsj');
+INSERT INTO prevent.person (identifier, kind, unit, full_name, valid_from)
+	VALUES ('13900002222', 'mental', '西关派出所', '张某', now() - interval '30 days');
+SELECT prevent.record_contact(id, '入户走访，按时服药') FROM prevent.person;
 INSERT INTO jq VALUES
 	('J-1', '城关派出所', '13800001111', '报警人称其丈夫持刀威胁要同归于尽', now() - interval '3 days'),
 	('J-2', '东关派出所', '13800001111', '又是该报警人，称丈夫扬言要杀人', now() - interval '2 days'),

@@ -470,7 +470,8 @@ SELECT prevent._feedback(${OR[$s-c2]}, 'x', pg_catalog.now(), CURRENT_USER);
 SELECT prevent._close(${OR[$s-c2]}, true, 'x', pg_catalog.now(), CURRENT_USER);
 SELECT prevent._evaluate(${OR[$s-c2]}, 4, 'x', pg_catalog.now(), CURRENT_USER);
 SELECT prevent._transition(${OR[$s-c3]}, 'accept', pg_catalog.now(), 'x', NULL, NULL, CURRENT_USER);
-SELECT prevent._issue(ARRAY[ROW(a.id, a.level, a.unit, a.repeat, 'review', ARRAY['U_${s}9'])::prevent._issue_request],
+SELECT prevent._issue(ARRAY[ROW(a.id, a.level, a.unit, a.repeat, 'review', ARRAY['U_${s}9'],
+                                ARRAY[ROW('U_${s}8', 'managed_person')::prevent._recipient])::prevent._issue_request],
                       CURRENT_USER, pg_catalog.now())
   FROM prevent.alert a WHERE a.id OPERATOR(pg_catalog.=) ${AL[$s-p4]};
 SELECT prevent._require_unit(CURRENT_USER, 'U_$s', 'x');
@@ -589,6 +590,26 @@ ALTER TABLE public.t2_${1,,} ADD COLUMN unwatched_extra pg_catalog.int4;
 DROP TABLE public.$t;
 SQL
 }
+g_persons() {	# persons of concern: the registry's triggers, the writer raising a row below the
+	# alert level, their orders, contacts
+	local s=$1 t=pe_${1,,}
+	cat <<SQL
+INSERT INTO prevent.person (identifier, kind, unit, valid_from) VALUES ('+86 139-0000-${2}${2}01', 'mental', 'U_${s}5', '2026-01-01+08'),
+	('1390000${2}${2}02', 'petitioner', 'U_${s}5', '2026-01-01+08');
+UPDATE prevent.person SET note = 'x' WHERE identifier OPERATOR(pg_catalog.=) '1390000${2}${2}01';
+CREATE TABLE public.$t (id pg_catalog.int8 PRIMARY KEY, station pg_catalog.text, caller pg_catalog.text, narrative pg_catalog.text);
+SELECT prevent.watch('public.$t', 'narrative', unit_column => 'station', party_columns => '{caller}', alert_level => 'high');
+INSERT INTO public.$t (id, station, caller, narrative) VALUES (1, 'U_$s', '1390000${2}${2}01', '对方扬言报复'), (2, 'U_$s', NULL, '对方扬言报复');
+INSERT INTO public.incident (jjbh, station, caller, narrative) VALUES ('$s-p9', 'U_$s', '1390000${2}${2}02', '邻里纠纷');
+SELECT prevent.review(a.id, true) FROM prevent.alert a WHERE a.source_key OPERATOR(pg_catalog.=) '$s-p9';
+SELECT prevent.record_contact(p.id, '入户走访') FROM prevent.person p WHERE p.unit OPERATOR(pg_catalog.=) 'U_${s}5';
+SELECT prevent._record_contact(p.id, '电话回访', NULL, CURRENT_USER) FROM prevent.person p WHERE p.unit OPERATOR(pg_catalog.=) 'U_${s}5';
+SELECT prevent._person_recipients(pg_catalog.array_agg(p.id)) FROM prevent.person p;
+SELECT * FROM prevent.person_incidents;
+SELECT * FROM prevent.person_contact_status;
+DROP TABLE public.$t;
+SQL
+}
 g_own_table() {	# regress_attacker: its own watched table and DDL on its own tables
 	local s=$1
 	cat <<SQL
@@ -618,7 +639,7 @@ for s in A B C; do
 	n=$(( $(printf '%d' "'$s") - 64 ))
 	steps+=("$s|$su|insert_single|incident" "$s|$su|insert_multi|$n" "$s|$su|copy|$n" "$s|$su|insert_other|$n"
 			"$s|$su|views|" "$s|$su|matching|1" "$s|$su|lifecycle|1" "$s|$su|internal|" "$s|$su|membership|"
-			"$s|$su|watch|" "$s|$su|history|" "$s|$su|lexicon|" "$s|$su|ddl|")
+			"$s|$su|watch|" "$s|$su|history|" "$s|$su|lexicon|" "$s|$su|ddl|" "$s|$su|persons|$n")
 done
 for s in D F; do
 	n=$(( $(printf '%d' "'$s") - 64 ))

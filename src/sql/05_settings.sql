@@ -55,7 +55,7 @@ BEGIN
 					USING ERRCODE = 'invalid_parameter_value',
 						  HINT = 'An interval of zero or more, e.g. ''7 days'' (''0'': historic alerts never issue orders).';
 			END IF;
-		WHEN 'repeat_tier', 'cross_jurisdiction_tier' THEN
+		WHEN 'repeat_tier', 'cross_jurisdiction_tier', 'managed_person_tier' THEN
 			IF NEW.value IS NULL OR NEW.value NOT IN ('1', '2', '3') THEN
 				RAISE EXCEPTION 'invalid value "%" for setting "%"', NEW.value, NEW.name
 					USING ERRCODE = 'invalid_parameter_value',
@@ -93,6 +93,7 @@ INSERT INTO prevent.setting (name, value, description, builtin) VALUES
 	('repeat_tier', '3', 'Tier that follows a repeat incident''s work orders (1 command center, 2 specialist unit, 3 base-control center)', true),
 	('watch_mode', 'batch', 'batch: the alerts of one INSERT or COPY are written together at its end; row: each at once (for tables distributed by unit). Read by prevent.watch()', true),
 	('cross_jurisdiction_tier', '1', 'Tier that follows work orders pushed to several units for one repeat incident', true),
+	('managed_person_tier', '1', 'Tier that follows the work orders of an incident naming a person of concern (prevent.person): one under management is the command center''s to watch', true),
 	('cross_jurisdiction_max_units', '5', 'Most other units a repeat incident''s orders are pushed to: those of the party''s latest incidents (a shared number that slipped past prevent.party_ignore cannot fan one alert out to every station)', true),
 	('report_time_zone', 'Asia/Shanghai', 'Time zone in which the views cut months and days', true),
 	('backfill_orders_within', '7 days', 'Historic alerts (prevent.backfill, prevent.rescan) of incidents that occurred within this interval before now are issued or wait for review as new ones do; older ones are recorded only (status recorded)', true);

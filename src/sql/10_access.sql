@@ -85,7 +85,8 @@ $$;
  * A membership grants what its access needs, and no more: read gives SELECT
  * on the alert, order, escalation, event and counter tables and on every
  * view (row-level security then shows the member's units only); act also
- * gives EXECUTE on review and the lifecycle functions.  remove_member takes
+ * gives EXECUTE on review, the lifecycle functions and record_contact (a
+ * contact with a person of concern).  remove_member takes
  * back what no remaining membership of the role needs.
  */
 CREATE FUNCTION prevent._grant_for_access(member regrole) RETURNS void
@@ -98,7 +99,7 @@ DECLARE
 	tables text;
 	lifecycle constant text := 'prevent.review(bigint, boolean, text), prevent.accept(bigint, text, timestamptz), '
 		'prevent.feedback(bigint, text, timestamptz), prevent.close(bigint, boolean, text, timestamptz), '
-		'prevent.evaluate(bigint, int, text, timestamptz)';
+		'prevent.evaluate(bigint, int, text, timestamptz), prevent.record_contact(bigint, text, timestamptz)';
 BEGIN
 	-- the views, and the tables restricted to units (prevent._restrict_to_unit)
 	SELECT string_agg(c.oid::regclass::text, ', ' ORDER BY c.relname) INTO tables

@@ -20,6 +20,10 @@
  * The alert writer and review() write alerts before orders; a transition
  * locks its order only; prevent.refresh_stats() takes SHARE on alert
  * before SHARE on work_order.  Isolation specs in specs/ hold each pair.
+ * The registry of persons of concern (prevent.person, person_kind,
+ * 56_persons.sql) is only read by writers, never locked;
+ * prevent.record_contact() locks the person's row (KEY SHARE, its foreign
+ * key) and writes prevent.person_contact, nothing else.
  *
  * Times.  A lifecycle call without at happened now, by the clock, and
  * never before the order's previous stage (two sessions' transactions may
@@ -74,6 +78,7 @@ CREATE TABLE prevent.alert (
 	parties text[] NOT NULL DEFAULT '{}',
 	repeat boolean NOT NULL DEFAULT false,
 	historic boolean NOT NULL DEFAULT false,
+	persons bigint[] NOT NULL DEFAULT '{}',
 	status text NOT NULL DEFAULT 'pending'
 		CONSTRAINT alert_status_check CHECK (status IN ('pending', 'issued', 'dismissed', 'recorded')),
 	reviewed_at timestamptz,
@@ -91,6 +96,9 @@ COMMENT ON COLUMN prevent.alert.source_key IS 'The incident''s key in its table,
 COMMENT ON COLUMN prevent.alert.parties IS 'Parties: values of the party columns and phone / resident ID numbers written in the narrative';
 COMMENT ON COLUMN prevent.alert.repeat IS 'A party of this incident had repeat_threshold incidents within repeat_window';
 COMMENT ON COLUMN prevent.alert.historic IS 'Written by prevent.backfill() or prevent.rescan() for a row that was already in its table, not by the trigger as the row came in';
+COMMENT ON COLUMN prevent.alert.persons IS 'Ids of the persons of concern (prevent.person) among the parties, active when the incident occurred: they raised its level to their kinds'' floor and their units got orders too';
+-- a person's incidents (prevent.person_incidents); most alerts name no one and stay out of it
+CREATE INDEX alert_persons_idx ON prevent.alert USING gin (persons) WHERE persons <> '{}';
 COMMENT ON COLUMN prevent.alert.status IS 'pending (waiting for prevent.review), issued (work orders exist), dismissed, recorded (historic, older than the setting backfill_orders_within: kept for repeats and counts, neither reviewed nor issued)';
 
 /*
@@ -138,7 +146,7 @@ CREATE TABLE prevent.work_order (
 	unit text,
 	level prevent.risk_level NOT NULL,
 	reason text NOT NULL
-		CONSTRAINT work_order_reason_check CHECK (reason IN ('risk_level', 'review', 'repeat', 'cross_jurisdiction')),
+		CONSTRAINT work_order_reason_check CHECK (reason IN ('risk_level', 'review', 'repeat', 'cross_jurisdiction', 'managed_person')),
 	status text NOT NULL DEFAULT 'issued'
 		CONSTRAINT work_order_status_check CHECK (status IN ('issued', 'accepted', 'fed_back', 'closed', 'evaluated')),
 	issued_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
@@ -183,7 +191,7 @@ COMMENT ON FUNCTION prevent.order_breaches(prevent.work_order, timestamptz) IS
 
 CREATE INDEX work_order_open_idx ON prevent.work_order (unit) WHERE prevent.order_is_open(status);
 COMMENT ON TABLE prevent.work_order IS 'Instruction orders pushed to a unit: issued -> accepted -> fed_back -> closed -> evaluated';
-COMMENT ON COLUMN prevent.work_order.reason IS 'Why it was issued: risk_level (auto-issue level reached), review (second judgement), repeat, cross_jurisdiction (a repeat party''s other unit)';
+COMMENT ON COLUMN prevent.work_order.reason IS 'Why it was issued: risk_level (auto-issue level reached), review (second judgement), repeat, cross_jurisdiction (a repeat party''s other unit), managed_person (the responsible unit of a person of concern named in the incident)';
 COMMENT ON COLUMN prevent.work_order.due_at IS 'Feedback deadline (issued_at + feedback_within of the level)';
 COMMENT ON COLUMN prevent.work_order.accept_due IS 'Acceptance deadline';
 COMMENT ON COLUMN prevent.work_order.close_due IS 'Closing deadline';
@@ -196,13 +204,13 @@ CREATE TABLE prevent.escalation (
 	unit text,
 	tier smallint NOT NULL CONSTRAINT escalation_tier_check CHECK (tier BETWEEN 1 AND 3),
 	reason text NOT NULL
-		CONSTRAINT escalation_reason_check CHECK (reason IN ('risk_level', 'repeat', 'cross_jurisdiction', 'overdue')),
+		CONSTRAINT escalation_reason_check CHECK (reason IN ('risk_level', 'repeat', 'cross_jurisdiction', 'managed_person', 'overdue')),
 	breach text CONSTRAINT escalation_breach_check CHECK (breach IN ('accept', 'feedback', 'close')),
 	created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	CONSTRAINT escalation_breach_reason CHECK ((reason = 'overdue') = (breach IS NOT NULL))
 );
 CREATE UNIQUE INDEX escalation_once_idx ON prevent.escalation (work_order_id, tier, reason, coalesce(breach, ''));
-COMMENT ON TABLE prevent.escalation IS 'Which tiers follow a work order and why (risk_level, repeat, cross_jurisdiction, overdue)';
+COMMENT ON TABLE prevent.escalation IS 'Which tiers follow a work order and why (risk_level, repeat, cross_jurisdiction, managed_person, overdue)';
 COMMENT ON COLUMN prevent.escalation.tier IS '1 command center, 2 specialist unit, 3 base-control center';
 COMMENT ON COLUMN prevent.escalation.breach IS 'For overdue escalations: the deadline missed (accept, feedback, close)';
 
@@ -369,19 +377,31 @@ AS $$ BEGIN RETURN coalesce((SELECT value::int FROM prevent.setting WHERE name =
  * caller, and reading them would only add serialization conflicts), why
  * it is issued to the alert's own unit (risk_level: its level issues at
  * once; repeat: a repeat incident below that level; review: the second
- * judgement), and the other units whose earlier incidents make it a
- * repeat: each of those gets an order too (cross_jurisdiction).  Deadlines and the level's tiers come from
- * prevent.level_policy; a repeat alert's orders are followed by tier
- * repeat_tier, and an alert issued to several units by tier
- * cross_jurisdiction_tier.  Every order gets an 'issue' event.
+ * judgement), the other units whose earlier incidents make it a repeat:
+ * each of those gets an order too (cross_jurisdiction), and further
+ * recipients, each a unit with the reason it gets an order (managed_person:
+ * the responsible unit of a person of concern the incident names,
+ * prevent._person_recipients()).  Each unit gets one order per alert: the
+ * alert's own unit first, then the repeat's other units, then the
+ * recipients (a unit named twice keeps its first reason).  Deadlines and
+ * the level's tiers come from prevent.level_policy; a repeat alert's orders
+ * are followed by tier repeat_tier, an alert issued to several units for a
+ * repeat by tier cross_jurisdiction_tier, and one that names a person of
+ * concern by tier managed_person_tier.  Every order gets an 'issue' event.
  */
+CREATE TYPE prevent._recipient AS (
+	unit text,
+	reason text
+);
+
 CREATE TYPE prevent._issue_request AS (
 	alert_id bigint,
 	level prevent.risk_level,
 	unit text,
 	repeat boolean,
 	reason text,
-	other_units text[]
+	other_units text[],
+	recipients prevent._recipient[]
 );
 
 CREATE FUNCTION prevent._issue(requests prevent._issue_request[], actor name, at timestamptz) RETURNS int
@@ -393,6 +413,7 @@ DECLARE
 	missing bigint;
 	repeat_tier constant smallint := prevent.setting_int('repeat_tier', 3);
 	cross_tier constant smallint := prevent.setting_int('cross_jurisdiction_tier', 1);
+	person_tier constant smallint := prevent.setting_int('managed_person_tier', 1);
 BEGIN
 	-- an alert of a level with no policy row (a DBA deleted it) cannot be issued
 	SELECT q.alert_id INTO missing
@@ -406,20 +427,25 @@ BEGIN
 				  HINT = 'Insert the level''s row into prevent.level_policy again.';
 	END IF;
 	WITH r AS MATERIALIZED (
-		SELECT q.ord, q.alert_id, q.level, q.unit, q.repeat, q.reason, q.other_units,
+		SELECT q.ord, q.alert_id, q.level, q.unit, q.repeat, q.reason, q.other_units, q.recipients,
 			   p.tiers, p.accept_within, p.feedback_within, p.close_within
-		  FROM unnest(requests) WITH ORDINALITY AS q(alert_id, level, unit, repeat, reason, other_units, ord)
+		  FROM unnest(requests) WITH ORDINALITY AS q(alert_id, level, unit, repeat, reason, other_units, recipients, ord)
 		  JOIN prevent.level_policy p ON p.level = q.level
 	), orders AS MATERIALIZED (
-		-- the alert's own unit first, then the other units in order: ids follow that order
-		SELECT o.*, nextval('prevent.work_order_id_seq'::regclass) AS order_id,
-			   count(*) OVER (PARTITION BY o.ord) AS nunits
-		  FROM (SELECT r.ord, r.unit, r.reason FROM r
-				UNION
-				SELECT r.ord, u.unit, 'cross_jurisdiction'
-				  FROM r CROSS JOIN LATERAL unnest(r.other_units) u(unit)
-				 WHERE u.unit IS DISTINCT FROM r.unit) o
-		 ORDER BY o.ord, o.reason = 'cross_jurisdiction', o.unit
+		-- one order per unit: the alert's own unit first, then the repeat's other units, then the
+		-- recipients, each group by unit: ids follow that order
+		SELECT o.ord, o.unit, o.reason, nextval('prevent.work_order_id_seq'::regclass) AS order_id,
+			   bool_or(o.reason = 'cross_jurisdiction') OVER (PARTITION BY o.ord) AS cross_units
+		  FROM (SELECT DISTINCT ON (u.ord, u.unit) u.ord, u.unit, u.reason, u.rank
+				  FROM (SELECT r.ord, r.unit, r.reason, 0 AS rank FROM r
+						UNION ALL
+						SELECT r.ord, x.unit, 'cross_jurisdiction', 1
+						  FROM r CROSS JOIN LATERAL unnest(r.other_units) x(unit)
+						UNION ALL
+						SELECT r.ord, x.unit, x.reason, 2
+						  FROM r CROSS JOIN LATERAL unnest(r.recipients) x) u
+				 ORDER BY u.ord, u.unit, u.rank) o
+		 ORDER BY o.ord, o.rank, o.unit
 	), ins_order AS (
 		INSERT INTO prevent.work_order (id, alert_id, unit, level, reason, issued_at, accept_due, due_at, close_due)
 		SELECT o.order_id, r.alert_id, o.unit, r.level, o.reason, _issue.at,
@@ -436,7 +462,10 @@ BEGIN
 				UNION ALL
 				SELECT repeat_tier, 'repeat' WHERE r.repeat
 				UNION ALL
-				SELECT cross_tier, 'cross_jurisdiction' WHERE o.nunits > 1) e
+				SELECT cross_tier, 'cross_jurisdiction' WHERE o.cross_units
+				UNION ALL
+				SELECT person_tier, 'managed_person'
+				 WHERE 'managed_person' = ANY (ARRAY(SELECT x.reason FROM unnest(r.recipients) x))) e
 		RETURNING 1
 	), ins_event AS (
 		INSERT INTO prevent.event (work_order_id, alert_id, unit, action, from_status, to_status, at, actor, acting_role)
@@ -480,7 +509,8 @@ BEGIN
 	INSERT INTO prevent.event (alert_id, unit, action, from_status, to_status, at, actor, acting_role, note)
 	VALUES (a.id, a.unit, 'review', 'pending', a.status, pg_catalog.now(), SESSION_USER, actor, note);
 	IF issue THEN
-		PERFORM prevent._issue(ARRAY[ROW(a.id, a.level, a.unit, a.repeat, 'review', NULL)::prevent._issue_request],
+		PERFORM prevent._issue(ARRAY[ROW(a.id, a.level, a.unit, a.repeat, 'review', NULL,
+										 prevent._person_recipients(a.persons))::prevent._issue_request],
 							   actor, pg_catalog.now());
 	END IF;
 	RETURN a;

@@ -295,7 +295,9 @@ CREATE TYPE prevent._alert_input AS (
 	window_from timestamptz,	-- occurred_at -/+ the table's repeat_window, infinite where
 	window_to timestamptz,		-- that would pass the limits of timestamptz
 	repeat_threshold int,
-	historic boolean			-- from prevent.backfill() or rescan(), not the trigger
+	historic boolean,			-- from prevent.backfill() or rescan(), not the trigger
+	alert_level prevent.risk_level	-- the table's: a row below it was queued because it names a
+								-- person of concern, and is dropped unless that raises it
 );
 
 /*

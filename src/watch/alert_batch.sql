@@ -6,9 +6,12 @@
 -- $1  prevent._alert_input[], the alerts of the batch in insertion order
 --
 -- b:           the batch, with alert ids drawn in advance and the values of
---              prevent.party_ignore left out of the parties; historic rows
---              (prevent.backfill, rescan) already alerted left out, and
---              those older than backfill_orders_within not issuable;
+--              prevent.party_ignore left out of the parties; the persons
+--              of concern among the parties raise the level (the rule is
+--              here, nowhere else), and rows still below their table's
+--              alert level are left out; historic rows (prevent.backfill,
+--              rescan) already alerted left out, and those older than
+--              backfill_orders_within not issuable;
 -- prior_old,   for each (row, party), the earlier alerts of the party within
 -- prior_new:   the row's repeat window (window_from to window_to, worked
 --              out by the trigger), in prevent.party_incident (a range of
@@ -26,23 +29,36 @@
 --
 -- It returns the alerts to issue as prevent._issue_request[] (NULL if
 -- none), which the writer hands to prevent._issue(): why each is issued to
--- its own unit, and the other units of its party's earlier incidents; and
--- the number of alerts written.
+-- its own unit, the other units of its party's earlier incidents, and the
+-- units of its persons of concern; and the number of alerts written.
 WITH b AS MATERIALIZED (
-	SELECT x.source, x.source_key, x.unit, x.occurred_at, x.score, x.level, x.categories, x.terms,
-		   ARRAY(SELECT p.party FROM unnest(x.parties) p(party)
-				  WHERE NOT EXISTS (SELECT 1 FROM prevent.party_ignore i WHERE i.party = p.party)) AS parties,
+	SELECT x.source, x.source_key, x.unit, x.occurred_at, x.score, lv.level, x.categories, x.terms,
+		   pp.parties, coalesce(m.persons, '{}') AS persons,
 		   x.window_from, x.window_to, x.repeat_threshold, x.historic, x.ord,
 		   -- a historic alert of an incident long past is recorded, not issued
 		   NOT x.historic OR x.occurred_at >= now() - ow.within AS issuable,
 		   nextval('prevent.alert_id_seq'::regclass) AS id
 	  FROM unnest($1::prevent._alert_input[]) WITH ORDINALITY
 		   AS x(source, source_key, unit, occurred_at, score, level, categories, terms,
-				parties, window_from, window_to, repeat_threshold, historic, ord)
+				parties, window_from, window_to, repeat_threshold, historic, alert_level, ord)
 	 CROSS JOIN (SELECT (SELECT s.value::interval FROM prevent.setting s
 						  WHERE s.name = 'backfill_orders_within') AS within) ow
+	 CROSS JOIN LATERAL (
+			SELECT ARRAY(SELECT p.party FROM unnest(x.parties) p(party)
+						  WHERE NOT EXISTS (SELECT 1 FROM prevent.party_ignore i WHERE i.party = p.party)) AS parties) pp
+	 -- persons of concern: an incident with a risk signal (level low or above; naming a person
+	 -- is no risk by itself) whose parties include persons managed when it occurred is raised
+	 -- to the highest floor of their kinds
+	 LEFT JOIN LATERAL (
+			SELECT array_agg(p.id ORDER BY p.id) AS persons, max(k.floor) AS floor
+			  FROM prevent.person p JOIN prevent.person_kind k ON k.kind = p.kind
+			 WHERE x.level >= 'low' AND p.identifier = ANY (pp.parties)
+			   AND p.valid_from <= x.occurred_at AND (p.valid_until IS NULL OR x.occurred_at < p.valid_until)) m ON true
+	 CROSS JOIN LATERAL (SELECT GREATEST(x.level, m.floor) AS level) lv
+	 -- the trigger queues rows below the alert level that name a person: those not raised to it go
+	 WHERE lv.level >= x.alert_level
 	 -- a row already alerted (or kept back) is not alerted again from its history
-	 WHERE NOT (x.historic
+	   AND NOT (x.historic
 				AND (EXISTS (SELECT 1 FROM prevent.alert a
 							  WHERE a.source = x.source AND a.source_key = x.source_key)
 					 OR EXISTS (SELECT 1 FROM prevent.alert_failure f
@@ -106,9 +122,9 @@ WITH b AS MATERIALIZED (
 	RETURNING 1
 ), ins_alert AS (
 	INSERT INTO prevent.alert (id, source, source_key, unit, occurred_at, score, level, categories, terms,
-							   parties, repeat, historic, status)
+							   parties, repeat, historic, persons, status)
 	SELECT b.id, b.source, b.source_key, b.unit, b.occurred_at, b.score, b.level, b.categories, b.terms,
-		   b.parties, f.is_repeat, b.historic,
+		   b.parties, f.is_repeat, b.historic, b.persons,
 		   CASE WHEN f.auto_issue OR f.repeat_issue THEN 'issued' WHEN b.issuable THEN 'pending' ELSE 'recorded' END
 	  FROM b JOIN flags f ON f.ord = b.ord
 	 ORDER BY b.ord
@@ -130,7 +146,8 @@ other_units AS (
 )
 SELECT array_agg(ROW(b.id, b.level, b.unit, f.is_repeat,
 					 CASE WHEN f.auto_issue THEN 'risk_level' ELSE 'repeat' END,
-					 o.units)::prevent._issue_request
+					 o.units,
+					 CASE WHEN b.persons <> '{}' THEN prevent._person_recipients(b.persons) END)::prevent._issue_request
 				 ORDER BY b.ord) FILTER (WHERE f.auto_issue OR f.repeat_issue),
 	   count(*) AS written
   FROM b JOIN flags f ON f.ord = b.ord

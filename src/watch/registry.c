@@ -5,7 +5,8 @@
  * Caching rule: registrations are cached by relation OID and dropped, with
  * the owner, schema, types and kept plans, on any relcache invalidation of
  * prevent.watched (its statement trigger sends one on every change, and
- * DROP EXTENSION drops it) or of a watched table (ALTER TABLE, DROP).
+ * DROP EXTENSION drops it) or of a watched table (ALTER TABLE, DROP); the
+ * identifiers of prevent.person (persons.c) on one of prevent.person.
  * Lookups run as the extension owner inside SPI (prevent_spi_begin), so a
  * role that may only INSERT into its table still finds its registration.
  */
@@ -41,15 +42,18 @@ watch_state_reset(void)
 		SPI_freeplan(watch_state.act_plans[i].plan);
 	if (watch_state.registrations != NULL)
 		hash_destroy(watch_state.registrations);
+	watch_persons_forget();
 	if (watch_state.mcxt != NULL)
 		MemoryContextReset(watch_state.mcxt);
 
-	/* every Oid field InvalidOid (0), every pointer NULL, the context kept */
+	/* every Oid field InvalidOid (0), every pointer NULL, the context and the generation kept */
 	{
 		MemoryContext mcxt = watch_state.mcxt;
+		uint64		persons_generation = watch_state.persons_generation;
 
 		memset(&watch_state, 0, sizeof(watch_state));
 		watch_state.mcxt = mcxt;
+		watch_state.persons_generation = persons_generation;
 	}
 }
 
@@ -62,6 +66,8 @@ watch_state_reset(void)
 static void
 watch_relcache_cb(Datum arg, Oid relid)
 {
+	if (relid == InvalidOid || relid == watch_state.person_relid)
+		watch_persons_forget();
 	if (relid == InvalidOid || relid == watch_state.watched_relid ||
 		(watch_state.registrations != NULL &&
 		 hash_search(watch_state.registrations, &relid, HASH_FIND, NULL) != NULL))
@@ -94,6 +100,7 @@ watch_owner(void)
 		watch_state.owner = prevent_owner_oid(schema);
 		watch_state.schema = schema;
 		watch_state.watched_relid = get_relname_relid("watched", schema);
+		watch_state.person_relid = get_relname_relid("person", schema);
 	}
 	return watch_state.owner;
 }

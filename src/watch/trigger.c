@@ -4,7 +4,9 @@
  * The row trigger (AFTER INSERT, FOR EACH ROW, so COPY and multi-row INSERT
  * are covered) scans the narrative with the cached lexicon in C.  A row at
  * or above its alert level becomes a prevent._alert_input value (parties
- * extracted in C, core/parties.c) queued for the statement; the statement
+ * extracted in C, core/parties.c) queued for the statement; so does a row
+ * below it with some risk signal when one of its parties is registered in
+ * prevent.person (persons.c), for the writer to raise or drop; the statement
  * trigger prevent_watch_flush hands the whole queue to the writer
  * (writer.c).  In row mode (setting watch_mode = 'row', and always for
  * partitioned tables, whose partitions do not inherit statement triggers)
@@ -40,7 +42,7 @@ PG_FUNCTION_INFO_V1(prevent_write_history);
 PG_FUNCTION_INFO_V1(prevent_stored_key);
 
 #define FLUSH_AT 10000			/* queued alerts that force a flush mid-statement */
-#define ALERT_INPUT_NATTS 13	/* attributes of prevent._alert_input */
+#define ALERT_INPUT_NATTS 14	/* attributes of prevent._alert_input */
 
 /* scanned into row after row (backend lifetime); trimmed after each */
 static pv_result scan_result;
@@ -141,17 +143,34 @@ repeat_window(TimestampTz t, const Interval *window, TimestampTz *from, Timestam
 													  IntervalPGetDatum(window)));
 }
 
+/* the parties of a row: its party columns' values and the numbers in its narrative */
+static ArrayType *
+row_parties(HeapTuple tup, TupleDesc desc, const WatchInfo *w, text *doc)
+{
+	pv_parties	ps = {0};
+	ArrayType  *parties;
+	char	   *s;
+	bool		isnull;
+
+	for (int i = 0; i < w->nparty; i++)
+		if ((s = column_text(tup, desc, w->party_att[i], &isnull)) != NULL)
+			prevent_check_parties(pv_parties_add_value(&ps, s, strlen(s)));
+	prevent_check_parties(pv_parties_from_text(&ps, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc)));
+	parties = prevent_parties_array(&ps);
+	pv_parties_free(&ps);
+	return parties;
+}
+
 /* the prevent._alert_input value of a row that raised an alert, in TopTransactionContext */
 static Datum
 alert_input(Relation rel, HeapTuple tup, const WatchInfo *w, const PvLexicon *lex,
-			const PvAssessment *as, text *doc, bool historic)
+			const PvAssessment *as, ArrayType *parties, bool historic)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
 	Datum		values[ALERT_INPUT_NATTS];
 	bool		nulls[ALERT_INPUT_NATTS] = {false};
 	ArrayType  *categories;
 	ArrayType  *terms;
-	pv_parties	ps = {0};
 	char	   *s;
 	bool		isnull;
 	TupleDesc	itemdesc;
@@ -178,17 +197,13 @@ alert_input(Relation rel, HeapTuple tup, const WatchInfo *w, const PvLexicon *le
 	values[5] = lex->level_values[as->level];
 	values[6] = PointerGetDatum(categories);
 	values[7] = PointerGetDatum(terms);
-	for (int i = 0; i < w->nparty; i++)
-		if ((s = column_text(tup, desc, w->party_att[i], &isnull)) != NULL)
-			prevent_check_parties(pv_parties_add_value(&ps, s, strlen(s)));
-	prevent_check_parties(pv_parties_from_text(&ps, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc)));
-	values[8] = PointerGetDatum(prevent_parties_array(&ps));
-	pv_parties_free(&ps);
+	values[8] = PointerGetDatum(parties);
 	repeat_window(DatumGetTimestampTz(values[3]), &w->repeat_window, &from, &to);
 	values[9] = TimestampTzGetDatum(from);
 	values[10] = TimestampTzGetDatum(to);
 	values[11] = Int32GetDatum(w->repeat_threshold);
 	values[12] = BoolGetDatum(historic);
+	values[13] = lex->level_values[w->alert_level];
 
 	itemdesc = lookup_rowtype_tupdesc(watch_type(&watch_state.alert_input_type, "_alert_input"), -1);
 	if (itemdesc->natts != ALERT_INPUT_NATTS)
@@ -202,8 +217,9 @@ alert_input(Relation rel, HeapTuple tup, const WatchInfo *w, const PvLexicon *le
 
 /*
  * Assess a row of a watched table and queue its alert if it reaches the
- * table's alert level: the one path of the trigger and of history
- * (prevent.backfill, prevent.rescan).  Returns whether it queued.
+ * table's alert level (or may, through a person of concern): the one path
+ * of the trigger and of history (prevent.backfill, prevent.rescan).
+ * Returns whether it queued.
  */
 static bool
 assess_row(Relation rel, HeapTuple tup, bool historic)
@@ -215,6 +231,7 @@ assess_row(Relation rel, HeapTuple tup, bool historic)
 	Datum		d;
 	bool		isnull;
 	text	   *doc;
+	ArrayType  *parties;
 	MemoryContext old;
 
 	/*
@@ -250,9 +267,23 @@ assess_row(Relation rel, HeapTuple tup, bool historic)
 	pv_result_trim(&scan_result, 64 * 1024);
 	MemoryContextSwitchTo(old);
 	if (as.level < w.alert_level)
-		return false;
+	{
+		/*
+		 * Below the alert level, a row with some risk signal is an alert only
+		 * if a person of concern among its parties raises it: the writer
+		 * decides (alert_batch.sql); this queues a superset of those rows, and
+		 * costs one test while prevent.person is empty.
+		 */
+		if (as.level < PV_LEVEL_LOW || !watch_persons_any())
+			return false;
+		parties = row_parties(tup, desc, &w, doc);
+		if (!watch_persons_named(parties))
+			return false;
+	}
+	else
+		parties = row_parties(tup, desc, &w, doc);
 
-	watch_queue_alert(alert_input(rel, tup, &w, lex, &as, doc, historic));
+	watch_queue_alert(alert_input(rel, tup, &w, lex, &as, parties, historic));
 	return true;
 }
 

@@ -6,6 +6,8 @@
  *                extension's objects (owner, schema, types) they need
  *   trigger.c    the row trigger (scan a narrative, queue an alert) and the
  *                statement trigger (flush the queue)
+ *   persons.c    the identifiers of prevent.person: which rows below the
+ *                alert level may name a person of concern
  *   writer.c     the alert queue of the transaction and the batch writer:
  *                party locks, alert_batch.sql, prevent._issue()
  *   lifecycle.c  prevent.review/accept/feedback/close/evaluate: run
@@ -14,7 +16,8 @@
  * Everything these files keep across transactions is in one struct,
  * watch_state below: it is filled on first use and reset in one place,
  * watch_state_reset(), after prevent.watched or a watched table was
- * invalidated, which DROP EXTENSION and CREATE EXTENSION always do.
+ * invalidated, which DROP EXTENSION and CREATE EXTENSION always do; the
+ * persons' identifiers alone are also dropped when prevent.person is.
  */
 #ifndef PREVENT_WATCH_H
 #define PREVENT_WATCH_H
@@ -23,6 +26,7 @@
 
 #include "datatype/timestamp.h"
 #include "executor/spi.h"
+#include "utils/array.h"
 #include "utils/hsearch.h"
 #include "utils/rel.h"
 
@@ -62,6 +66,7 @@ typedef struct WatchState
 	Oid			owner;			/* who runs the internal functions */
 	Oid			schema;
 	Oid			watched_relid;	/* prevent.watched: its invalidation resets all */
+	Oid			person_relid;	/* prevent.person: its invalidation drops persons */
 	Oid			risk_level_type;
 	Oid			alert_input_type;
 	Oid			issue_request_type;
@@ -69,6 +74,11 @@ typedef struct WatchState
 	/* registrations by relation OID, in mcxt (NULL: none loaded) */
 	HTAB	   *registrations;
 	MemoryContext mcxt;
+
+	/* identifiers of prevent.person, in mcxt (persons.c) */
+	HTAB	   *persons;		/* NULL: none, or not loaded */
+	bool		persons_loaded;
+	uint64		persons_generation; /* counts invalidations; kept across resets */
 
 	/* plans kept across transactions (NULL: not prepared yet) */
 	SPIPlanPtr	alert_plan_small;	/* alert_batch.sql, one generic plan */
@@ -89,6 +99,11 @@ extern Oid	watch_schema(void);
 extern Oid	watch_type(Oid *cached, const char *name);
 extern WatchInfo *watch_info_get(Relation rel);
 extern void watch_check_text_type(Relation rel, AttrNumber att, Oid typid);
+
+/* persons.c */
+extern bool watch_persons_any(void);
+extern bool watch_persons_named(ArrayType *parties);
+extern void watch_persons_forget(void);
 
 /* writer.c */
 extern void watch_queue_alert(Datum item);
