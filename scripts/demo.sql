@@ -3,9 +3,10 @@
 --   1. the matcher on a few narratives: normalize, match, assess, highlight;
 --   2. the department's table jq_110 with 60 days of calls already in it (scripts/demo_data.sql,
 --      deterministic), then watched with prevent.watch();
---   3. the history back-filled with CALL prevent.backfill() (progress per batch; incidents older
---      than backfill_orders_within recorded without orders), and today's calls by COPY: the
---      triggers raise alerts, issue work orders and escalations;
+--   3. a person of concern registered; the history back-filled with CALL prevent.backfill()
+--      (progress per batch; incidents older than backfill_orders_within recorded without
+--      orders), and today's calls by COPY: the triggers raise alerts, issue work orders and
+--      escalations, and push the person's incident to his station too;
 --   4. alerts, orders, escalations, repeat callers across police stations, second judgements;
 --   5. work orders walked through issued -> accepted -> fed_back -> closed -> evaluated, the
 --      event log, and overdue escalation;
@@ -127,6 +128,12 @@ SELECT source, text_column, key_column, unit_column, party_columns, occurred_col
 \echo '== watch() 只管新来的行：历史还没有评估  watch() takes the rows to come: the history is not assessed yet'
 SELECT count(*) AS alerts FROM prevent.alert;
 
+\echo '== 重点人员：南湖派出所管控的精神障碍患者王某（按身份证号识别）  A person of concern: 王某, a patient 南湖派出所 manages, known by his resident ID'
+INSERT INTO prevent.person (identifier, kind, unit, full_name, valid_from, note)
+VALUES ('330102198809174613', 'mental', '南湖派出所', '王某', '2024-01-01', '精神分裂，监护人：母亲');
+SELECT p.full_name, p.identifier, p.kind, k.floor AS "level floor", p.unit, to_char(p.valid_from, 'YYYY-MM-DD') AS valid_from
+  FROM prevent.person p JOIN prevent.person_kind k USING (kind);
+
 \echo '== 风险等级策略（自动派单、跟踪层级、时限）  Level policy: auto-issue, tiers following, deadlines'
 SELECT level, auto_issue, tiers, accept_within, feedback_within, close_within
   FROM prevent.level_policy
@@ -168,6 +175,7 @@ JQ0003017	东城派出所	13566778899	报警人称其女儿（１４岁）晚上
 JQ0003018	南湖派出所	18611223344	报警人称对方在微信上说要\xe2\x80\x8b杀\xe2\x80\x8b了\xe2\x80\x8b你（零宽字符）。
 JQ0003019	西城派出所	17700001111	报警人称有人在网上发帖称要炸学校。
 JQ0003020	城关派出所	13344445555	报警人称在县前街农贸市场，电动自行车被盗，价值约两千元。
+JQ0003021	西城派出所	13800000013	报警人称楼下王某（身份证号330102198809174613）又在小区里乱跑，嘴里骂骂咧咧，扬言要找人算账。
 \.
 
 \echo '   （触发器在同一事务里评估每一行；none = 没有预警。漏报也如实显示：风险却显示 none 的，可以往 prevent.keyword 加词）'
@@ -178,6 +186,21 @@ SELECT j.jjbh, j.gxdw, coalesce(a.level::text, 'none') AS level, a.score, a.repe
   LEFT JOIN prevent.alert a ON a.source = 'jq_110'::regclass AND a.source_key = j.jjbh
  WHERE j.jjbh > 'JQ0003012'
  ORDER BY j.jjbh;
+
+\echo '== 重点人员的警情推送两个派出所：发生地 + 管控责任所  A person of concern''s incident, pushed to two stations: where it happened and the one that manages him'
+\echo '   （"扬言" 本身只是 medium；王某是精神障碍管控对象，等级抬到 high 并自动派单；the kind mental raises medium to high)'
+SELECT a.source_key, a.unit, a.level, a.persons, w.unit AS order_unit, w.reason, e.tiers
+  FROM prevent.alert a
+  JOIN prevent.work_order w ON w.alert_id = a.id
+  LEFT JOIN LATERAL (SELECT string_agg(e.tier || ' ' || e.reason, ', ' ORDER BY e.tier, e.reason) AS tiers
+                       FROM prevent.escalation e WHERE e.work_order_id = w.id) e ON true
+ WHERE a.source_key = 'JQ0003021'
+ ORDER BY w.id;
+\echo '== prevent.person_incidents：一人一策，王某的全部警情（回填的历史也在内）  One person, one plan: all of 王某''s incidents, the back-filled ones too'
+SELECT full_name, kind, unit, to_char(occurred_at, 'YYYY-MM-DD HH24:MI') AS occurred, incident_unit, level, alert_status,
+       order_status AS "order of 南湖派出所"
+  FROM prevent.person_incidents
+ ORDER BY occurred_at;
 
 \echo '== 警情分布（按派出所）  Calls per police station'
 SELECT gxdw AS unit, count(*) AS calls,

@@ -6,7 +6,7 @@
 \ir fixtures/pgtap.sql
 
 BEGIN;
-SELECT plan(43);
+SELECT plan(44);
 
 \ir fixtures/lexicon.sql
 \ir fixtures/incident_watched.sql
@@ -207,6 +207,18 @@ SELECT results_eq($$SELECT identifier, alert_id IS NULL FROM prevent.person_inci
 	$$VALUES ('13900005555', true), ('13900006666', true)$$, 'a person with no incident has one row');
 SELECT results_eq($$SELECT incidents, last_incident_at IS NOT NULL FROM prevent.person_contact_status WHERE identifier = '13900001234'$$,
 	$$VALUES (7::bigint, true)$$, 'person_contact_status: incidents naming the person and the latest');
+
+-- a repeat whose earlier incident lies in the person's own station: one order there, and it says why
+UPDATE prevent.watched SET repeat_threshold = 2;
+INSERT INTO prevent.person (identifier, kind, unit, full_name, valid_from)
+	VALUES ('13700007777', 'released', 'R所', '赵某', '2026-01-01+08');
+INSERT INTO incident (station, caller_phone, narrative, reported_at)
+	VALUES ('R所', '13700007777', '赵某扬言报复', '2026-04-01 10:00+08'),
+		   ('Q所', '13700007777', '赵某又扬言报复', '2026-04-02 10:00+08');
+SELECT results_eq($$SELECT w.unit, w.reason FROM prevent.work_order w JOIN prevent.alert a ON a.id = w.alert_id
+					 WHERE a.unit = 'Q所' ORDER BY w.id$$,
+	$$VALUES ('Q所', 'repeat'), ('R所', 'managed_person')$$,
+	'the person''s station, also the unit of the earlier incident, gets one order, as managed_person');
 
 SELECT * FROM finish();
 ROLLBACK;

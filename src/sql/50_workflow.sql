@@ -432,18 +432,20 @@ BEGIN
 		  FROM unnest(requests) WITH ORDINALITY AS q(alert_id, level, unit, repeat, reason, other_units, recipients, ord)
 		  JOIN prevent.level_policy p ON p.level = q.level
 	), orders AS MATERIALIZED (
-		-- one order per unit: the alert's own unit first, then the repeat's other units, then the
-		-- recipients, each group by unit: ids follow that order
+		-- one order per unit: the alert's own unit first, then the recipients (a unit pushed to
+		-- for a reason of its own, e.g. the station managing a person named), then the repeat's
+		-- other units, each group by unit: a unit in two groups gets the first one's reason,
+		-- and ids follow that order
 		SELECT o.ord, o.unit, o.reason, nextval('prevent.work_order_id_seq'::regclass) AS order_id,
 			   bool_or(o.reason = 'cross_jurisdiction') OVER (PARTITION BY o.ord) AS cross_units
 		  FROM (SELECT DISTINCT ON (u.ord, u.unit) u.ord, u.unit, u.reason, u.rank
 				  FROM (SELECT r.ord, r.unit, r.reason, 0 AS rank FROM r
 						UNION ALL
-						SELECT r.ord, x.unit, 'cross_jurisdiction', 1
-						  FROM r CROSS JOIN LATERAL unnest(r.other_units) x(unit)
+						SELECT r.ord, x.unit, x.reason, 1
+						  FROM r CROSS JOIN LATERAL unnest(r.recipients) x
 						UNION ALL
-						SELECT r.ord, x.unit, x.reason, 2
-						  FROM r CROSS JOIN LATERAL unnest(r.recipients) x) u
+						SELECT r.ord, x.unit, 'cross_jurisdiction', 2
+						  FROM r CROSS JOIN LATERAL unnest(r.other_units) x(unit)) u
 				 ORDER BY u.ord, u.unit, u.rank) o
 		 ORDER BY o.ord, o.rank, o.unit
 	), ins_order AS (
