@@ -50,7 +50,7 @@ CREATE TABLE prevent.backfill_run (
 COMMENT ON TABLE prevent.backfill_run IS 'The back-fill of each watched table (prevent.backfill): its progress, committed batch by batch; read prevent.backfill_progress';
 COMMENT ON COLUMN prevent.backfill_run.since IS 'Only rows that occurred at or after this (NULL: all rows)';
 COMMENT ON COLUMN prevent.backfill_run.rows_total IS 'Rows to assess, counted when the run started';
-COMMENT ON COLUMN prevent.backfill_run.at_level IS 'Rows assessed at or above the table''s alert level';
+COMMENT ON COLUMN prevent.backfill_run.at_level IS 'Rows assessed at or above the table''s alert level, or below it but naming a person of concern (who may raise them; alerts says what was written)';
 COMMENT ON COLUMN prevent.backfill_run.alerts IS 'Alerts the run wrote (rows alerted before it, by the trigger or an earlier run, are not alerted again)';
 COMMENT ON COLUMN prevent.backfill_run.last_key IS 'Key (as text) of the last row assessed: a run resumes after it';
 COMMENT ON COLUMN prevent.backfill_run.end_key IS 'Greatest key (as text) when the run started: rows after it came in watched';
@@ -76,7 +76,7 @@ COMMENT ON COLUMN prevent.backfill_progress.since IS 'Only rows that occurred at
 COMMENT ON COLUMN prevent.backfill_progress.rows_done IS 'Rows assessed so far';
 COMMENT ON COLUMN prevent.backfill_progress.rows_total IS 'Rows to assess, counted when the run started';
 COMMENT ON COLUMN prevent.backfill_progress.percent IS 'rows_done of rows_total, in percent';
-COMMENT ON COLUMN prevent.backfill_progress.at_level IS 'Rows assessed at or above the table''s alert level';
+COMMENT ON COLUMN prevent.backfill_progress.at_level IS 'Rows assessed at or above the table''s alert level, or below it but naming a person of concern (who may raise them; alerts says what was written)';
 COMMENT ON COLUMN prevent.backfill_progress.alerts IS 'Alerts the run wrote (rows alerted before are not alerted again)';
 COMMENT ON COLUMN prevent.backfill_progress.rows_per_second IS 'Rows assessed per second since the run last started or resumed';
 COMMENT ON COLUMN prevent.backfill_progress.eta IS 'Time left at that rate (NULL when finished or before the first batch)';
