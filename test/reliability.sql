@@ -6,7 +6,7 @@
 \ir fixtures/pgtap.sql
 
 BEGIN;
-SELECT plan(23);
+SELECT plan(24);
 SET LOCAL client_min_messages = error;  -- the WARNING of the kept-back alert below
 
 \ir fixtures/lexicon.sql
@@ -76,6 +76,8 @@ SELECT results_eq($$SELECT count(*) FILTER (WHERE a.repeat), count(*) FILTER (WH
 INSERT INTO prevent.party_ignore (party, note) VALUES ('+86 138-0000-9999', 'the switchboard');
 SELECT is((SELECT party FROM prevent.party_ignore WHERE note = 'the switchboard'), '13800009999',
 	'a value added to prevent.party_ignore is stored in canonical form');
+SELECT throws_ok($$INSERT INTO prevent.party_ignore (party) VALUES ('——')$$, '23514',
+	'party "——" is not one party value after normalization', 'a value that is no party is refused');
 INSERT INTO calls (unit, caller, body) SELECT 'Q' || i, '13800009999', '男子持刀滋事' FROM generate_series(1, 3) i;
 SELECT results_eq($$SELECT count(*) FILTER (WHERE a.repeat) FROM prevent.alert a WHERE a.unit LIKE 'Q%'$$,
 	$$VALUES (0::bigint)$$, 'and links no incidents either');

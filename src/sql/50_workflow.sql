@@ -329,19 +329,29 @@ CREATE TABLE prevent.party_ignore (
 COMMENT ON TABLE prevent.party_ignore IS 'Values that are not parties (placeholders, switchboard and test numbers): left out of alerts'' parties, so they make no repeats';
 COMMENT ON COLUMN prevent.party_ignore.party IS 'The value in canonical form (as prevent.parties() gives it; written in any form, it is stored canonical)';
 
+-- a party value a DBA types (prevent.party_ignore, prevent.person): its canonical form, or the error
+CREATE FUNCTION prevent._canonical_party(value text, what text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	canonical text[] := prevent.parties('', ARRAY[value]);
+BEGIN
+	IF cardinality(canonical) <> 1 THEN
+		RAISE EXCEPTION '% "%" is not one party value after normalization', what, value
+			USING ERRCODE = 'check_violation',
+				  HINT = 'Write one phone number, resident ID number or party-column value, as it appears in incidents.';
+	END IF;
+	RETURN canonical[1];
+END
+$$;
+
 CREATE FUNCTION prevent.party_ignore_before_write() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-	canonical text[] := prevent.parties('', ARRAY[NEW.party]);
 BEGIN
-	IF cardinality(canonical) <> 1 THEN
-		RAISE EXCEPTION 'party "%" is empty after normalization', NEW.party
-			USING ERRCODE = 'check_violation',
-				  HINT = 'Write the value as it appears in the party column or the narrative.';
-	END IF;
-	NEW.party := canonical[1];
+	NEW.party := prevent._canonical_party(NEW.party, 'party');
 	RETURN NEW;
 END
 $$;

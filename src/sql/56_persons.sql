@@ -83,19 +83,11 @@ CREATE FUNCTION prevent.person_before_write() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-	canonical text[];
 BEGIN
 	IF NEW.identifier IS NULL THEN
 		RAISE EXCEPTION 'identifier of a person must not be NULL' USING ERRCODE = 'not_null_violation';
 	END IF;
-	canonical := prevent.parties('', ARRAY[NEW.identifier]);
-	IF cardinality(canonical) <> 1 THEN
-		RAISE EXCEPTION 'identifier "%" is not one party value after normalization', NEW.identifier
-			USING ERRCODE = 'check_violation',
-				  HINT = 'Write one phone number, resident ID number or party-column value, as it appears in incidents.';
-	END IF;
-	NEW.identifier := canonical[1];
+	NEW.identifier := prevent._canonical_party(NEW.identifier, 'identifier');
 	IF EXISTS (SELECT 1 FROM prevent.party_ignore i WHERE i.party = NEW.identifier) THEN
 		RAISE WARNING 'identifier "%" is in prevent.party_ignore: no incident will name this person', NEW.identifier
 			USING HINT = 'Register the person by a value that identifies them.';

@@ -30,6 +30,40 @@ LANGUAGE c AS 'MODULE_PATHNAME', 'prevent_write_history';
 COMMENT ON FUNCTION prevent._write_history() IS
 'Internal: write the alerts prevent._assess_history() queued; returns the alerts written in the transaction since its last call';
 
+/*
+ * The registration of a table whose history is read (back-fill, re-scan), or
+ * the error saying why it cannot be; lock: take the historic writers' turn
+ * (the table's row of prevent.watched, see above).
+ */
+CREATE FUNCTION prevent._history_source(tbl regclass, since timestamptz, lock boolean) RETURNS prevent.watched
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	w prevent.watched;
+BEGIN
+	IF tbl IS NULL THEN
+		RAISE EXCEPTION 'tbl must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF lock THEN
+		SELECT * INTO w FROM prevent.watched x WHERE x.source = tbl FOR NO KEY UPDATE;
+	ELSE
+		SELECT * INTO w FROM prevent.watched x WHERE x.source = tbl;
+	END IF;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'table % is not watched', tbl
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  HINT = 'Call prevent.watch() for it first: it gives the table its alert level, and new rows are then assessed as they come.';
+	END IF;
+	IF since IS NOT NULL AND w.occurred_column IS NULL THEN
+		RAISE EXCEPTION 'table % is watched without an occurred column, so since cannot be used', tbl
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Read all rows (since => NULL), or watch the table again with occurred_column.';
+	END IF;
+	RETURN w;
+END
+$$;
+
 /* one row per table back-filled: where the run is, kept by pg_dump */
 CREATE TABLE prevent.backfill_run (
 	source regclass PRIMARY KEY REFERENCES prevent.watched (source) ON DELETE CASCADE,
@@ -110,25 +144,11 @@ DECLARE
 	m bigint;
 	null_keys bigint;
 BEGIN
-	IF tbl IS NULL THEN
-		RAISE EXCEPTION 'tbl must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-	END IF;
 	IF batch IS NULL OR batch < 1 THEN
 		RAISE EXCEPTION 'batch must be at least 1' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	-- historic writers of tbl take turns (see the top of this file)
-	SELECT * INTO w FROM prevent.watched x WHERE x.source = tbl FOR NO KEY UPDATE;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'table % is not watched', tbl
-			USING ERRCODE = 'object_not_in_prerequisite_state',
-				  HINT = 'Call prevent.watch() for it first: new rows are then assessed as they come, and prevent.backfill() assesses the rest.';
-	END IF;
+	w := prevent._history_source(tbl, since, true);
 	IF since IS NOT NULL THEN
-		IF w.occurred_column IS NULL THEN
-			RAISE EXCEPTION 'table % is watched without an occurred column, so since cannot be used', tbl
-				USING ERRCODE = 'invalid_parameter_value',
-					  HINT = 'Back-fill all rows (since => NULL), or watch the table again with occurred_column.';
-		END IF;
 		occurred_filter := pg_catalog.format('t.%I >= $3', w.occurred_column);
 	END IF;
 	key_type := prevent._column_type(tbl, w.key_column, 'key column');

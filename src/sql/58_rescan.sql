@@ -74,26 +74,12 @@ BEGIN
 	-- a term that normalizes to nothing: the operator's own error, whatever the table holds
 	PERFORM '' OPERATOR(prevent.&~|) terms;
 
-	IF write THEN
-		-- historic writers of tbl take turns (see the top of 57_history.sql)
-		SELECT * INTO w FROM prevent.watched x WHERE x.source = tbl FOR NO KEY UPDATE;
-	ELSE
-		SELECT * INTO w FROM prevent.watched x WHERE x.source = tbl;
-	END IF;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'table % is not watched', tbl
-			USING ERRCODE = 'object_not_in_prerequisite_state',
-				  HINT = 'Call prevent.watch() for it first: only a watched table has an alert level to re-scan against.';
-	END IF;
+	-- a writing re-scan takes the historic writers' turn (57_history.sql)
+	w := prevent._history_source(tbl, since, write);
 	IF w.occurred_column IS NOT NULL THEN
 		occurred := pg_catalog.format('t.%I::pg_catalog.timestamptz', w.occurred_column);
 	END IF;
 	IF since IS NOT NULL THEN
-		IF w.occurred_column IS NULL THEN
-			RAISE EXCEPTION 'table % is watched without an occurred column, so since cannot be used', tbl
-				USING ERRCODE = 'invalid_parameter_value',
-					  HINT = 'Re-scan all rows (since => NULL), or watch the table again with occurred_column.';
-		END IF;
 		-- the column in its own type (timestamptz, timestamp or date) against since: indexable
 		occurred_filter := pg_catalog.format('t.%I >= $5', w.occurred_column);
 	END IF;
