@@ -515,6 +515,8 @@ SELECT prevent._assess_history('public.hist_$s', h) FROM public.hist_$s h;
 SELECT prevent._write_history();
 SELECT * FROM prevent._backfill_step('public.hist_$s', NULL, 10, true);
 COMMIT;
+SELECT * FROM prevent._history_source('public.hist_$s', '2026-01-03 00:00+08', false);
+SELECT prevent._canonical_party('+86 139-0000-0001', 'party');
 SQL
 }
 g_membership() {
