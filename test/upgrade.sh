@@ -417,3 +417,28 @@ check "a session whose library is older than the updated extension stops writing
 	"$(echo "$out" | sed -n 's/^ERROR:  \([0-9A-Z]*\): //p; s/^HINT:  //p')" \
 	"extension \"prevent\" is installed at version 9.9.9, but its library is version $to_version
 Reconnect: this session loaded the library before version 9.9.9 was installed."
+
+# ---- the updated database dumps and restores into a fresh install ----
+# TODO (known, not fixed here): pg_restore of prevent.keyword fails when the updated database has
+# a row of its own with the term of a built-in row 0.2.0 added (子弹头 here), or edited one of those
+# rows before another: the built-in rows are matched by id on restore (_restore_builtin), and the
+# ids the update gives the new built-in rows (after the database's own rows) are not those of a
+# fresh install (after 0.1.0's built-in rows).  The whole COPY of prevent.keyword fails.
+todo="# TODO built-in keyword rows are matched by id on restore; their ids differ after an update"
+restored=prevent_upgrade_restored
+createdb -E UTF8 -T template0 "$restored"
+pg_dump -Fc -f "$work/dump" "$db"
+if pg_restore -d "$restored" "$work/dump" >"$work/restore.log" 2>&1; then
+	ok "pg_restore of the updated database into a fresh install succeeds $todo"
+else
+	not_ok "pg_restore of the updated database into a fresh install succeeds $todo"
+	head -n 6 "$work/restore.log" | diag
+fi
+counts() {
+	q "$1" "SELECT string_agg(pg_catalog.format('%s %s', c.relname,
+			  (xpath('/row/n/text()', query_to_xml(pg_catalog.format('SELECT count(*) AS n FROM prevent.%I', c.relname), false, true, '')))[1]::text),
+			  ' ' ORDER BY c.relname)
+		 FROM pg_class c WHERE c.relnamespace = 'prevent'::regnamespace AND c.relkind = 'r'
+		  AND c.oid = ANY ((SELECT extconfig FROM pg_extension WHERE extname = 'prevent')::oid[])"
+}
+check "and has the rows of every table pg_dump keeps $todo" "$(counts "$restored")" "$(counts "$db")"
