@@ -328,17 +328,26 @@ declare -A catalog=(
 		   OR (d.classoid = 'pg_class'::regclass AND d.objoid IN $rels) ORDER BY 1"
 	[dumped_tables]="SELECT c.conf::regclass::text, coalesce(e.extcondition[c.i], '')
 		FROM pg_extension e, unnest(e.extconfig) WITH ORDINALITY c(conf, i) WHERE e.extname = 'prevent' ORDER BY 1"
-	[builtin_rows]="SELECT 'category ' || name FROM prevent.category WHERE builtin
-		UNION ALL SELECT 'keyword ' || term_norm FROM prevent.keyword WHERE builtin
-		UNION ALL SELECT 'negation ' || cue_norm FROM prevent.negation WHERE builtin
-		UNION ALL SELECT 'proximity ' || term_a || ' ' || term_b || ' ' || category FROM prevent.proximity WHERE builtin
-		UNION ALL SELECT 'combination ' || categories::text || ' ' || level FROM prevent.combination WHERE builtin
-		UNION ALL SELECT 'risk_threshold ' || level FROM prevent.risk_threshold WHERE builtin
-		UNION ALL SELECT 'setting ' || name FROM prevent.setting WHERE builtin
-		UNION ALL SELECT 'level_policy ' || level FROM prevent.level_policy WHERE builtin
-		UNION ALL SELECT 'party_ignore ' || party FROM prevent.party_ignore WHERE builtin
-		UNION ALL SELECT 'feedback_bucket ' || upper_bound FROM prevent.feedback_bucket WHERE builtin ORDER BY 1"
 )
+# built-in rows, by the key that names them across versions (0.1.0's tables, whose rows a DBA may
+# have edited); a table with a builtin column not named here (one a later version adds) is
+# compared by its whole built-in rows but the id
+declare -A builtin_key=(
+	[category]="name" [keyword]="term_norm" [negation]="cue_norm"
+	[proximity]="term_a || ' ' || term_b || ' ' || category" [combination]="categories::text || ' ' || level"
+	[risk_threshold]="level::text" [setting]="name" [level_policy]="level::text" [party_ignore]="party"
+	[feedback_bucket]="upper_bound::text"
+)
+catalog[builtin_rows]=$(q "$fresh" "SELECT c.relname, string_agg(pg_catalog.format('t.%I', a.attname), ', ' ORDER BY a.attnum)
+		FILTER (WHERE a.attname <> 'id')
+	  FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+	 WHERE c.relnamespace = 'prevent'::regnamespace AND c.relkind = 'r'
+	   AND EXISTS (SELECT 1 FROM pg_attribute b WHERE b.attrelid = c.oid AND b.attname = 'builtin')
+	 GROUP BY c.relname ORDER BY c.relname" |
+	while IFS='|' read -r name cols; do
+		printf "SELECT '%s ' || (%s) FROM prevent.%s t WHERE t.builtin UNION ALL " \
+			"$name" "${builtin_key[$name]:-ROW($cols)::text}" "$name"
+	done | sed 's/ UNION ALL $/ ORDER BY 1/')
 for section in members relations columns constraints indexes functions views triggers \
 		event_triggers policies types sequences schema comments dumped_tables builtin_rows; do
 	if ! q "$fresh" "${catalog[$section]}" >"$work/fresh.$section" 2>&1 ||
@@ -348,14 +357,17 @@ for section in members relations columns constraints indexes functions views tri
 		continue
 	fi
 	if [ "$section" = builtin_rows ]; then
-		# a built-in row of a fresh install whose key the updated database does not have
-		# (0.1.0's database may have its own row with the key: one DBA row, 子弹头, here)
+		# the built-in rows of a fresh install and of the updated database, by key: missing in
+		# the updated one (unless it has a row of its own with the key: 子弹头 here), or extra
 		q "$db" "SELECT 'keyword ' || term_norm FROM prevent.keyword WHERE NOT builtin" >"$work/own_rows"
-		sort -u "$work/updated.builtin_rows" "$work/own_rows" | comm -13 - <(sort "$work/fresh.builtin_rows") >"$work/missing"
+		{ sort -u "$work/updated.builtin_rows" "$work/own_rows" | comm -13 - <(sort "$work/fresh.builtin_rows") |
+			sed 's/^/missing: /'
+		  sort "$work/updated.builtin_rows" | comm -23 - <(sort "$work/fresh.builtin_rows") |
+			sed 's/^/not in a fresh install: /'; } >"$work/missing"
 		if [ ! -s "$work/missing" ] && [ -s "$work/fresh.builtin_rows" ]; then
-			ok "the built-in lexicon and settings rows of a fresh install are all in the updated database"
+			ok "the built-in rows (lexicon, settings, policies) are a fresh install's"
 		else
-			not_ok "the built-in lexicon and settings rows of a fresh install are all in the updated database"
+			not_ok "the built-in rows (lexicon, settings, policies) are a fresh install's"
 			head -n 40 "$work/missing" | diag
 		fi
 		continue
