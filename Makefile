@@ -12,14 +12,19 @@
 #   make update-normtable       regenerate src/core/normtable.h from this host's ICU
 #
 EXTENSION = prevent
-EXTVERSION = 0.1.0
+EXTVERSION = 0.2.0
 MODULE_big = prevent
 # the PostgreSQL glue in src/, the pure C core in src/core/ (its host tools in
 # src/core/gen/ are not part of the module), watching in src/watch/ when present
 OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c src/core/*.c src/watch/*.c))
 
+# Versioned scripts, as pg_cron keeps them: the install script of this version is built from
+# src/sql (below); beside it are installed, as committed files, the install scripts of
+# released versions (prevent--0.1.0.sql: made once from that release's src/sql, never
+# edited) and the update scripts between versions (prevent--0.1.0--0.2.0.sql, by hand),
+# for ALTER EXTENSION prevent UPDATE (README, Operations: Upgrades; test/upgrade.sh)
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
-DATA = $(filter-out $(DATA_built),$(wildcard $(EXTENSION)--*--*.sql))
+DATA = $(filter-out $(DATA_built),$(wildcard $(EXTENSION)--*.sql))
 
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)

@@ -5,7 +5,10 @@
  * prevent_schema_oid() is the schema of the installed extension, found
  * through pg_extension (by OID, never by the name "prevent", which another
  * role could otherwise have created or taken over); prevent_owner_oid() is
- * the owner of the extension.
+ * the owner of the extension; prevent_extension_version() is its
+ * pg_extension.extversion, the version of its SQL objects (which the
+ * library's PREVENT_VERSION may differ from between make install and
+ * ALTER EXTENSION prevent UPDATE).
  *
  * Every SPI use in prevent's C code goes through prevent_spi_begin() and
  * prevent_spi_end(), which do what PostgreSQL does for its own internal
@@ -28,6 +31,7 @@
 #include "commands/extension.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
@@ -48,28 +52,64 @@ prevent_extension_oid(void)
 	return ext;
 }
 
-/* pg_extension.extnamespace of prevent (PostgreSQL 15 exports no function for it) */
-Oid
-prevent_schema_oid(void)
+/*
+ * prevent's row of pg_extension: its extnamespace into *nsp and, if version
+ * is not NULL, its extversion (palloc'd) into *version (PostgreSQL 15
+ * exports no function for either)
+ */
+static void
+extension_row(Oid *nsp, char **version)
 {
 	Oid			ext = prevent_extension_oid();
-	Oid			nsp = InvalidOid;
 	Relation	rel;
 	ScanKeyData key;
 	SysScanDesc scan;
 	HeapTuple	tup;
 
+	*nsp = InvalidOid;
+	if (version != NULL)
+		*version = NULL;
 	rel = table_open(ExtensionRelationId, AccessShareLock);
 	ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(ext));
 	scan = systable_beginscan(rel, ExtensionOidIndexId, true, NULL, 1, &key);
 	tup = systable_getnext(scan);
 	if (HeapTupleIsValid(tup))
-		nsp = ((Form_pg_extension) GETSTRUCT(tup))->extnamespace;
+	{
+		*nsp = ((Form_pg_extension) GETSTRUCT(tup))->extnamespace;
+		if (version != NULL)
+		{
+			bool		isnull;
+			Datum		d = heap_getattr(tup, Anum_pg_extension_extversion, RelationGetDescr(rel), &isnull);
+
+			if (!isnull)
+				*version = TextDatumGetCString(d);
+		}
+	}
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
-	if (!OidIsValid(nsp))
-		elog(ERROR, "schema of extension \"prevent\" not found");
+	if (!OidIsValid(*nsp) || (version != NULL && *version == NULL))
+		elog(ERROR, "row of extension \"prevent\" not found in pg_extension");
+}
+
+/* pg_extension.extnamespace of prevent */
+Oid
+prevent_schema_oid(void)
+{
+	Oid			nsp;
+
+	extension_row(&nsp, NULL);
 	return nsp;
+}
+
+/* pg_extension.extversion of prevent, palloc'd */
+char *
+prevent_extension_version(void)
+{
+	Oid			nsp;
+	char	   *version;
+
+	extension_row(&nsp, &version);
+	return version;
 }
 
 /* the role that owns the extension's tables (in schema nsp): who runs its internal functions */

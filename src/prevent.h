@@ -187,6 +187,7 @@ typedef struct PreventSpi
 
 extern Oid	prevent_extension_oid(void);
 extern Oid	prevent_schema_oid(void);
+extern char *prevent_extension_version(void);
 extern Oid	prevent_owner_oid(Oid nsp);
 extern void prevent_spi_begin(PreventSpi *s, Oid run_as);
 extern void prevent_spi_end(PreventSpi *s);

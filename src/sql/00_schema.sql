@@ -1,7 +1,8 @@
 \echo Use "CREATE EXTENSION prevent" to load this file. \quit
 
 /*
- * prevent 0.1.0 — install script, built from the pieces in src/sql, in name order.
+ * prevent — install script, built from the pieces in src/sql, in name order
+ * (its version: the Makefile's EXTVERSION; updates: prevent--A--B.sql).
  * Everything lives in schema prevent (not relocatable).
  */
 

@@ -9,6 +9,18 @@
  * identifiers of prevent.person (persons.c) on one of prevent.person.
  * Lookups run as the extension owner inside SPI (prevent_spi_begin), so a
  * role that may only INSERT into its table still finds its registration.
+ *
+ * Version rule: this library serves the SQL objects of its own version
+ * (PREVENT_VERSION, the Makefile's EXTVERSION) and no other: the trigger
+ * builds prevent._alert_input with that version's attributes, the writer's
+ * statement (alert_batch.sql) and the kept plans name that version's
+ * columns and settings.  After make install of a new version, a database
+ * still at the old one (until ALTER EXTENSION prevent UPDATE) gets a clear
+ * error from every entry point of the workflow glue, all of which resolve
+ * the extension's objects through watch_owner() first.  The check is made
+ * there, once per reset of this cache, not per row; an update script ends
+ * by invalidating prevent.watched, so that sessions of the older library
+ * that had resolved the objects check again (prevent--0.1.0--0.2.0.sql).
  */
 #include "postgres.h"
 
@@ -87,6 +99,50 @@ watch_cache_init(void)
 	watch_writer_init();
 }
 
+/* <0, 0 or >0 as release a ("0.2.0") is before, equal to or after release b, number by number */
+static int
+version_cmp(const char *a, const char *b)
+{
+	for (;;)
+	{
+		char	   *end_a;
+		char	   *end_b;
+		long		x = strtol(a, &end_a, 10);
+		long		y = strtol(b, &end_b, 10);
+
+		if (x != y)
+			return x < y ? -1 : 1;
+		a = strchr(end_a, '.');
+		b = strchr(end_b, '.');
+		if (a == NULL || b == NULL)
+			return (a != NULL) - (b != NULL);
+		a++;
+		b++;
+	}
+}
+
+/*
+ * The extension's SQL objects are of this library's version (the version
+ * rule above).  An older extension needs its update; an older library (a
+ * session that loaded it before make install replaced it) needs a new session.
+ */
+static void
+watch_check_version(void)
+{
+	char	   *installed = prevent_extension_version();
+
+	if (strcmp(installed, PREVENT_VERSION) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("extension \"prevent\" is installed at version %s, but its library is version %s",
+						installed, PREVENT_VERSION),
+				 errdetail("Watched tables, work orders and back-fills need the SQL objects of the library's version."),
+				 version_cmp(installed, PREVENT_VERSION) < 0
+				 ? errhint("Run ALTER EXTENSION prevent UPDATE.")
+				 : errhint("Reconnect: this session loaded the library before version %s was installed.", installed)));
+	pfree(installed);
+}
+
 /* the owner of the extension's tables, who runs the internal functions */
 Oid
 watch_owner(void)
@@ -95,7 +151,10 @@ watch_owner(void)
 		watch_state_reset();
 	if (!OidIsValid(watch_state.owner))
 	{
-		Oid			schema = prevent_schema_oid();
+		Oid			schema;
+
+		watch_check_version();
+		schema = prevent_schema_oid();
 
 		watch_state.owner = prevent_owner_oid(schema);
 		watch_state.schema = schema;
