@@ -29,23 +29,42 @@
  * ------------------------------------------------------------------------ */
 
 /* ------------------------------------------------------------------------
- * History (57_history.sql; 50_workflow.sql: alert.historic and status
- * recorded; 55_watch.sql: _alert_input.historic, alert_failure's index;
- * 05_settings.sql: backfill_orders_within; src/watch/alert_batch.sql is
- * in the library)
+ * Existing objects that changed (00-55): the alerts' new columns and
+ * statuses, the orders' and escalations' new reasons, the writer's and
+ * issuer's types, the functions whose bodies changed, the new settings.
  * ------------------------------------------------------------------------ */
 
--- every alert of 0.1.0 came from the trigger as its row came in
+-- every alert of 0.1.0 came from the trigger as its row came in, and named no person of concern
 ALTER TABLE prevent.alert ADD COLUMN historic boolean NOT NULL DEFAULT false;
+ALTER TABLE prevent.alert ADD COLUMN persons bigint[] NOT NULL DEFAULT '{}';
 ALTER TABLE prevent.alert DROP CONSTRAINT alert_status_check;
 ALTER TABLE prevent.alert ADD CONSTRAINT alert_status_check
 	CHECK (status IN ('pending', 'issued', 'dismissed', 'recorded'));
 COMMENT ON COLUMN prevent.alert.historic IS 'Written by prevent.backfill() or prevent.rescan() for a row that was already in its table, not by the trigger as the row came in';
+COMMENT ON COLUMN prevent.alert.persons IS 'Ids of the persons of concern (prevent.person) among the parties, active when the incident occurred: they raised its level to their kinds'' floor and their units got orders too';
+-- a person's incidents (prevent.person_incidents); most alerts name no one and stay out of it
+CREATE INDEX alert_persons_idx ON prevent.alert USING gin (persons) WHERE persons <> '{}';
 COMMENT ON COLUMN prevent.alert.status IS 'pending (waiting for prevent.review), issued (work orders exist), dismissed, recorded (historic, older than the setting backfill_orders_within: kept for repeats and counts, neither reviewed nor issued)';
 
--- (alert_failure.input is of this type: its rows read historic as NULL)
+ALTER TABLE prevent.work_order DROP CONSTRAINT work_order_reason_check;
+ALTER TABLE prevent.work_order ADD CONSTRAINT work_order_reason_check
+	CHECK (reason IN ('risk_level', 'review', 'repeat', 'cross_jurisdiction', 'managed_person'));
+COMMENT ON COLUMN prevent.work_order.reason IS 'Why it was issued: risk_level (auto-issue level reached), review (second judgement), repeat, cross_jurisdiction (a repeat party''s other unit), managed_person (the responsible unit of a person of concern named in the incident)';
+ALTER TABLE prevent.escalation DROP CONSTRAINT escalation_reason_check;
+ALTER TABLE prevent.escalation ADD CONSTRAINT escalation_reason_check
+	CHECK (reason IN ('risk_level', 'repeat', 'cross_jurisdiction', 'managed_person', 'overdue'));
+COMMENT ON TABLE prevent.escalation IS 'Which tiers follow a work order and why (risk_level, repeat, cross_jurisdiction, managed_person, overdue)';
+
+-- (alert_failure.input is of this type: its old rows read the new attributes as NULL)
 ALTER TYPE prevent._alert_input ADD ATTRIBUTE historic boolean;
+ALTER TYPE prevent._alert_input ADD ATTRIBUTE alert_level prevent.risk_level;
 CREATE INDEX alert_failure_source_idx ON prevent.alert_failure (source, source_key);
+
+CREATE TYPE prevent._recipient AS (
+	unit text,
+	reason text
+);
+ALTER TYPE prevent._issue_request ADD ATTRIBUTE recipients prevent._recipient[];
 
 CREATE OR REPLACE FUNCTION prevent.setting_before_write() RETURNS trigger
 LANGUAGE plpgsql
@@ -90,7 +109,7 @@ BEGIN
 					USING ERRCODE = 'invalid_parameter_value',
 						  HINT = 'An interval of zero or more, e.g. ''7 days'' (''0'': historic alerts never issue orders).';
 			END IF;
-		WHEN 'repeat_tier', 'cross_jurisdiction_tier' THEN
+		WHEN 'repeat_tier', 'cross_jurisdiction_tier', 'managed_person_tier' THEN
 			IF NEW.value IS NULL OR NEW.value NOT IN ('1', '2', '3') THEN
 				RAISE EXCEPTION 'invalid value "%" for setting "%"', NEW.value, NEW.name
 					USING ERRCODE = 'invalid_parameter_value',
@@ -104,9 +123,559 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-
 INSERT INTO prevent.setting (name, value, description, builtin) VALUES
+	('managed_person_tier', '1', 'Tier that follows the work orders of an incident naming a person of concern (prevent.person): one under management is the command center''s to watch', true),
 	('backfill_orders_within', '7 days', 'Historic alerts (prevent.backfill, prevent.rescan) of incidents that occurred within this interval before now are issued or wait for review as new ones do; older ones are recorded only (status recorded)', true);
+
+CREATE OR REPLACE FUNCTION prevent._grant_for_access(member regrole) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	reads boolean := EXISTS (SELECT 1 FROM prevent.unit_member m WHERE m.member = _grant_for_access.member);
+	acts boolean := EXISTS (SELECT 1 FROM prevent.unit_member m WHERE m.member = _grant_for_access.member AND m.access = 'act');
+	tables text;
+	lifecycle constant text := 'prevent.review(bigint, boolean, text), prevent.accept(bigint, text, timestamptz), '
+		'prevent.feedback(bigint, text, timestamptz), prevent.close(bigint, boolean, text, timestamptz), '
+		'prevent.evaluate(bigint, int, text, timestamptz), prevent.record_contact(bigint, text, timestamptz)';
+BEGIN
+	-- the views, and the tables restricted to units (prevent._restrict_to_unit)
+	SELECT string_agg(c.oid::regclass::text, ', ' ORDER BY c.relname) INTO tables
+	  FROM pg_class c
+	 WHERE c.relnamespace = 'prevent'::regnamespace
+	   AND (c.relkind = 'v' OR (c.relkind = 'r' AND c.relrowsecurity));
+	-- a regrole prints as a quoted identifier already: no %I
+	EXECUTE pg_catalog.format('%s SELECT ON %s %s %s', CASE WHEN reads THEN 'GRANT' ELSE 'REVOKE' END,
+							  tables, CASE WHEN reads THEN 'TO' ELSE 'FROM' END, member);
+	EXECUTE pg_catalog.format('%s EXECUTE ON FUNCTION %s %s %s', CASE WHEN acts THEN 'GRANT' ELSE 'REVOKE' END,
+							  lifecycle, CASE WHEN acts THEN 'TO' ELSE 'FROM' END, member);
+END
+$$;
+-- a party value a DBA types (prevent.party_ignore, prevent.person): its canonical form, or the error
+CREATE OR REPLACE FUNCTION prevent._canonical_party(value text, what text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	canonical text[] := prevent.parties('', ARRAY[value]);
+BEGIN
+	IF cardinality(canonical) <> 1 THEN
+		RAISE EXCEPTION '% "%" is not one party value after normalization', what, value
+			USING ERRCODE = 'check_violation',
+				  HINT = 'Write one phone number, resident ID number or party-column value, as it appears in incidents.';
+	END IF;
+	RETURN canonical[1];
+END
+$$;
+CREATE OR REPLACE FUNCTION prevent.party_ignore_before_write() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	NEW.party := prevent._canonical_party(NEW.party, 'party');
+	RETURN NEW;
+END
+$$;
+CREATE OR REPLACE FUNCTION prevent._issue(requests prevent._issue_request[], actor name, at timestamptz) RETURNS int
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	n int;
+	missing bigint;
+	repeat_tier constant smallint := prevent.setting_int('repeat_tier', 3);
+	cross_tier constant smallint := prevent.setting_int('cross_jurisdiction_tier', 1);
+	person_tier constant smallint := prevent.setting_int('managed_person_tier', 1);
+BEGIN
+	-- an alert of a level with no policy row (a DBA deleted it) cannot be issued
+	SELECT q.alert_id INTO missing
+	  FROM unnest(requests) q
+	  LEFT JOIN prevent.level_policy p ON p.level = q.level
+	 WHERE p.level IS NULL
+	 LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'alert % cannot be issued: its level has no row in prevent.level_policy', missing
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  HINT = 'Insert the level''s row into prevent.level_policy again.';
+	END IF;
+	WITH r AS MATERIALIZED (
+		SELECT q.ord, q.alert_id, q.level, q.unit, q.repeat, q.reason, q.other_units, q.recipients,
+			   p.tiers, p.accept_within, p.feedback_within, p.close_within
+		  FROM unnest(requests) WITH ORDINALITY AS q(alert_id, level, unit, repeat, reason, other_units, recipients, ord)
+		  JOIN prevent.level_policy p ON p.level = q.level
+	), orders AS MATERIALIZED (
+		-- one order per unit: the alert's own unit first, then the recipients (a unit pushed to
+		-- for a reason of its own, e.g. the station managing a person named), then the repeat's
+		-- other units, each group by unit: a unit in two groups gets the first one's reason,
+		-- and ids follow that order
+		SELECT o.ord, o.unit, o.reason, nextval('prevent.work_order_id_seq'::regclass) AS order_id,
+			   bool_or(o.reason = 'cross_jurisdiction') OVER (PARTITION BY o.ord) AS cross_units
+		  FROM (SELECT DISTINCT ON (u.ord, u.unit) u.ord, u.unit, u.reason, u.rank
+				  FROM (SELECT r.ord, r.unit, r.reason, 0 AS rank FROM r
+						UNION ALL
+						SELECT r.ord, x.unit, x.reason, 1
+						  FROM r CROSS JOIN LATERAL unnest(r.recipients) x
+						UNION ALL
+						SELECT r.ord, x.unit, 'cross_jurisdiction', 2
+						  FROM r CROSS JOIN LATERAL unnest(r.other_units) x(unit)) u
+				 ORDER BY u.ord, u.unit, u.rank) o
+		 ORDER BY o.ord, o.rank, o.unit
+	), ins_order AS (
+		INSERT INTO prevent.work_order (id, alert_id, unit, level, reason, issued_at, accept_due, due_at, close_due)
+		SELECT o.order_id, r.alert_id, o.unit, r.level, o.reason, _issue.at,
+			   _issue.at + r.accept_within, _issue.at + r.feedback_within, _issue.at + r.close_within
+		  FROM orders o JOIN r ON r.ord = o.ord
+		RETURNING 1
+	), ins_escalation AS (
+		INSERT INTO prevent.escalation (work_order_id, unit, tier, reason, created_at)
+		SELECT o.order_id, o.unit, e.tier, e.reason, _issue.at
+		  FROM orders o JOIN r ON r.ord = o.ord
+		 CROSS JOIN LATERAL (
+				SELECT t.tier, 'risk_level' AS reason
+				  FROM unnest(CASE WHEN r.reason <> 'repeat' THEN r.tiers END) t(tier)
+				UNION ALL
+				SELECT repeat_tier, 'repeat' WHERE r.repeat
+				UNION ALL
+				SELECT cross_tier, 'cross_jurisdiction' WHERE o.cross_units
+				UNION ALL
+				SELECT person_tier, 'managed_person'
+				 WHERE 'managed_person' = ANY (ARRAY(SELECT x.reason FROM unnest(r.recipients) x))) e
+		RETURNING 1
+	), ins_event AS (
+		INSERT INTO prevent.event (work_order_id, alert_id, unit, action, from_status, to_status, at, actor, acting_role)
+		SELECT o.order_id, r.alert_id, o.unit, 'issue', NULL, 'issued', _issue.at, SESSION_USER, _issue.actor
+		  FROM orders o JOIN r ON r.ord = o.ord
+		RETURNING 1
+	)
+	SELECT count(*) INTO n FROM orders;
+	RETURN n;
+END
+$$;
+CREATE OR REPLACE FUNCTION prevent._review(alert_id bigint, issue boolean, note text, actor name) RETURNS prevent.alert
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	a prevent.alert;
+BEGIN
+	IF issue IS NULL THEN
+		RAISE EXCEPTION 'issue must be true or false'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO a FROM prevent.alert WHERE id = alert_id FOR NO KEY UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'alert % does not exist', alert_id
+			USING ERRCODE = 'no_data_found';
+	END IF;
+	PERFORM prevent._require_unit(actor, a.unit, pg_catalog.format('alert %s', alert_id));
+	IF a.status <> 'pending' THEN
+		RAISE EXCEPTION 'alert % was already reviewed or issued', alert_id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = pg_catalog.format('Its status is %s.', a.status);
+	END IF;
+	UPDATE prevent.alert
+	   SET status = CASE WHEN issue THEN 'issued' ELSE 'dismissed' END,
+		   reviewed_at = pg_catalog.now(), reviewed_by = SESSION_USER, review_note = note
+	 WHERE id = alert_id
+	RETURNING * INTO a;
+	INSERT INTO prevent.event (alert_id, unit, action, from_status, to_status, at, actor, acting_role, note)
+	VALUES (a.id, a.unit, 'review', 'pending', a.status, pg_catalog.now(), SESSION_USER, actor, note);
+	IF issue THEN
+		PERFORM prevent._issue(ARRAY[ROW(a.id, a.level, a.unit, a.repeat, 'review', NULL,
+										 prevent._person_recipients(a.persons))::prevent._issue_request],
+							   actor, pg_catalog.now());
+	END IF;
+	RETURN a;
+END
+$$;
+/* ------------------------------------------------------------------------
+ * Restoring built-in lexicon rows (00_schema.sql, 15_lexicon.sql): keyword
+ * and negation rows are matched by their normalized term on restore, since
+ * this very update numbers the new built-in rows after the DBA's
+ * ------------------------------------------------------------------------ */
+
+CREATE OR REPLACE FUNCTION prevent._restore_builtin() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	key name := TG_ARGV[0];
+	natural_key name := CASE WHEN TG_NARGS > 1 THEN TG_ARGV[1] END;
+	match_on name := coalesce(natural_key, key);
+	assignments text;
+	replaced bigint;
+BEGIN
+	IF natural_key IS NOT NULL THEN
+		EXECUTE format('UPDATE %I.%I t SET %I = pg_catalog.nextval(%L) WHERE t.%I = ($1).%I AND t.%I IS DISTINCT FROM ($1).%I AND t.builtin',
+					   TG_TABLE_SCHEMA, TG_TABLE_NAME, key,
+					   pg_catalog.pg_get_serial_sequence(format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME), key),
+					   key, key, natural_key, natural_key)
+			USING NEW;
+	END IF;
+	SELECT string_agg(format('%I = ($1).%I', a.attname, a.attname), ', ' ORDER BY a.attnum) INTO assignments
+	  FROM pg_attribute a
+	 WHERE a.attrelid = TG_RELID AND a.attnum > 0 AND NOT a.attisdropped AND a.attname <> match_on;
+	EXECUTE format('UPDATE %I.%I t SET %s WHERE t.%I = ($1).%I AND t.builtin',
+				   TG_TABLE_SCHEMA, TG_TABLE_NAME, assignments, match_on, match_on)
+		USING NEW;
+	GET DIAGNOSTICS replaced = ROW_COUNT;
+	IF replaced > 0 THEN
+		RETURN NULL;
+	END IF;
+	RETURN NEW;
+END
+$$;
+CREATE OR REPLACE FUNCTION prevent.keyword_before_write() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	dup record;
+BEGIN
+	IF NEW.kind IS NULL OR NEW.kind NOT IN ('match', 'exclude', 'disposition') THEN
+		RAISE EXCEPTION 'invalid keyword kind "%"', NEW.kind
+			USING ERRCODE = 'check_violation',
+				  HINT = 'Use ''match'' for a risk term, ''exclude'' for an innocent phrase, ''disposition'' for a finding that rules the risk out.';
+	END IF;
+	IF NEW.signal IS NOT NULL AND (NEW.kind <> 'match' OR EXISTS (SELECT 1 FROM prevent.category c WHERE c.name = NEW.signal)) THEN
+		RAISE EXCEPTION 'invalid signal "%" for keyword "%"', NEW.signal, NEW.term
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'Only a match term carries a signal class, and a signal may not be named like a category.';
+	END IF;
+	IF NEW.min_level IS NOT NULL AND NEW.kind <> 'match' THEN
+		RAISE EXCEPTION 'only a match term can have a min_level'
+			USING ERRCODE = 'check_violation',
+				  DETAIL = pg_catalog.format('Keyword "%s" is of kind %s.', NEW.term, NEW.kind);
+	END IF;
+	NEW.term_norm := prevent.check_term('keyword term', NEW.term);
+	IF NEW.kind = 'match' THEN
+		IF NEW.category IS NULL THEN
+			RAISE EXCEPTION 'keyword "%" has no category', NEW.term
+				USING ERRCODE = 'not_null_violation',
+					  HINT = 'Every match term needs a category from prevent.category.';
+		END IF;
+		PERFORM prevent.check_category(NEW.category);
+	ELSIF NEW.category IS NOT NULL THEN
+		PERFORM prevent.check_category(NEW.category);
+	END IF;
+	PERFORM prevent.check_weight('keyword weight', NEW.weight);
+
+	-- (an inserted row with a built-in row's term replaces it: keyword_restore_builtin)
+	SELECT k.id, k.term INTO dup FROM prevent.keyword k
+	 WHERE k.term_norm = NEW.term_norm AND k.id IS DISTINCT FROM NEW.id
+	   AND (TG_OP = 'INSERT' OR k.id <> OLD.id)
+	   AND NOT (TG_OP = 'INSERT' AND k.builtin);
+	IF FOUND THEN
+		RAISE EXCEPTION 'keyword "%" duplicates keyword % "%"', NEW.term, dup.id, dup.term
+			USING ERRCODE = 'unique_violation',
+				  DETAIL = pg_catalog.format('Both normalize to "%s".', NEW.term_norm),
+				  HINT = 'Update the existing keyword instead.';
+	END IF;
+	RETURN NEW;
+END
+$$;
+CREATE OR REPLACE FUNCTION prevent.negation_before_write() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	NEW.cue_norm := prevent.check_term('negation cue', NEW.cue);
+	IF NEW."window" IS NULL OR NEW."window" < 0 OR NEW."window" > prevent.max_window() THEN
+		RAISE EXCEPTION 'negation window % is out of range', coalesce(NEW."window"::text, 'NULL')
+			USING ERRCODE = 'check_violation',
+				  DETAIL = pg_catalog.format('The window is a number of characters from 0 to %s.', prevent.max_window());
+	END IF;
+	-- (an inserted row with a built-in row's cue replaces it: negation_restore_builtin)
+	IF EXISTS (SELECT 1 FROM prevent.negation n WHERE n.cue_norm = NEW.cue_norm AND n.id <> NEW.id
+				AND (TG_OP = 'INSERT' OR n.id <> OLD.id) AND NOT (TG_OP = 'INSERT' AND n.builtin)) THEN
+		RAISE EXCEPTION 'negation cue "%" already exists', NEW.cue
+			USING ERRCODE = 'unique_violation',
+				  DETAIL = pg_catalog.format('It normalizes to "%s".', NEW.cue_norm);
+	END IF;
+	RETURN NEW;
+END
+$$;
+DROP TRIGGER keyword_restore_builtin ON prevent.keyword;
+CREATE TRIGGER keyword_restore_builtin BEFORE INSERT ON prevent.keyword
+	FOR EACH ROW EXECUTE FUNCTION prevent._restore_builtin('id', 'term_norm');
+DROP TRIGGER negation_restore_builtin ON prevent.negation;
+CREATE TRIGGER negation_restore_builtin BEFORE INSERT ON prevent.negation
+	FOR EACH ROW EXECUTE FUNCTION prevent._restore_builtin('id', 'cue_norm');
+
+/* ------------------------------------------------------------------------
+ * Persons of concern (all of src/sql/56_persons.sql as 0.2.0 has it: only new objects)
+ * ------------------------------------------------------------------------ */
+
+/* ------------------------------------------------------------------------
+ * Persons of concern (重点人员, 全量纳管): the persons a police station
+ * manages — severe mental illness under guardianship, drug users in the
+ * community, minors at risk, released prisoners, petitioners — each with the
+ * unit responsible for them and the period they are managed.
+ *
+ * An incident with some risk signal (level low or above) whose parties
+ * include a person managed when it occurred is raised to the floor of that
+ * person's kind, and the person's unit gets its own work order (reason
+ * managed_person, followed by tier managed_person_tier) besides the
+ * incident's unit.  Naming a person is no risk by itself: an incident with
+ * no signal is never raised.  The rule is the alert writer's, written once
+ * in src/watch/alert_batch.sql; the trigger only pre-filters rows below
+ * their table's alert level by the identifiers of prevent.person
+ * (src/watch/persons.c, a per-backend cache that prevent.lexicon_changed()
+ * invalidates on every change of the table).
+ *
+ * The DBA (the extension owner) edits the registry; members of a unit read
+ * their unit's persons (row-level security) and record contacts with them
+ * (prevent.record_contact, acting members).  prevent.person_incidents is
+ * the one-person-one-plan sheet (一人一策), prevent.person_contact_status
+ * what a BI tool filters for persons not seen for a while.
+ * ------------------------------------------------------------------------ */
+
+/*
+ * Kinds, each with the least level of an incident with a risk signal that
+ * names such a person.  mental, drug and minor: high, so the order goes
+ * out at once (auto-issue) — a patient who stopped medication, a drug user
+ * or a child at risk can turn a quarrel into harm within hours (肇事肇祸),
+ * and these are the groups the practice follows up without waiting.
+ * released and petitioner: medium, a second judgement (prevent.review) —
+ * their incidents are frequent and heated words (扬言) in a petition are
+ * seldom danger, but the station that knows the person should look.
+ */
+CREATE TABLE prevent.person_kind (
+	kind text PRIMARY KEY,
+	description text,
+	floor prevent.risk_level NOT NULL
+		CONSTRAINT person_kind_floor_check CHECK (floor OPERATOR(pg_catalog.<>) 'none'),
+	builtin boolean NOT NULL DEFAULT false
+);
+COMMENT ON TABLE prevent.person_kind IS 'Kinds of persons of concern, each with the least level of an incident with a risk signal that names such a person';
+COMMENT ON COLUMN prevent.person_kind.floor IS 'An incident at level low or above naming an active person of this kind is raised to at least this level';
+
+CREATE TRIGGER person_kind_restore_builtin BEFORE INSERT ON prevent.person_kind
+	FOR EACH ROW EXECUTE FUNCTION prevent._restore_builtin('kind');
+
+INSERT INTO prevent.person_kind (kind, description, floor, builtin) VALUES
+	('mental',     '严重精神障碍患者（监护管理）', 'high', true),
+	('drug',       '社区戒毒、社区康复人员', 'high', true),
+	('minor',      '重点未成年人', 'high', true),
+	('released',   '刑满释放人员', 'medium', true),
+	('petitioner', '重点信访人员', 'medium', true);
+
+CREATE TABLE prevent.person (
+	id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+	identifier text NOT NULL,
+	kind text NOT NULL REFERENCES prevent.person_kind (kind) ON UPDATE CASCADE,
+	unit text NOT NULL,
+	valid_from timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	valid_until timestamptz,
+	full_name text,
+	note text,
+	created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	created_by name NOT NULL DEFAULT CURRENT_USER,
+	CONSTRAINT person_period_check CHECK (valid_until IS NULL OR valid_from < valid_until)
+);
+-- the writer looks persons up by the parties of each alert
+CREATE INDEX person_identifier_idx ON prevent.person (identifier);
+COMMENT ON TABLE prevent.person IS 'Persons of concern (重点人员): an identifier a party of an incident can have, a kind, the responsible unit and the period under management';
+COMMENT ON COLUMN prevent.person.identifier IS 'A phone number, resident ID number or other party value, in canonical form (as prevent.parties() gives it; written in any form, it is stored canonical)';
+COMMENT ON COLUMN prevent.person.unit IS 'The unit (police station) responsible for the person: it gets a work order for every alert naming the person';
+COMMENT ON COLUMN prevent.person.valid_from IS 'Managed from this time (incidents that occurred before it are not raised)';
+COMMENT ON COLUMN prevent.person.valid_until IS 'Managed until this time, exclusive (NULL: open). End a management by setting it rather than deleting the row: alerts keep the person''s id';
+COMMENT ON COLUMN prevent.person.full_name IS 'Name for the sheet (一人一策); never matched against narratives';
+
+/*
+ * The identifier in canonical form, and the rules with the hint the
+ * constraints cannot give (person_period_check and the foreign key stay,
+ * for rows written with triggers disabled).
+ */
+CREATE FUNCTION prevent.person_before_write() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NEW.identifier IS NULL THEN
+		RAISE EXCEPTION 'identifier of a person must not be NULL' USING ERRCODE = 'not_null_violation';
+	END IF;
+	NEW.identifier := prevent._canonical_party(NEW.identifier, 'identifier');
+	IF EXISTS (SELECT 1 FROM prevent.party_ignore i WHERE i.party = NEW.identifier) THEN
+		RAISE WARNING 'identifier "%" is in prevent.party_ignore: no incident will name this person', NEW.identifier
+			USING HINT = 'Register the person by a value that identifies them.';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM prevent.person_kind k WHERE k.kind = NEW.kind) THEN
+		RAISE EXCEPTION 'unknown person kind "%"', NEW.kind
+			USING ERRCODE = 'foreign_key_violation',
+				  HINT = (SELECT 'Known kinds: ' || string_agg(k.kind, ', ' ORDER BY k.kind) || '; add one to prevent.person_kind.'
+							FROM prevent.person_kind k);
+	END IF;
+	IF btrim(NEW.unit) = '' THEN
+		RAISE EXCEPTION 'unit of a person must not be empty' USING ERRCODE = 'check_violation',
+			HINT = 'Give the code of the police station responsible for the person.';
+	END IF;
+	IF NEW.valid_until <= NEW.valid_from THEN
+		RAISE EXCEPTION 'valid_until % is not after valid_from %', NEW.valid_until, NEW.valid_from
+			USING ERRCODE = 'check_violation',
+				  HINT = 'valid_until ends the management (exclusive); leave it NULL while the person is managed.';
+	END IF;
+	RETURN NEW;
+END
+$$;
+CREATE TRIGGER person_before_write BEFORE INSERT OR UPDATE ON prevent.person
+	FOR EACH ROW EXECUTE FUNCTION prevent.person_before_write();
+-- the trigger's cache of identifiers (src/watch/persons.c) is invalidated as the lexicon's is
+CREATE TRIGGER person_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON prevent.person
+	FOR EACH STATEMENT EXECUTE FUNCTION prevent.lexicon_changed();
+SELECT prevent._restrict_to_unit('prevent.person');
+
+-- the units that get an order for an alert naming these persons (prevent._issue)
+CREATE FUNCTION prevent._person_recipients(persons bigint[]) RETURNS prevent._recipient[]
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT ARRAY(SELECT ROW(u.unit, 'managed_person')::prevent._recipient
+				   FROM (SELECT DISTINCT p.unit FROM prevent.person p
+						  WHERE p.id OPERATOR(pg_catalog.=) ANY (persons)) u
+				  ORDER BY u.unit);
+END;
+
+/* contacts with a person (visits, calls): recorded by the person's unit */
+CREATE TABLE prevent.person_contact (
+	id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+	person_id bigint NOT NULL REFERENCES prevent.person (id) ON DELETE CASCADE,
+	unit text NOT NULL,
+	at timestamptz NOT NULL,
+	note text NOT NULL,
+	recorded_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	recorded_by name NOT NULL,
+	acting_role name NOT NULL
+);
+CREATE INDEX person_contact_person_idx ON prevent.person_contact (person_id, at);
+COMMENT ON TABLE prevent.person_contact IS 'Contacts of a unit with its persons of concern (visit, call), written by prevent.record_contact()';
+COMMENT ON COLUMN prevent.person_contact.unit IS 'The person''s unit when the contact was recorded';
+COMMENT ON COLUMN prevent.person_contact.at IS 'When the contact took place';
+COMMENT ON COLUMN prevent.person_contact.recorded_by IS 'Who recorded it: the session''s login role';
+COMMENT ON COLUMN prevent.person_contact.acting_role IS 'The role it acted as, whose unit membership allowed it';
+SELECT prevent._restrict_to_unit('prevent.person_contact');
+
+CREATE FUNCTION prevent._record_contact(person_id bigint, note text, at timestamptz, actor name)
+RETURNS prevent.person_contact
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	p prevent.person;
+	c prevent.person_contact;
+BEGIN
+	IF person_id IS NULL THEN
+		RAISE EXCEPTION 'person_id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO p FROM prevent.person x WHERE x.id = person_id FOR KEY SHARE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'person % does not exist', person_id USING ERRCODE = 'no_data_found';
+	END IF;
+	PERFORM prevent._require_unit(actor, p.unit, pg_catalog.format('person %s', person_id));
+	IF note IS NULL OR btrim(note) = '' THEN
+		RAISE EXCEPTION 'a contact needs a note' USING ERRCODE = 'null_value_not_allowed',
+			HINT = 'Say what was done, e.g. 入户走访，按时服药.';
+	END IF;
+	at := coalesce(at, pg_catalog.clock_timestamp());
+	IF at > pg_catalog.clock_timestamp() + interval '5 minutes' THEN
+		RAISE EXCEPTION 'cannot record a contact with person % at %: that is in the future', person_id, at
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	INSERT INTO prevent.person_contact (person_id, unit, at, note, recorded_by, acting_role)
+	VALUES (p.id, p.unit, at, note, SESSION_USER, actor)
+	RETURNING * INTO c;
+	RETURN c;
+END
+$$;
+
+/* the public function: a C wrapper (src/watch/lifecycle.c) that runs prevent._record_contact
+ * as the extension owner with the calling role as the actor, as review() and accept() do */
+CREATE FUNCTION prevent.record_contact(person_id bigint, note text, at timestamptz DEFAULT NULL)
+RETURNS prevent.person_contact
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'prevent_act';
+COMMENT ON FUNCTION prevent.record_contact(bigint, text, timestamptz) IS
+'The person''s unit records a contact (visit, call) with a person of concern; at: when (default now). Needs an acting membership of the person''s unit';
+
+/*
+ * The views read as the caller (security_invoker): a station sees its own
+ * persons, and of their incidents those its memberships show (the alerts of
+ * its unit; a member of '*' sees all).
+ */
+CREATE VIEW prevent.person_incidents WITH (security_invoker = true) AS
+SELECT p.id AS person_id, p.full_name, p.identifier, p.kind, p.unit, p.valid_from, p.valid_until,
+	   a.id AS alert_id, a.occurred_at, a.level, a.categories, a.unit AS incident_unit,
+	   a.status AS alert_status, w.id AS order_id, w.status AS order_status
+  FROM prevent.person p
+  LEFT JOIN prevent.alert a ON a.persons @> ARRAY[p.id] AND a.persons <> '{}'
+  LEFT JOIN prevent.work_order w ON w.alert_id = a.id AND w.unit = p.unit;
+COMMENT ON VIEW prevent.person_incidents IS 'One person, one plan (一人一策): every person of concern with the alerts that named them (one row per person and alert; a person with none has one row with NULL alert columns)';
+COMMENT ON COLUMN prevent.person_incidents.person_id IS 'The person (prevent.person.id)';
+COMMENT ON COLUMN prevent.person_incidents.full_name IS 'The person''s name';
+COMMENT ON COLUMN prevent.person_incidents.identifier IS 'The identifier incidents name the person by (canonical)';
+COMMENT ON COLUMN prevent.person_incidents.kind IS 'The person''s kind (prevent.person_kind)';
+COMMENT ON COLUMN prevent.person_incidents.unit IS 'The person''s responsible unit';
+COMMENT ON COLUMN prevent.person_incidents.valid_from IS 'Managed from';
+COMMENT ON COLUMN prevent.person_incidents.valid_until IS 'Managed until, exclusive (NULL: open)';
+COMMENT ON COLUMN prevent.person_incidents.alert_id IS 'An alert naming the person (NULL: none the reader sees)';
+COMMENT ON COLUMN prevent.person_incidents.occurred_at IS 'When the incident occurred';
+COMMENT ON COLUMN prevent.person_incidents.categories IS 'The alert''s risk categories';
+COMMENT ON COLUMN prevent.person_incidents.alert_status IS 'pending, issued, dismissed or recorded';
+COMMENT ON COLUMN prevent.person_incidents.level IS 'The alert''s level, after the person''s kind raised it';
+COMMENT ON COLUMN prevent.person_incidents.incident_unit IS 'The unit where the incident happened';
+COMMENT ON COLUMN prevent.person_incidents.order_id IS 'The work order of the person''s unit for the alert (NULL while the alert is pending, dismissed or recorded)';
+COMMENT ON COLUMN prevent.person_incidents.order_status IS 'Its status: issued, accepted, fed_back, closed, evaluated';
+
+CREATE VIEW prevent.person_contact_status WITH (security_invoker = true) AS
+SELECT p.id AS person_id, p.full_name, p.identifier, p.kind, p.unit, p.valid_from, p.valid_until,
+	   c.last_contact_at, c.contacts, i.last_incident_at, i.incidents
+  FROM prevent.person p
+  CROSS JOIN LATERAL (SELECT max(x.at) AS last_contact_at, count(*) AS contacts
+						FROM prevent.person_contact x WHERE x.person_id = p.id) c
+  CROSS JOIN LATERAL (SELECT max(a.occurred_at) AS last_incident_at, count(*) AS incidents
+						FROM prevent.alert a WHERE a.persons @> ARRAY[p.id] AND a.persons <> '{}') i;
+COMMENT ON VIEW prevent.person_contact_status IS 'Each person of concern with their last contact and last incident; persons not seen for 30 days: WHERE (valid_until IS NULL OR valid_until > now()) AND coalesce(last_contact_at, valid_from) < now() - interval ''30 days''';
+COMMENT ON COLUMN prevent.person_contact_status.person_id IS 'The person (prevent.person.id)';
+COMMENT ON COLUMN prevent.person_contact_status.full_name IS 'The person''s name';
+COMMENT ON COLUMN prevent.person_contact_status.identifier IS 'The identifier incidents name the person by (canonical)';
+COMMENT ON COLUMN prevent.person_contact_status.kind IS 'The person''s kind (prevent.person_kind)';
+COMMENT ON COLUMN prevent.person_contact_status.unit IS 'The person''s responsible unit';
+COMMENT ON COLUMN prevent.person_contact_status.valid_from IS 'Managed from';
+COMMENT ON COLUMN prevent.person_contact_status.valid_until IS 'Managed until, exclusive (NULL: open)';
+COMMENT ON COLUMN prevent.person_contact_status.last_contact_at IS 'Latest contact recorded with prevent.record_contact() (NULL: none)';
+COMMENT ON COLUMN prevent.person_contact_status.contacts IS 'Contacts recorded';
+COMMENT ON COLUMN prevent.person_contact_status.last_incident_at IS 'When the latest alert naming the person occurred (NULL: none)';
+COMMENT ON COLUMN prevent.person_contact_status.incidents IS 'Alerts naming the person';
+
+SELECT pg_catalog.pg_extension_config_dump('prevent.person_kind', '');
+SELECT pg_catalog.pg_extension_config_dump('prevent.person', '');
+SELECT pg_catalog.pg_extension_config_dump('prevent.person_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('prevent.person_contact', '');
+SELECT pg_catalog.pg_extension_config_dump('prevent.person_contact_id_seq', '');
+
+/* ------------------------------------------------------------------------
+ * History (all of src/sql/57_history.sql as 0.2.0 has it: only new objects)
+ * ------------------------------------------------------------------------ */
+
+/* ------------------------------------------------------------------------
+ * History: the rows a watched table held before it was watched.
+ *
+ *   CALL prevent.backfill(tbl, since, batch)   assess them in batches, one
+ *                                              transaction each, resumable
+ *   prevent.backfill_progress                  how far it is, from any session
+ *
+ * Both write through the trigger's own path (prevent._assess_history() and
+ * prevent._write_history() in src/watch/trigger.c, then the batch writer),
+ * so a historic alert has its parties, repeats and orders by the same rules
+ * as a new one; it is marked historic, and an incident older than the
+ * setting backfill_orders_within is recorded, not issued.  A row that
+ * already has an alert (the trigger got it, or an earlier run) is never
+ * alerted again: the writer leaves it out (src/watch/alert_batch.sql).
+ *
+ * Historic writers of one table take turns: each batch locks the table's
+ * row of prevent.watched, so two runs (or a run and a rescan) cannot both
+ * find a row unalerted and both alert it; live inserts do not take that
+ * lock, and a row they insert is the trigger's: a batch that can see it can
+ * see its alert too (both commit together).
+ * ------------------------------------------------------------------------ */
 
 CREATE FUNCTION prevent._assess_history(tbl regclass, r record) RETURNS boolean
 LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'prevent_assess_history';
@@ -117,6 +686,40 @@ CREATE FUNCTION prevent._write_history() RETURNS bigint
 LANGUAGE c AS 'MODULE_PATHNAME', 'prevent_write_history';
 COMMENT ON FUNCTION prevent._write_history() IS
 'Internal: write the alerts prevent._assess_history() queued; returns the alerts written in the transaction since its last call';
+
+/*
+ * The registration of a table whose history is read (back-fill, re-scan), or
+ * the error saying why it cannot be; lock: take the historic writers' turn
+ * (the table's row of prevent.watched, see above).
+ */
+CREATE FUNCTION prevent._history_source(tbl regclass, since timestamptz, lock boolean) RETURNS prevent.watched
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	w prevent.watched;
+BEGIN
+	IF tbl IS NULL THEN
+		RAISE EXCEPTION 'tbl must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF lock THEN
+		SELECT * INTO w FROM prevent.watched x WHERE x.source = tbl FOR NO KEY UPDATE;
+	ELSE
+		SELECT * INTO w FROM prevent.watched x WHERE x.source = tbl;
+	END IF;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'table % is not watched', tbl
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  HINT = 'Call prevent.watch() for it first: it gives the table its alert level, and new rows are then assessed as they come.';
+	END IF;
+	IF since IS NOT NULL AND w.occurred_column IS NULL THEN
+		RAISE EXCEPTION 'table % is watched without an occurred column, so since cannot be used', tbl
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Read all rows (since => NULL), or watch the table again with occurred_column.';
+	END IF;
+	RETURN w;
+END
+$$;
 
 /* one row per table back-filled: where the run is, kept by pg_dump */
 CREATE TABLE prevent.backfill_run (
@@ -138,7 +741,7 @@ CREATE TABLE prevent.backfill_run (
 COMMENT ON TABLE prevent.backfill_run IS 'The back-fill of each watched table (prevent.backfill): its progress, committed batch by batch; read prevent.backfill_progress';
 COMMENT ON COLUMN prevent.backfill_run.since IS 'Only rows that occurred at or after this (NULL: all rows)';
 COMMENT ON COLUMN prevent.backfill_run.rows_total IS 'Rows to assess, counted when the run started';
-COMMENT ON COLUMN prevent.backfill_run.at_level IS 'Rows assessed at or above the table''s alert level';
+COMMENT ON COLUMN prevent.backfill_run.at_level IS 'Rows assessed at or above the table''s alert level, or below it but naming a person of concern (who may raise them; alerts says what was written)';
 COMMENT ON COLUMN prevent.backfill_run.alerts IS 'Alerts the run wrote (rows alerted before it, by the trigger or an earlier run, are not alerted again)';
 COMMENT ON COLUMN prevent.backfill_run.last_key IS 'Key (as text) of the last row assessed: a run resumes after it';
 COMMENT ON COLUMN prevent.backfill_run.end_key IS 'Greatest key (as text) when the run started: rows after it came in watched';
@@ -164,7 +767,7 @@ COMMENT ON COLUMN prevent.backfill_progress.since IS 'Only rows that occurred at
 COMMENT ON COLUMN prevent.backfill_progress.rows_done IS 'Rows assessed so far';
 COMMENT ON COLUMN prevent.backfill_progress.rows_total IS 'Rows to assess, counted when the run started';
 COMMENT ON COLUMN prevent.backfill_progress.percent IS 'rows_done of rows_total, in percent';
-COMMENT ON COLUMN prevent.backfill_progress.at_level IS 'Rows assessed at or above the table''s alert level';
+COMMENT ON COLUMN prevent.backfill_progress.at_level IS 'Rows assessed at or above the table''s alert level, or below it but naming a person of concern (who may raise them; alerts says what was written)';
 COMMENT ON COLUMN prevent.backfill_progress.alerts IS 'Alerts the run wrote (rows alerted before are not alerted again)';
 COMMENT ON COLUMN prevent.backfill_progress.rows_per_second IS 'Rows assessed per second since the run last started or resumed';
 COMMENT ON COLUMN prevent.backfill_progress.eta IS 'Time left at that rate (NULL when finished or before the first batch)';
@@ -198,25 +801,11 @@ DECLARE
 	m bigint;
 	null_keys bigint;
 BEGIN
-	IF tbl IS NULL THEN
-		RAISE EXCEPTION 'tbl must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-	END IF;
 	IF batch IS NULL OR batch < 1 THEN
 		RAISE EXCEPTION 'batch must be at least 1' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	-- historic writers of tbl take turns (see the top of this file)
-	SELECT * INTO w FROM prevent.watched x WHERE x.source = tbl FOR NO KEY UPDATE;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'table % is not watched', tbl
-			USING ERRCODE = 'object_not_in_prerequisite_state',
-				  HINT = 'Call prevent.watch() for it first: new rows are then assessed as they come, and prevent.backfill() assesses the rest.';
-	END IF;
+	w := prevent._history_source(tbl, since, true);
 	IF since IS NOT NULL THEN
-		IF w.occurred_column IS NULL THEN
-			RAISE EXCEPTION 'table % is watched without an occurred column, so since cannot be used', tbl
-				USING ERRCODE = 'invalid_parameter_value',
-					  HINT = 'Back-fill all rows (since => NULL), or watch the table again with occurred_column.';
-		END IF;
 		occurred_filter := pg_catalog.format('t.%I >= $3', w.occurred_column);
 	END IF;
 	key_type := prevent._column_type(tbl, w.key_column, 'key column');
@@ -329,6 +918,147 @@ COMMENT ON PROCEDURE prevent.backfill(regclass, timestamptz, int) IS
 'Assess the rows a watched table already holds, in committed batches, resumable; progress in prevent.backfill_progress';
 
 /* ------------------------------------------------------------------------
+ * Re-scan (all of src/sql/58_rescan.sql as 0.2.0 has it: only new objects)
+ * ------------------------------------------------------------------------ */
+
+/* ------------------------------------------------------------------------
+ * Re-scan: which rows already in a watched table a lexicon change would
+ * alert.
+ *
+ *   prevent.rescan(tbl, terms, since, write)
+ *
+ * After a duty officer adds a term (a new slang word for self-harm), rescan
+ * lists the rows of tbl whose narrative contains one of terms (after
+ * normalization: the &~| operator, so a prevent.gin_ops index on the
+ * narrative column serves it) and whose assessment with the current
+ * lexicon reaches the table's alert level; with write => true it also
+ * writes the alerts of those rows that have none, as historic alerts,
+ * through the back-fill's path (prevent._assess_history() and
+ * prevent._write_history(), 57_history.sql): the same writer, the same
+ * setting backfill_orders_within, the same rule that a row is alerted once.
+ *
+ * Locking: a writing rescan holds the lock each back-fill batch takes (the
+ * table's row of prevent.watched, FOR NO KEY UPDATE) until its transaction
+ * ends, so it and a back-fill of the same table take turns; a reading one
+ * takes no lock.
+ *
+ * Who may call it: like prevent.watch() and prevent.backfill(), the
+ * extension owner and superusers only (99_public.sql grants it to no one):
+ * it reads every narrative of the table whatever the caller's unit, and
+ * writes alerts.  It runs with the caller's rights (a role granted EXECUTE
+ * still needs SELECT on tbl).
+ * ------------------------------------------------------------------------ */
+
+CREATE FUNCTION prevent._stored_key(key text) RETURNS text
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'prevent_stored_key';
+COMMENT ON FUNCTION prevent._stored_key(text) IS
+'Internal: a key as prevent.alert.source_key stores it (over 200 bytes: a prefix and a hash), as the trigger writes it';
+
+CREATE TYPE prevent.rescan_hit AS (
+	source_key text,
+	occurred_at timestamptz,
+	level prevent.risk_level,
+	score int,
+	categories text[],
+	terms text[],
+	alerted boolean,
+	written boolean
+);
+COMMENT ON TYPE prevent.rescan_hit IS 'A row of prevent.rescan(): a row of the watched table the given terms would alert';
+COMMENT ON COLUMN prevent.rescan_hit.source_key IS 'The row''s key, as prevent.alert.source_key stores it';
+COMMENT ON COLUMN prevent.rescan_hit.occurred_at IS 'The row''s occurred column (NULL when the table is watched without one)';
+COMMENT ON COLUMN prevent.rescan_hit.level IS 'Level under the current lexicon (prevent.assess), at or above the table''s alert level';
+COMMENT ON COLUMN prevent.rescan_hit.terms IS 'Terms counted in the score, as prevent.assess gives them';
+COMMENT ON COLUMN prevent.rescan_hit.alerted IS 'The row had an alert (prevent.alert, by source and source_key) before this call';
+COMMENT ON COLUMN prevent.rescan_hit.written IS 'This call wrote the row''s alert (write => true), as a historic one';
+
+CREATE FUNCTION prevent.rescan(tbl regclass, terms text[], since timestamptz DEFAULT NULL,
+							   write boolean DEFAULT false)
+RETURNS SETOF prevent.rescan_hit
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	w prevent.watched;
+	occurred text := 'NULL::pg_catalog.timestamptz';
+	occurred_filter text := 'true';
+	hits prevent.rescan_hit[];
+	written bigint;
+BEGIN
+	IF tbl IS NULL OR write IS NULL THEN
+		RAISE EXCEPTION 'tbl and write must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF terms IS NULL OR NOT EXISTS (SELECT 1 FROM unnest(terms) t WHERE t IS NOT NULL) THEN
+		RAISE EXCEPTION 'no terms to re-scan for'
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Pass the terms just added to the lexicon, e.g. ARRAY[''自鲨''].';
+	END IF;
+	-- a term that normalizes to nothing: the operator's own error, whatever the table holds
+	PERFORM '' OPERATOR(prevent.&~|) terms;
+
+	-- a writing re-scan takes the historic writers' turn (57_history.sql)
+	w := prevent._history_source(tbl, since, write);
+	IF w.occurred_column IS NOT NULL THEN
+		occurred := pg_catalog.format('t.%I::pg_catalog.timestamptz', w.occurred_column);
+	END IF;
+	IF since IS NOT NULL THEN
+		-- the column in its own type (timestamptz, timestamp or date) against since: indexable
+		occurred_filter := pg_catalog.format('t.%I >= $5', w.occurred_column);
+	END IF;
+
+	/*
+	 * hit: the rows containing a term (the index condition when tbl has a
+	 * prevent.gin_ops index on the narrative), each assessed once; due:
+	 * those at the alert level, and whether each has an alert; queued: the
+	 * alerts to write handed to the trigger's path, in key order (r, the
+	 * whole row, is kept only when writing).  A row with a NULL key cannot
+	 * be alerted (back-fill warns of such rows).
+	 */
+	IF write THEN
+		PERFORM prevent._write_history();	-- count the alerts written from here
+	END IF;
+	EXECUTE pg_catalog.format($q$
+		WITH hit AS MATERIALIZED (
+			SELECT CASE WHEN $4 THEN t END AS r, t.%1$I AS k,
+				   prevent._stored_key(pg_catalog.format('%%s', t.%1$I)) AS source_key,
+				   %2$s AS occurred_at, prevent.assess(t.%3$I) AS a
+			  FROM %4$s t
+			 WHERE t.%3$I OPERATOR(prevent.&~|) $1 AND t.%1$I IS NOT NULL AND %5$s
+		), due AS MATERIALIZED (
+			SELECT h.*, EXISTS (SELECT 1 FROM prevent.alert x
+								 WHERE x.source = $3 AND x.source_key = h.source_key) AS alerted
+			  FROM hit h
+			 WHERE (h.a).level >= $2
+			 ORDER BY h.k
+		), queued AS MATERIALIZED (
+			SELECT d.*, CASE WHEN $4 AND NOT d.alerted THEN prevent._assess_history($3, d.r) ELSE false END AS queued
+			  FROM due d
+		)
+		SELECT pg_catalog.array_agg(ROW(q.source_key, q.occurred_at, (q.a).level, (q.a).score, (q.a).categories,
+										(q.a).terms, q.alerted, q.queued)::prevent.rescan_hit ORDER BY q.k)
+		  FROM queued q
+		$q$, w.key_column, occurred, w.text_column, tbl, occurred_filter)
+	   INTO hits USING terms, w.alert_level, tbl, write, since;
+
+	IF write THEN
+		written := prevent._write_history();
+		RAISE NOTICE 're-scan of %: % rows at the alert level, % alerted before, % historic alerts written', tbl,
+			coalesce(cardinality(hits), 0),
+			(SELECT count(*) FROM unnest(hits) h WHERE h.alerted), written;
+	END IF;
+	-- written: queued, and now alerted (the writer keeps back a row alert_failure holds)
+	RETURN QUERY
+	SELECT h.source_key, h.occurred_at, h.level, h.score, h.categories, h.terms, h.alerted,
+		   h.written AND EXISTS (SELECT 1 FROM prevent.alert x WHERE x.source = tbl AND x.source_key = h.source_key)
+	  FROM unnest(hits) WITH ORDINALITY h
+	 ORDER BY h.ordinality;
+END
+$$;
+COMMENT ON FUNCTION prevent.rescan(regclass, text[], timestamptz, boolean) IS
+'Rows of watched table tbl containing one of terms that the current lexicon rates at the table''s alert level, and whether each is alerted; write => true writes the missing alerts as historic ones, as prevent.backfill() does';
+
+/* ------------------------------------------------------------------------
  * Lexicon (84_findings.sql): findings that close a case, publicity
  * wording, blunt weapons
  * ------------------------------------------------------------------------ */
@@ -407,7 +1137,7 @@ REVOKE ALL ON ALL ROUTINES IN SCHEMA prevent FROM PUBLIC;
 GRANT USAGE ON SCHEMA prevent TO PUBLIC;
 GRANT SELECT ON prevent.category, prevent.keyword, prevent.negation, prevent.proximity, prevent.combination,
 	prevent.risk_threshold, prevent.setting, prevent.level_policy, prevent.unit_member,
-	prevent.feedback_bucket, prevent.party_ignore TO PUBLIC;
+	prevent.feedback_bucket, prevent.party_ignore, prevent.person_kind TO PUBLIC;
 -- the progress of back-fills, as pg_stat_progress_* shows other sessions' work: not the last key
 GRANT SELECT (source, since, batch, rows_total, rows_done, at_level, alerts, started_at, resumed_at, rows_at_resume,
 			  updated_at, finished_at) ON prevent.backfill_run TO PUBLIC;

@@ -5,7 +5,7 @@
 CREATE EXTENSION IF NOT EXISTS dblink;
 
 BEGIN;
-SELECT plan(41);
+SELECT plan(45);
 
 -- bad keyword input
 SELECT throws_ok($$INSERT INTO prevent.keyword (term, category, weight) VALUES ('', 'threat', 10)$$,
@@ -28,6 +28,17 @@ SELECT throws_ok($$INSERT INTO prevent.keyword (term, category, weight) VALUES (
 	'23514', 'keyword weight 101 is out of range', 'weight 101');
 SELECT throws_ok($$INSERT INTO prevent.keyword (term, category, weight) VALUES ('测试词甲', 'threat', NULL)$$,
 	'23514', NULL, 'weight NULL');
+-- a duplicate: of the DBA's own row an error; of a built-in row, it replaces that row
+INSERT INTO prevent.keyword (term, category, weight) VALUES ('测试词丙', 'threat', 10);
+SELECT throws_ok($$INSERT INTO prevent.keyword (term, category, weight) VALUES ('測試詞丙', 'threat', 20)$$,
+	'23505', 'keyword "測試詞丙" duplicates keyword ' || (SELECT id FROM prevent.keyword WHERE term = '测试词丙') || ' "测试词丙"',
+	'a term that normalizes like an existing one');
+SELECT lives_ok($$INSERT INTO prevent.keyword (term, category, weight) VALUES ('扬言', 'threat', 20)$$,
+	'a built-in term inserted again');
+SELECT results_eq($$SELECT weight, builtin FROM prevent.keyword WHERE term_norm = prevent.normalize('扬言')$$,
+	$$VALUES (20, false)$$, 'it replaced the built-in row: one row, the DBA''s');
+SELECT throws_ok($$INSERT INTO prevent.negation (cue) VALUES ('未发现'), ('未发现')$$,
+	'23505', 'negation cue "未发现" already exists', 'a negation cue twice (the first replaced the built-in one)');
 SELECT throws_ok($$INSERT INTO prevent.keyword (term, weight) VALUES ('测试词甲', 10)$$,
 	'23502', 'keyword "测试词甲" has no category', 'match term without category');
 SELECT throws_ok($$INSERT INTO prevent.keyword (term, category, kind) VALUES ('测试词甲', 'threat', 'maybe')$$,

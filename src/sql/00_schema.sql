@@ -98,6 +98,15 @@ COMMENT ON FUNCTION prevent.max_window() IS 'Largest negation window and proximi
  * INSERT trigger does it for every such table, the key column its argument
  * (its name sorts after the table's validation trigger, so the row is
  * checked first).
+ *
+ * Lexicon tables keyed by a generated id name their natural key too (the
+ * normalized term): the ids of built-in rows differ between a fresh install
+ * and a database updated from an older release (the update numbers the new
+ * built-in rows after the DBA's), so there a restored row replaces the
+ * built-in row with its natural key, taking over its id; a built-in row
+ * that holds that id under another term moves to a new id (its own row,
+ * later in the dump, finds it by its term).  For these tables a row a DBA
+ * inserts with a built-in row's term replaces that row too.
  */
 CREATE FUNCTION prevent._restore_builtin() RETURNS trigger
 LANGUAGE plpgsql
@@ -105,14 +114,23 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	key name := TG_ARGV[0];
+	natural_key name := CASE WHEN TG_NARGS > 1 THEN TG_ARGV[1] END;
+	match_on name := coalesce(natural_key, key);
 	assignments text;
 	replaced bigint;
 BEGIN
+	IF natural_key IS NOT NULL THEN
+		EXECUTE format('UPDATE %I.%I t SET %I = pg_catalog.nextval(%L) WHERE t.%I = ($1).%I AND t.%I IS DISTINCT FROM ($1).%I AND t.builtin',
+					   TG_TABLE_SCHEMA, TG_TABLE_NAME, key,
+					   pg_catalog.pg_get_serial_sequence(format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME), key),
+					   key, key, natural_key, natural_key)
+			USING NEW;
+	END IF;
 	SELECT string_agg(format('%I = ($1).%I', a.attname, a.attname), ', ' ORDER BY a.attnum) INTO assignments
 	  FROM pg_attribute a
-	 WHERE a.attrelid = TG_RELID AND a.attnum > 0 AND NOT a.attisdropped AND a.attname <> key;
+	 WHERE a.attrelid = TG_RELID AND a.attnum > 0 AND NOT a.attisdropped AND a.attname <> match_on;
 	EXECUTE format('UPDATE %I.%I t SET %s WHERE t.%I = ($1).%I AND t.builtin',
-				   TG_TABLE_SCHEMA, TG_TABLE_NAME, assignments, key, key)
+				   TG_TABLE_SCHEMA, TG_TABLE_NAME, assignments, match_on, match_on)
 		USING NEW;
 	GET DIAGNOSTICS replaced = ROW_COUNT;
 	IF replaced > 0 THEN

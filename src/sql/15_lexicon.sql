@@ -205,9 +205,11 @@ BEGIN
 	END IF;
 	PERFORM prevent.check_weight('keyword weight', NEW.weight);
 
+	-- (an inserted row with a built-in row's term replaces it: keyword_restore_builtin)
 	SELECT k.id, k.term INTO dup FROM prevent.keyword k
 	 WHERE k.term_norm = NEW.term_norm AND k.id IS DISTINCT FROM NEW.id
-	   AND (TG_OP = 'INSERT' OR k.id <> OLD.id);
+	   AND (TG_OP = 'INSERT' OR k.id <> OLD.id)
+	   AND NOT (TG_OP = 'INSERT' AND k.builtin);
 	IF FOUND THEN
 		RAISE EXCEPTION 'keyword "%" duplicates keyword % "%"', NEW.term, dup.id, dup.term
 			USING ERRCODE = 'unique_violation',
@@ -221,7 +223,7 @@ $$;
 CREATE TRIGGER keyword_before_write BEFORE INSERT OR UPDATE ON prevent.keyword
 	FOR EACH ROW EXECUTE FUNCTION prevent.keyword_before_write();
 CREATE TRIGGER keyword_restore_builtin BEFORE INSERT ON prevent.keyword
-	FOR EACH ROW EXECUTE FUNCTION prevent._restore_builtin('id');
+	FOR EACH ROW EXECUTE FUNCTION prevent._restore_builtin('id', 'term_norm');
 
 CREATE FUNCTION prevent.negation_before_write() RETURNS trigger
 LANGUAGE plpgsql
@@ -234,7 +236,9 @@ BEGIN
 			USING ERRCODE = 'check_violation',
 				  DETAIL = pg_catalog.format('The window is a number of characters from 0 to %s.', prevent.max_window());
 	END IF;
-	IF EXISTS (SELECT 1 FROM prevent.negation n WHERE n.cue_norm = NEW.cue_norm AND n.id <> NEW.id) THEN
+	-- (an inserted row with a built-in row's cue replaces it: negation_restore_builtin)
+	IF EXISTS (SELECT 1 FROM prevent.negation n WHERE n.cue_norm = NEW.cue_norm AND n.id <> NEW.id
+				AND (TG_OP = 'INSERT' OR n.id <> OLD.id) AND NOT (TG_OP = 'INSERT' AND n.builtin)) THEN
 		RAISE EXCEPTION 'negation cue "%" already exists', NEW.cue
 			USING ERRCODE = 'unique_violation',
 				  DETAIL = pg_catalog.format('It normalizes to "%s".', NEW.cue_norm);
@@ -246,7 +250,7 @@ $$;
 CREATE TRIGGER negation_before_write BEFORE INSERT OR UPDATE ON prevent.negation
 	FOR EACH ROW EXECUTE FUNCTION prevent.negation_before_write();
 CREATE TRIGGER negation_restore_builtin BEFORE INSERT ON prevent.negation
-	FOR EACH ROW EXECUTE FUNCTION prevent._restore_builtin('id');
+	FOR EACH ROW EXECUTE FUNCTION prevent._restore_builtin('id', 'cue_norm');
 
 CREATE FUNCTION prevent.proximity_before_write() RETURNS trigger
 LANGUAGE plpgsql

@@ -392,8 +392,8 @@ AS $$ BEGIN RETURN coalesce((SELECT value::int FROM prevent.setting WHERE name =
  * recipients, each a unit with the reason it gets an order (managed_person:
  * the responsible unit of a person of concern the incident names,
  * prevent._person_recipients()).  Each unit gets one order per alert: the
- * alert's own unit first, then the repeat's other units, then the
- * recipients (a unit named twice keeps its first reason).  Deadlines and
+ * alert's own unit first, then the recipients, then the repeat's other
+ * units (a unit named twice keeps its first reason).  Deadlines and
  * the level's tiers come from prevent.level_policy; a repeat alert's orders
  * are followed by tier repeat_tier, an alert issued to several units for a
  * repeat by tier cross_jurisdiction_tier, and one that names a person of
