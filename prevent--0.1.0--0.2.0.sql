@@ -1315,9 +1315,9 @@ CREATE TRIGGER alert_stats_delete AFTER DELETE ON prevent.alert
 CREATE TRIGGER alert_stats_truncate AFTER TRUNCATE ON prevent.alert
 	FOR EACH STATEMENT EXECUTE FUNCTION prevent._alert_stats();
 
--- rebuild the alert counters from the alerts (the caller holds SHARE on prevent.alert)
+-- rebuild the alert counters from the alerts (called by the owner's refresh_stats() and _stats_config_changed())
 CREATE FUNCTION prevent._rebuild_alert_stats() RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER
+LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
