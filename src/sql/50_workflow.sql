@@ -16,8 +16,11 @@
  * Lock order.  Every writer takes its locks in this order, so that none
  * can wait for another in a cycle: the party stripes (prevent._party_lock,
  * in stripe order), prevent.alert, prevent.work_order, prevent.escalation,
- * prevent.event, then the counters (prevent.alert_stats, order_stats,
- * repeat_party).
+ * prevent.event, then the counters (prevent.order_stats, repeat_party).
+ * prevent.alert_stats is only appended to, by a statement trigger at the
+ * end of each statement that writes alerts, and folded under its
+ * prevent._job_lock row taken with SKIP LOCKED: it waits for no one; its
+ * rebuild takes that row, then SHARE on alert (60_stats.sql).
  * The alert writer and review() write alerts before orders; a transition
  * locks its order only; prevent.refresh_stats() takes SHARE on alert
  * before SHARE on work_order.  Isolation specs in specs/ hold each pair.
