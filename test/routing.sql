@@ -8,7 +8,7 @@
 \ir fixtures/pgtap.sql
 
 BEGIN;
-SELECT plan(50);
+SELECT plan(51);
 
 \ir fixtures/lexicon.sql
 INSERT INTO prevent.keyword (term, category, weight) VALUES ('未成年', 'minor', 12);
@@ -51,7 +51,10 @@ EXCEPTION WHEN OTHERS THEN
 END $$;
 SELECT ok(pg_temp.hint_of($$INSERT INTO prevent.route (category, unit, tier) VALUES ('neighbour', '综治中心', 0)$$) LIKE 'Tiers are 1%'
 		  AND pg_temp.hint_of($$INSERT INTO prevent.route (category, unit, min_level) VALUES ('neighbour', 'X', 'none')$$) LIKE 'Only alerts%'
-		  AND pg_temp.hint_of($$INSERT INTO prevent.route (category, unit) VALUES ('gambling', 'X')$$) LIKE 'Add it first%',
+		  AND pg_temp.hint_of($$INSERT INTO prevent.route (category, unit) VALUES ('gambling', 'X')$$) LIKE 'Add it first%'
+		  AND pg_temp.hint_of($$INSERT INTO prevent.route (category, unit) VALUES ('neighbour', '')$$) LIKE 'Give the code%'
+		  AND pg_temp.hint_of($$INSERT INTO prevent.route (category, unit, accept_within, feedback_within, close_within)
+								VALUES ('neighbour', 'X', '1 day', '2 days', '1 day')$$) LIKE 'Give 0 < accept_within%',
 	'each error has a hint');
 
 -- the routes of the practice: disputes to the governance center (its own tier and deadlines),
@@ -155,6 +158,8 @@ SET ROLE regress_routing_read;
 SELECT results_eq($$SELECT count(*), count(*) FILTER (WHERE unit <> '综治中心') FROM prevent.work_order$$,
 	format($$VALUES (%s::bigint, 0::bigint)$$, :center_orders), 'a recipient''s member sees its orders, and only them');
 SELECT is((SELECT sum(issued)::bigint FROM prevent.closure_rate), :center_orders::bigint, 'and the closure rate of its own orders');
+SELECT results_eq($$SELECT count(*) > 0, count(*) FILTER (WHERE unit IS DISTINCT FROM '综治中心') FROM prevent.alert_counts$$,
+	$$VALUES (true, 0::bigint)$$, 'alert_counts shows a member its own unit''s alerts only');
 RESET ROLE;
 SET ROLE regress_routing_act;
 SELECT throws_ok(format('SELECT prevent.accept(%s)', :station_id), '42501', NULL, 'the recipient may not act on the station''s order');
