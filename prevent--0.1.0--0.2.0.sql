@@ -48,12 +48,12 @@ COMMENT ON COLUMN prevent.alert.status IS 'pending (waiting for prevent.review),
 
 ALTER TABLE prevent.work_order DROP CONSTRAINT work_order_reason_check;
 ALTER TABLE prevent.work_order ADD CONSTRAINT work_order_reason_check
-	CHECK (reason IN ('risk_level', 'review', 'repeat', 'cross_jurisdiction', 'managed_person'));
-COMMENT ON COLUMN prevent.work_order.reason IS 'Why it was issued: risk_level (auto-issue level reached), review (second judgement), repeat, cross_jurisdiction (a repeat party''s other unit), managed_person (the responsible unit of a person of concern named in the incident)';
+	CHECK (reason IN ('risk_level', 'review', 'repeat', 'cross_jurisdiction', 'managed_person', 'category_push'));
+COMMENT ON COLUMN prevent.work_order.reason IS 'Why it was issued: risk_level (auto-issue level reached), review (second judgement), repeat, cross_jurisdiction (a repeat party''s other unit), managed_person (the responsible unit of a person of concern named in the incident), category_push (a recipient of the alert''s category in prevent.route)';
 ALTER TABLE prevent.escalation DROP CONSTRAINT escalation_reason_check;
 ALTER TABLE prevent.escalation ADD CONSTRAINT escalation_reason_check
-	CHECK (reason IN ('risk_level', 'repeat', 'cross_jurisdiction', 'managed_person', 'overdue'));
-COMMENT ON TABLE prevent.escalation IS 'Which tiers follow a work order and why (risk_level, repeat, cross_jurisdiction, managed_person, overdue)';
+	CHECK (reason IN ('risk_level', 'repeat', 'cross_jurisdiction', 'managed_person', 'category_push', 'overdue'));
+COMMENT ON TABLE prevent.escalation IS 'Which tiers follow a work order and why (risk_level, repeat, cross_jurisdiction, managed_person, category_push, overdue)';
 
 -- (alert_failure.input is of this type: its old rows read the new attributes as NULL)
 ALTER TYPE prevent._alert_input ADD ATTRIBUTE historic boolean;
@@ -62,7 +62,11 @@ CREATE INDEX alert_failure_source_idx ON prevent.alert_failure (source, source_k
 
 CREATE TYPE prevent._recipient AS (
 	unit text,
-	reason text
+	reason text,
+	tier smallint,				-- follows this recipient's order (NULL: none of its own)
+	accept_within interval,		-- its own deadlines (NULL: the level's)
+	feedback_within interval,
+	close_within interval
 );
 ALTER TYPE prevent._issue_request ADD ATTRIBUTE recipients prevent._recipient[];
 
@@ -208,22 +212,31 @@ BEGIN
 		-- for a reason of its own, e.g. the station managing a person named), then the repeat's
 		-- other units, each group by unit: a unit in two groups gets the first one's reason,
 		-- and ids follow that order
-		SELECT o.ord, o.unit, o.reason, nextval('prevent.work_order_id_seq'::regclass) AS order_id,
+		SELECT o.ord, o.unit, o.reason, o.tier, o.accept_within, o.feedback_within, o.close_within,
+			   nextval('prevent.work_order_id_seq'::regclass) AS order_id,
 			   bool_or(o.reason = 'cross_jurisdiction') OVER (PARTITION BY o.ord) AS cross_units
-		  FROM (SELECT DISTINCT ON (u.ord, u.unit) u.ord, u.unit, u.reason, u.rank
-				  FROM (SELECT r.ord, r.unit, r.reason, 0 AS rank FROM r
+		  FROM (SELECT DISTINCT ON (u.ord, u.unit) u.ord, u.unit, u.reason, u.rank, u.tier,
+					   u.accept_within, u.feedback_within, u.close_within
+				  FROM (SELECT r.ord, r.unit, r.reason, 0 AS rank, 0::bigint AS pos, NULL::smallint AS tier,
+							   NULL::interval AS accept_within, NULL::interval AS feedback_within,
+							   NULL::interval AS close_within
+						  FROM r
 						UNION ALL
-						SELECT r.ord, x.unit, x.reason, 1
-						  FROM r CROSS JOIN LATERAL unnest(r.recipients) x
+						SELECT r.ord, x.unit, x.reason, 1, x.pos, x.tier, x.accept_within, x.feedback_within,
+							   x.close_within
+						  FROM r CROSS JOIN LATERAL unnest(r.recipients) WITH ORDINALITY
+								AS x(unit, reason, tier, accept_within, feedback_within, close_within, pos)
 						UNION ALL
-						SELECT r.ord, x.unit, 'cross_jurisdiction', 2
+						SELECT r.ord, x.unit, 'cross_jurisdiction', 2, 0, NULL, NULL, NULL, NULL
 						  FROM r CROSS JOIN LATERAL unnest(r.other_units) x(unit)) u
-				 ORDER BY u.ord, u.unit, u.rank) o
+				 ORDER BY u.ord, u.unit, u.rank, u.pos) o
 		 ORDER BY o.ord, o.rank, o.unit
 	), ins_order AS (
 		INSERT INTO prevent.work_order (id, alert_id, unit, level, reason, issued_at, accept_due, due_at, close_due)
 		SELECT o.order_id, r.alert_id, o.unit, r.level, o.reason, _issue.at,
-			   _issue.at + r.accept_within, _issue.at + r.feedback_within, _issue.at + r.close_within
+			   _issue.at + coalesce(o.accept_within, r.accept_within),
+			   _issue.at + coalesce(o.feedback_within, r.feedback_within),
+			   _issue.at + coalesce(o.close_within, r.close_within)
 		  FROM orders o JOIN r ON r.ord = o.ord
 		RETURNING 1
 	), ins_escalation AS (
@@ -239,7 +252,10 @@ BEGIN
 				SELECT cross_tier, 'cross_jurisdiction' WHERE o.cross_units
 				UNION ALL
 				SELECT person_tier, 'managed_person'
-				 WHERE 'managed_person' = ANY (ARRAY(SELECT x.reason FROM unnest(r.recipients) x))) e
+				 WHERE 'managed_person' = ANY (ARRAY(SELECT x.reason FROM unnest(r.recipients) x))
+				UNION ALL
+				-- a recipient's own tier follows its order only
+				SELECT o.tier, o.reason WHERE o.tier IS NOT NULL) e
 		RETURNING 1
 	), ins_event AS (
 		INSERT INTO prevent.event (work_order_id, alert_id, unit, action, from_status, to_status, at, actor, acting_role)
@@ -282,7 +298,8 @@ BEGIN
 	VALUES (a.id, a.unit, 'review', 'pending', a.status, pg_catalog.now(), SESSION_USER, actor, note);
 	IF issue THEN
 		PERFORM prevent._issue(ARRAY[ROW(a.id, a.level, a.unit, a.repeat, 'review', NULL,
-										 prevent._person_recipients(a.persons))::prevent._issue_request],
+										 prevent._person_recipients(a.persons)
+										 OPERATOR(pg_catalog.||) prevent._route_recipients(a.categories, a.level))::prevent._issue_request],
 							   actor, pg_catalog.now());
 	END IF;
 	RETURN a;
@@ -529,7 +546,7 @@ SELECT prevent._restrict_to_unit('prevent.person');
 CREATE FUNCTION prevent._person_recipients(persons bigint[]) RETURNS prevent._recipient[]
 LANGUAGE sql STABLE
 BEGIN ATOMIC
-	SELECT ARRAY(SELECT ROW(u.unit, 'managed_person')::prevent._recipient
+	SELECT ARRAY(SELECT ROW(u.unit, 'managed_person', NULL, NULL, NULL, NULL)::prevent._recipient
 				   FROM (SELECT DISTINCT p.unit FROM prevent.person p
 						  WHERE p.id OPERATOR(pg_catalog.=) ANY (persons)) u
 				  ORDER BY u.unit);
@@ -1059,6 +1076,335 @@ COMMENT ON FUNCTION prevent.rescan(regclass, text[], timestamptz, boolean) IS
 'Rows of watched table tbl containing one of terms that the current lexicon rates at the table''s alert level, and whether each is alerted; write => true writes the missing alerts as historic ones, as prevent.backfill() does';
 
 /* ------------------------------------------------------------------------
+ * Routing (all of src/sql/59_routing.sql as 0.2.0 has it: only new objects),
+ * and the alert counters behind prevent.alert_counts (60_stats.sql: the new
+ * objects, refresh_stats() and _stats_config_changed() again; 70_views.sql:
+ * the two views)
+ * ------------------------------------------------------------------------ */
+
+/* ------------------------------------------------------------------------
+ * Routing by category: recipients pushed an order for alerts of a category.
+ *
+ * The practice does not send every order to the police station alone:
+ * disputes (neighbour, debt, family) are pushed to the comprehensive
+ * governance center (综治中心) to be mediated with justice and community
+ * staff, incidents involving minors to the minors' protection side as well
+ * (双推送).  A row of prevent.route says: an alert of this category, at or
+ * above this level, gets one more work order, for this unit, with this
+ * reason, followed by this tier, with these deadlines.  No rows by default:
+ * no recipient is assumed.
+ *
+ * The orders are issued by prevent._issue(), the one place, with the
+ * incident's own order (when its level issues at once, when it is a
+ * repeat, or on review), as recipients prevent._route_recipients() gives:
+ * the alert writer (src/watch/alert_batch.sql) and prevent._review() both
+ * call it.  A unit that gets an order for another reason (the incident's
+ * own unit, a person of concern's unit) gets one order only, with the first
+ * reason.  Orders once issued stay when a route is changed or deleted.
+ * Writers only read this table (the lock order in 50_workflow.sql).
+ * ------------------------------------------------------------------------ */
+
+CREATE TABLE prevent.route (
+	id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+	category text NOT NULL REFERENCES prevent.category (name) ON UPDATE CASCADE,
+	min_level prevent.risk_level NOT NULL DEFAULT 'low'
+		CONSTRAINT route_min_level_check CHECK (min_level OPERATOR(pg_catalog.<>) 'none'),
+	unit text NOT NULL CONSTRAINT route_unit_check CHECK (pg_catalog.btrim(unit) OPERATOR(pg_catalog.<>) ''),
+	reason text NOT NULL DEFAULT 'category_push'
+		CONSTRAINT route_reason_check CHECK (reason IN ('category_push')),
+	tier smallint CONSTRAINT route_tier_check CHECK (tier BETWEEN 1 AND 3),
+	accept_within interval,
+	feedback_within interval,
+	close_within interval,
+	enabled boolean NOT NULL DEFAULT true,
+	note text,
+	CONSTRAINT route_category_unit_key UNIQUE (category, unit),
+	-- all three deadlines or none (NULL: the level's, prevent.level_policy), increasing
+	CONSTRAINT route_due_check CHECK (
+		(accept_within IS NULL AND feedback_within IS NULL AND close_within IS NULL)
+		OR (accept_within > '0'::interval AND feedback_within >= accept_within AND close_within >= feedback_within))
+);
+COMMENT ON TABLE prevent.route IS 'Routing by category: an alert of the category at or above min_level gets one more work order, for unit, when its incident''s order is issued (no rows by default)';
+COMMENT ON COLUMN prevent.route.category IS 'The alert''s category (prevent.category); an alert with several categories gets the recipients of each';
+COMMENT ON COLUMN prevent.route.min_level IS 'Least level of the alert (default low: every alert of the category that is issued)';
+COMMENT ON COLUMN prevent.route.unit IS 'The recipient unit, e.g. 综治中心 (its members see its orders: add them with prevent.add_member)';
+COMMENT ON COLUMN prevent.route.reason IS 'The reason recorded on the order (prevent.work_order.reason): category_push';
+COMMENT ON COLUMN prevent.route.tier IS 'Tier that follows the recipient''s order, besides the alert''s (1 command center, 2 specialist unit, 3 base-control center; NULL: none of its own)';
+COMMENT ON COLUMN prevent.route.accept_within IS 'The recipient''s acceptance deadline, from issue (NULL, with the other two: the level''s, prevent.level_policy)';
+COMMENT ON COLUMN prevent.route.feedback_within IS 'The recipient''s deadline for the first feedback, from issue';
+COMMENT ON COLUMN prevent.route.close_within IS 'The recipient''s deadline for closing, from issue';
+COMMENT ON COLUMN prevent.route.enabled IS 'false: the route pushes nothing (orders already issued stay)';
+
+/*
+ * The rules with the hints the constraints cannot give (the constraints
+ * stay, for rows written with triggers disabled).
+ */
+CREATE FUNCTION prevent.route_before_write() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM prevent.check_category(NEW.category);
+	IF NEW.min_level = 'none' THEN
+		RAISE EXCEPTION 'min_level of a route must not be none' USING ERRCODE = 'check_violation',
+			HINT = 'Only alerts are routed: use low (every issued alert of the category) or higher.';
+	END IF;
+	IF NEW.unit IS NULL OR btrim(NEW.unit) = '' THEN
+		RAISE EXCEPTION 'unit of a route must not be empty' USING ERRCODE = 'check_violation',
+			HINT = 'Give the code of the recipient unit, e.g. 综治中心.';
+	END IF;
+	IF NEW.reason IS DISTINCT FROM 'category_push' THEN
+		RAISE EXCEPTION 'invalid reason "%" for a route', NEW.reason USING ERRCODE = 'check_violation',
+			HINT = 'Routed orders are recorded with reason category_push (leave it to its default).';
+	END IF;
+	IF NEW.tier NOT BETWEEN 1 AND 3 THEN
+		RAISE EXCEPTION 'tier % of a route is out of range', NEW.tier USING ERRCODE = 'check_violation',
+			HINT = 'Tiers are 1 (command center), 2 (specialist unit) and 3 (base-control center); NULL: none.';
+	END IF;
+	IF num_nulls(NEW.accept_within, NEW.feedback_within, NEW.close_within) NOT IN (0, 3)
+	   OR NEW.accept_within <= '0'::interval OR NEW.feedback_within < NEW.accept_within
+	   OR NEW.close_within < NEW.feedback_within THEN
+		RAISE EXCEPTION 'deadlines of a route must be all given and increasing, or all NULL'
+			USING ERRCODE = 'check_violation',
+				  DETAIL = pg_catalog.format('accept_within %s, feedback_within %s, close_within %s.',
+											 coalesce(NEW.accept_within::text, 'NULL'), coalesce(NEW.feedback_within::text, 'NULL'),
+											 coalesce(NEW.close_within::text, 'NULL')),
+				  HINT = 'Give 0 < accept_within <= feedback_within <= close_within, or leave all three NULL for the level''s (prevent.level_policy).';
+	END IF;
+	RETURN NEW;
+END
+$$;
+CREATE TRIGGER route_before_write BEFORE INSERT OR UPDATE ON prevent.route
+	FOR EACH ROW EXECUTE FUNCTION prevent.route_before_write();
+
+-- the recipients of an alert of these categories and level (prevent._issue), one per unit, by unit
+CREATE FUNCTION prevent._route_recipients(categories text[], level prevent.risk_level) RETURNS prevent._recipient[]
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT ARRAY(SELECT ROW(u.unit, u.reason, u.tier, u.accept_within, u.feedback_within, u.close_within)::prevent._recipient
+				   FROM (SELECT DISTINCT ON (r.unit) r.unit, r.reason, r.tier, r.accept_within, r.feedback_within, r.close_within
+						   FROM prevent.route r
+						  WHERE r.enabled AND r.category OPERATOR(pg_catalog.=) ANY (categories)
+							AND r.min_level OPERATOR(pg_catalog.<=) level
+						  ORDER BY r.unit, r.id) u
+				  ORDER BY u.unit);
+END;
+
+SELECT pg_catalog.pg_extension_config_dump('prevent.route', '');
+SELECT pg_catalog.pg_extension_config_dump('prevent.route_id_seq', '');
+
+/*
+ * Alerts per unit, month (report time zone), category and level: what
+ * prevent.alert_counts adds up, kept as prevent.order_stats is (statement
+ * triggers on prevent.alert add rows, a writer folds them every 1,024 rows;
+ * prevent.refresh_stats() and a change of report_time_zone rebuild them).
+ * An alert counts once in each of its categories; one with none (raised by
+ * a person of concern alone) under category NULL.
+ */
+CREATE TABLE prevent.alert_stats (
+	unit text,
+	month date NOT NULL,
+	category text,
+	level prevent.risk_level NOT NULL,
+	alerts bigint NOT NULL
+);
+CREATE INDEX alert_stats_key_idx ON prevent.alert_stats (unit, month, category, level);
+COMMENT ON TABLE prevent.alert_stats IS 'Alert counters per unit, month, category and level, kept by triggers on prevent.alert; read them through prevent.alert_counts (a key may have several rows: add them up)';
+COMMENT ON COLUMN prevent.alert_stats.month IS 'First day of the month the incidents occurred in (report time zone)';
+COMMENT ON COLUMN prevent.alert_stats.category IS 'One of the alerts'' categories (NULL: alerts with none)';
+COMMENT ON COLUMN prevent.alert_stats.alerts IS 'Alerts (negative: taken away by a later change)';
+SELECT prevent._restrict_to_unit('prevent.alert_stats');
+INSERT INTO prevent._job_lock (job) VALUES ('alert_stats');
+
+-- what one alert adds to the counters (p_sign -1: what it takes away)
+CREATE FUNCTION prevent._alert_contribution(p_unit text, p_occurred_at timestamptz, p_categories text[],
+	p_level prevent.risk_level, p_sign int, p_time_zone text)
+RETURNS TABLE (unit text, month date, category text, level prevent.risk_level, alerts int)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT p_unit, (pg_catalog.date_trunc('month', p_occurred_at AT TIME ZONE p_time_zone))::pg_catalog.date,
+		   c.category, p_level, p_sign
+	  FROM pg_catalog.unnest(CASE WHEN pg_catalog.cardinality(p_categories) OPERATOR(pg_catalog.>) 0
+								  THEN p_categories ELSE '{NULL}'::text[] END) c(category);
+END;
+
+-- fold every key's rows into one (rows other transactions are adding now are not seen, and stay)
+CREATE FUNCTION prevent._compact_alert_stats() RETURNS void
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH gone AS (DELETE FROM prevent.alert_stats s RETURNING s.*)
+	INSERT INTO prevent.alert_stats (unit, month, category, level, alerts)
+	SELECT g.unit, g.month, g.category, g.level, sum(g.alerts)
+	  FROM gone g
+	 GROUP BY g.unit, g.month, g.category, g.level
+	HAVING sum(g.alerts) <> 0
+$$;
+
+CREATE SEQUENCE prevent.alert_stats_writes CYCLE;
+
+/*
+ * Statement trigger on prevent.alert, as prevent._work_order_stats() is on
+ * the orders: one set-based statement adds the statement's changes per key.
+ */
+CREATE FUNCTION prevent._alert_stats() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	tz text;
+	added bigint;
+BEGIN
+	IF TG_OP = 'TRUNCATE' THEN
+		DELETE FROM prevent.alert_stats;
+		RETURN NULL;
+	END IF;
+	IF TG_OP = 'DELETE' THEN
+		PERFORM FROM old_rows LIMIT 1;
+	ELSE
+		PERFORM FROM new_rows LIMIT 1;
+	END IF;
+	IF NOT FOUND THEN
+		RETURN NULL;
+	END IF;
+	-- a review (status) changes nothing counted
+	IF TG_OP = 'UPDATE' THEN
+		IF NOT EXISTS (SELECT o.unit, o.occurred_at, o.categories, o.level FROM old_rows o
+					   EXCEPT ALL
+					   SELECT n.unit, n.occurred_at, n.categories, n.level FROM new_rows n) THEN
+			RETURN NULL;
+		END IF;
+	END IF;
+	-- FOR SHARE: a REPEATABLE READ writer that missed a rebuild fails instead of counting in old months
+	SELECT s.time_zone INTO tz FROM prevent.stats_state s FOR SHARE;
+	IF TG_OP = 'INSERT' THEN
+		INSERT INTO prevent.alert_stats (unit, month, category, level, alerts)
+		SELECT x.unit, x.month, x.category, x.level, sum(x.alerts)
+		  FROM new_rows n, prevent._alert_contribution(n.unit, n.occurred_at, n.categories, n.level, 1, tz) x
+		 GROUP BY x.unit, x.month, x.category, x.level;
+	ELSIF TG_OP = 'DELETE' THEN
+		INSERT INTO prevent.alert_stats (unit, month, category, level, alerts)
+		SELECT x.unit, x.month, x.category, x.level, sum(x.alerts)
+		  FROM old_rows o, prevent._alert_contribution(o.unit, o.occurred_at, o.categories, o.level, -1, tz) x
+		 GROUP BY x.unit, x.month, x.category, x.level;
+	ELSE
+		INSERT INTO prevent.alert_stats (unit, month, category, level, alerts)
+		SELECT x.unit, x.month, x.category, x.level, sum(x.alerts)
+		  FROM (SELECT -1 AS sign, o.unit, o.occurred_at, o.categories, o.level FROM old_rows o
+				UNION ALL
+				SELECT 1, n.unit, n.occurred_at, n.categories, n.level FROM new_rows n) r,
+			   prevent._alert_contribution(r.unit, r.occurred_at, r.categories, r.level, r.sign, tz) x
+		 GROUP BY x.unit, x.month, x.category, x.level
+		HAVING sum(x.alerts) <> 0;
+	END IF;
+	GET DIAGNOSTICS added = ROW_COUNT;
+	IF EXISTS (SELECT FROM generate_series(1, added) WHERE pg_catalog.nextval('prevent.alert_stats_writes') % 1024 = 0)
+	   AND EXISTS (SELECT FROM prevent._job_lock j WHERE j.job = 'alert_stats' FOR UPDATE SKIP LOCKED) THEN
+		PERFORM prevent._compact_alert_stats();
+	END IF;
+	RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER alert_stats_insert AFTER INSERT ON prevent.alert
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION prevent._alert_stats();
+CREATE TRIGGER alert_stats_update AFTER UPDATE ON prevent.alert
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION prevent._alert_stats();
+CREATE TRIGGER alert_stats_delete AFTER DELETE ON prevent.alert
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION prevent._alert_stats();
+CREATE TRIGGER alert_stats_truncate AFTER TRUNCATE ON prevent.alert
+	FOR EACH STATEMENT EXECUTE FUNCTION prevent._alert_stats();
+
+-- rebuild the alert counters from the alerts (called by the owner's refresh_stats() and _stats_config_changed())
+CREATE FUNCTION prevent._rebuild_alert_stats() RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	tz text := prevent.report_time_zone();
+BEGIN
+	-- no fold meanwhile; then wait for the transactions writing alerts now (alert before the counters)
+	PERFORM FROM prevent._job_lock j WHERE j.job = 'alert_stats' FOR UPDATE;
+	LOCK TABLE prevent.alert IN SHARE MODE;
+	DELETE FROM prevent.alert_stats;
+	INSERT INTO prevent.alert_stats (unit, month, category, level, alerts)
+	SELECT x.unit, x.month, x.category, x.level, sum(x.alerts)
+	  FROM prevent.alert a, prevent._alert_contribution(a.unit, a.occurred_at, a.categories, a.level, 1, tz) x
+	 GROUP BY x.unit, x.month, x.category, x.level;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION prevent.refresh_stats() RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	orders bigint;
+BEGIN
+	-- alert before work_order, the lock order of every writer (see 50_workflow.sql)
+	LOCK TABLE prevent.alert IN SHARE MODE;
+	PERFORM prevent._rebuild_alert_stats();
+	orders := prevent._rebuild_order_stats();
+	DELETE FROM prevent.party_incident;
+	INSERT INTO prevent.party_incident (party, occurred_at, alert_id, unit)
+	SELECT DISTINCT p.party, a.occurred_at, a.id, a.unit
+	  FROM prevent.alert a CROSS JOIN LATERAL unnest(a.parties) p(party);
+	DELETE FROM prevent.repeat_party;
+	INSERT INTO prevent.repeat_party (party, unit, incidents, first_at, last_at)
+	SELECT p.party, a.unit, count(*), min(a.occurred_at), max(a.occurred_at)
+	  FROM prevent.alert a CROSS JOIN LATERAL unnest(a.parties) p(party)
+	 WHERE p.party IN (SELECT q.party FROM prevent.alert r CROSS JOIN LATERAL unnest(r.parties) q(party) WHERE r.repeat)
+	 GROUP BY p.party, a.unit;
+	RETURN orders;
+END
+$$;
+COMMENT ON FUNCTION prevent.refresh_stats() IS
+'Rebuild the counters behind the rate views from prevent.work_order, those behind prevent.alert_counts, prevent.party_incident and prevent.repeat_party from prevent.alert (needed only after loading or changing orders or alerts with triggers disabled, or alerts other than through watch()); returns the orders counted';
+
+CREATE OR REPLACE FUNCTION prevent._stats_config_changed() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM prevent.stats_state s
+					WHERE s.time_zone = prevent.report_time_zone() AND s.bounds = prevent._feedback_bounds()) THEN
+		-- the alert counters are cut by the time zone only; alert before work_order
+		IF NOT EXISTS (SELECT 1 FROM prevent.stats_state s WHERE s.time_zone = prevent.report_time_zone()) THEN
+			PERFORM prevent._rebuild_alert_stats();
+		END IF;
+		PERFORM prevent._rebuild_order_stats();
+	END IF;
+	RETURN NULL;
+END
+$$;
+
+-- alerts by category: what the counters of prevent.alert_stats add up to (60_stats.sql)
+CREATE VIEW prevent.alert_counts WITH (security_invoker = true) AS
+SELECT s.unit, s.month, s.category, s.level, sum(s.alerts)::bigint AS alerts
+  FROM prevent.alert_stats s
+ GROUP BY s.unit, s.month, s.category, s.level
+HAVING sum(s.alerts) <> 0;
+COMMENT ON VIEW prevent.alert_counts IS 'Alerts per unit, month of occurrence, category and level (one row per key, no totals; see prevent.alert_counts_total). An alert with several categories counts once in each: add up over categories only for one category at a time';
+COMMENT ON COLUMN prevent.alert_counts.unit IS 'Unit (police station) of the incidents';
+COMMENT ON COLUMN prevent.alert_counts.month IS 'First day of the month the incidents occurred in (report time zone)';
+COMMENT ON COLUMN prevent.alert_counts.category IS 'Risk category (prevent.category; NULL: alerts with no category, raised by a person of concern alone)';
+COMMENT ON COLUMN prevent.alert_counts.level IS 'Alert level (low, medium, high, critical)';
+COMMENT ON COLUMN prevent.alert_counts.alerts IS 'Alerts of the unit, month, category and level';
+
+CREATE VIEW prevent.alert_counts_total WITH (security_invoker = true) AS
+SELECT c.month, c.category, c.level, sum(c.alerts)::bigint AS alerts
+  FROM prevent.alert_counts c
+ GROUP BY c.month, c.category, c.level;
+COMMENT ON VIEW prevent.alert_counts_total IS 'Alerts of all units per month of occurrence, category and level';
+COMMENT ON COLUMN prevent.alert_counts_total.month IS 'First day of the month the incidents occurred in (report time zone)';
+COMMENT ON COLUMN prevent.alert_counts_total.category IS 'Risk category (NULL: alerts with no category)';
+COMMENT ON COLUMN prevent.alert_counts_total.level IS 'Alert level (low, medium, high, critical)';
+COMMENT ON COLUMN prevent.alert_counts_total.alerts IS 'Alerts of the month, category and level';
+
+-- the alerts of 0.1.0, counted
+SELECT prevent._rebuild_alert_stats();
+
+/* ------------------------------------------------------------------------
  * Lexicon (84_findings.sql): findings that close a case, publicity
  * wording, blunt weapons
  * ------------------------------------------------------------------------ */
@@ -1137,7 +1483,7 @@ REVOKE ALL ON ALL ROUTINES IN SCHEMA prevent FROM PUBLIC;
 GRANT USAGE ON SCHEMA prevent TO PUBLIC;
 GRANT SELECT ON prevent.category, prevent.keyword, prevent.negation, prevent.proximity, prevent.combination,
 	prevent.risk_threshold, prevent.setting, prevent.level_policy, prevent.unit_member,
-	prevent.feedback_bucket, prevent.party_ignore, prevent.person_kind TO PUBLIC;
+	prevent.feedback_bucket, prevent.party_ignore, prevent.person_kind, prevent.route TO PUBLIC;
 -- the progress of back-fills, as pg_stat_progress_* shows other sessions' work: not the last key
 GRANT SELECT (source, since, batch, rows_total, rows_done, at_level, alerts, started_at, resumed_at, rows_at_resume,
 			  updated_at, finished_at) ON prevent.backfill_run TO PUBLIC;

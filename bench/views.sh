@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # bench/views.sh — are the BI views fast on 1,000,000 work orders?
+# (and prevent.alert_counts, alerts by category, on the ~1,250,000 alerts behind them: its
+# counters side by side with the same figures by a GROUP BY over prevent.alert)
 #
 # Builds a department's two years of history directly in prevent's tables and times every view:
 #   * ~1,250,000 alerts over the last 24 months (730 days up to now) across 50 police stations
@@ -335,7 +337,7 @@ RESET session_replication_role;
 SELECT format('  prevent.refresh_stats(): %s orders counted, %s ms', prevent.refresh_stats(),
 			  round(1000 * extract(epoch FROM pg_catalog.clock_timestamp() - pg_catalog.now()))) AS refresh_line \gset
 \echo :refresh_line
-VACUUM ANALYZE prevent.alert, prevent.work_order, prevent.escalation, prevent.keyword, prevent.order_stats;
+VACUUM ANALYZE prevent.alert, prevent.work_order, prevent.escalation, prevent.keyword, prevent.order_stats, prevent.alert_stats;
 SQL
 	echo "generating $orders work orders and ~$alerts alerts in database $db (directly into prevent's tables,"
 	echo "as the superuser: a million orders through the triggers of a watched table would take far too long)"
@@ -389,6 +391,8 @@ sql "SELECT format('            %s units, issued %s .. %s; sizes: alert %s, work
 sql "SELECT format('headline:   closure %s %%, 24-hour feedback %s %%, resolution %s %%', closure_rate, feedback_rate, resolution_rate)
 	   FROM prevent.department_summary"
 
+# what prevent.alert_counts gives, computed from the alerts themselves (the alternative to its counters)
+alert_group_by="SELECT a.unit, date_trunc('month', a.occurred_at AT TIME ZONE prevent.report_time_zone())::date AS month, c.category, a.level, count(*) AS alerts FROM prevent.alert a CROSS JOIN LATERAL unnest(CASE WHEN cardinality(a.categories) > 0 THEN a.categories ELSE '{NULL}' END) c(category) GROUP BY 1, 2, 3, 4"
 since_month=$(sql "SELECT to_char(date_trunc('month', now() AT TIME ZONE prevent.report_time_zone()) - interval '5 months', 'YYYY-MM-DD')")
 queries=(
 	"closure_rate|SELECT * FROM prevent.closure_rate"
@@ -403,10 +407,15 @@ queries=(
 	"overdue_orders|SELECT * FROM prevent.overdue_orders"
 	"keyword_hits|SELECT * FROM prevent.keyword_hits"
 	"unit_dashboard|SELECT * FROM prevent.unit_dashboard"
+	"alert_counts (counters)|SELECT * FROM prevent.alert_counts"
+	"  the same as GROUP BY over alert|$alert_group_by"
+	"alert_counts_total (counters)|SELECT * FROM prevent.alert_counts_total"
+	"  the same as GROUP BY over alert|SELECT month, category, level, sum(alerts)::bigint AS alerts FROM ($alert_group_by) g GROUP BY 1, 2, 3"
 	"BI: closure_rate, 1 unit, 6 months|SELECT * FROM prevent.closure_rate WHERE unit = '$station_unit' AND month >= DATE '$since_month'"
 	"BI: feedback_rate, 1 unit, 6 months|SELECT * FROM prevent.feedback_rate WHERE unit = '$station_unit' AND month >= DATE '$since_month'"
 	"BI: resolution_rate, 6 months, all|SELECT * FROM prevent.resolution_rate WHERE month >= DATE '$since_month'"
 	"BI: unit_dashboard, 1 unit|SELECT * FROM prevent.unit_dashboard WHERE unit = '$station_unit'"
+	"BI: alert_counts, 1 category, 6 months|SELECT * FROM prevent.alert_counts WHERE category = 'neighbour' AND month >= DATE '$since_month'"
 )
 
 echo

@@ -10,7 +10,8 @@
 --   4. alerts, orders, escalations, repeat callers across police stations, second judgements;
 --   5. work orders walked through issued -> accepted -> fed_back -> closed -> evaluated, the
 --      event log, and overdue escalation;
---   6. every BI view.
+--   6. every BI view, the orders pushed by category (prevent.route: disputes to 综治中心,
+--      minors to 未成年人保护 too) and the alert counts by category.
 --
 -- About time: an alert keeps the call time (occurred_at = bjsj, spread over the last 60 days),
 -- but a work order is issued when it is written, i.e. now: the demo shows the day a department
@@ -133,6 +134,15 @@ INSERT INTO prevent.person (identifier, kind, unit, full_name, valid_from, note)
 VALUES ('330102198809174613', 'mental', '南湖派出所', '王某', '2024-01-01', '精神分裂，监护人：母亲');
 SELECT p.full_name, p.identifier, p.kind, k.floor AS "level floor", p.unit, to_char(p.valid_from, 'YYYY-MM-DD') AS valid_from
   FROM prevent.person p JOIN prevent.person_kind k USING (kind);
+
+\echo '== 按类别推送：邻里、债务纠纷推送综治中心，涉未成年人警情双推送未成年人保护  Routing by category: disputes to the governance center, minors to the protection unit too'
+INSERT INTO prevent.route (category, unit, tier, accept_within, feedback_within, close_within, note) VALUES
+	('neighbour', '综治中心', 3, '4 hours', '48 hours', '15 days', '矛盾纠纷多元化解'),
+	('debt', '综治中心', 3, '4 hours', '48 hours', '15 days', '矛盾纠纷多元化解');
+INSERT INTO prevent.route (category, unit, note) VALUES ('minor', '未成年人保护', '双推送');
+SELECT r.category, c.label, r.min_level, r.unit, r.reason, r.tier, r.accept_within, r.feedback_within, r.close_within, r.note
+  FROM prevent.route r JOIN prevent.category c ON c.name = r.category
+ ORDER BY r.id;
 
 \echo '== 风险等级策略（自动派单、跟踪层级、时限）  Level policy: auto-issue, tiers following, deadlines'
 SELECT level, auto_issue, tiers, accept_within, feedback_within, close_within
@@ -463,5 +473,23 @@ SELECT * FROM prevent.overdue_orders ORDER BY overdue_by DESC, work_order_id LIM
 SELECT * FROM prevent.keyword_hits ORDER BY alerts_30d DESC, alerts_7d DESC, term LIMIT 10;
 \echo '== prevent.unit_dashboard  派出所看板  One row per station'
 SELECT * FROM prevent.unit_dashboard ORDER BY unit;
+\echo '== 按类别推送的工单：接收单位 × 状态  Orders pushed by category (prevent.route): recipient and status'
+SELECT w.unit AS recipient, count(*) AS orders,
+       count(*) FILTER (WHERE w.status = 'issued') AS issued, count(*) FILTER (WHERE w.status = 'accepted') AS accepted,
+       count(*) FILTER (WHERE w.status = 'fed_back') AS fed_back, count(*) FILTER (WHERE w.status IN ('closed', 'evaluated')) AS closed,
+       count(*) FILTER (WHERE w.resolved) AS resolved
+  FROM prevent.work_order w
+ WHERE w.reason = 'category_push'
+ GROUP BY w.unit ORDER BY w.unit;
+\echo '   (接收单位的化解率，prevent.resolution_rate  The recipients'' resolution rates)'
+SELECT * FROM prevent.resolution_rate WHERE unit IN ('综治中心', '未成年人保护') ORDER BY unit, month;
+\echo '== prevent.alert_counts_total  全局按月份、类别、等级的预警数（计数器，BI 可再汇总）  Alerts per month, category and level, department-wide'
+SELECT t.category, c.label, sum(t.alerts) FILTER (WHERE t.level = 'low') AS low, sum(t.alerts) FILTER (WHERE t.level = 'medium') AS medium,
+       sum(t.alerts) FILTER (WHERE t.level = 'high') AS high, sum(t.alerts) FILTER (WHERE t.level = 'critical') AS critical,
+       sum(t.alerts) AS alerts
+  FROM prevent.alert_counts_total t LEFT JOIN prevent.category c ON c.name = t.category
+ GROUP BY t.category, c.label ORDER BY alerts DESC, t.category;
+\echo '== prevent.alert_counts  南湖派出所各月各类别预警  One station''s alerts per month and category'
+SELECT month, category, sum(alerts) AS alerts FROM prevent.alert_counts WHERE unit = '南湖派出所' GROUP BY month, category ORDER BY month, alerts DESC, category;
 
 \echo '完成  Done.'

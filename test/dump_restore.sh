@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # TAP: the lexicon survives pg_dump / pg_restore exactly — user rows, edits
 # of built-in rows, disabled rows, settings and the identity sequences — and
-# the BI views give the same figures (order counters rebuilt by the triggers
-# in the restored time zone and buckets, repeat parties restored).
+# the BI views give the same figures (order and alert counters rebuilt by the
+# triggers in the restored time zone and buckets, repeat parties restored); the
+# routes by category are kept and push the restored database's incidents.
 # Runs against the server in PGHOST/PGPORT; creates and drops two databases.
 set -euo pipefail
 src=prevent_dump_src
@@ -11,7 +12,7 @@ dump=$(mktemp)
 trap 'rm -f "$dump"; dropdb --if-exists "$src"; dropdb --if-exists "$dst"' EXIT
 q() { psql -X -q -v ON_ERROR_STOP=1 -At -d "$1" -c "$2"; }
 
-echo "1..13"
+echo "1..14"
 dropdb --if-exists "$src" 2>/dev/null; dropdb --if-exists "$dst" 2>/dev/null
 createdb -E UTF8 -T template0 "$src"
 q "$src" "CREATE EXTENSION prevent"
@@ -33,6 +34,10 @@ q "$src" "UPDATE prevent.person_kind SET floor = 'high' WHERE kind = 'released'"
 q "$src" "INSERT INTO prevent.person_kind (kind, description, floor) VALUES ('gambler', '赌博人员', 'medium')"
 q "$src" "INSERT INTO prevent.person (identifier, kind, unit, valid_from) VALUES ('+86 139-0000-1234', 'mental', 'M所', '2026-01-01+08')"
 q "$src" "SELECT prevent.record_contact(min(id), '入户走访', '2026-02-01 10:00+08') FROM prevent.person" >/dev/null
+# a route by category, and an order it pushed
+q "$src" "INSERT INTO prevent.route (category, unit, tier, accept_within, feedback_within, close_within) VALUES ('fraud', '反诈中心', 2, '1 hour', '12 hours', '3 days')"
+q "$src" "INSERT INTO incident (station, narrative) VALUES ('E所', '对方让她刷单返利')"
+q "$src" "SELECT prevent.review(id, true) FROM prevent.alert WHERE unit = 'E所'" >/dev/null
 # figures for the views: a report time zone and a bucket of one's own, a repeat caller, an order through its lifecycle
 q "$src" "UPDATE prevent.setting SET value = 'UTC' WHERE name = 'report_time_zone'"
 q "$src" "INSERT INTO prevent.feedback_bucket (upper_bound, label) VALUES ('10 minutes', '<= 10 min')"
@@ -57,6 +62,7 @@ views() {
 	   UNION ALL SELECT format('r %s %s %s %s', unit, month, closed, resolved) FROM prevent.resolution_rate
 	   UNION ALL SELECT format('f %s %s %s %s %s', unit, month, bucket, label, orders) FROM prevent.feedback_time
 	   UNION ALL SELECT format('p %s %s %s', party, incidents, units) FROM prevent.repeat_incidents
+	   UNION ALL SELECT format('k %s %s %s %s %s', unit, month, category, level, alerts) FROM prevent.alert_counts
 	   UNION ALL SELECT format('z %s %s', time_zone, bounds) FROM prevent.stats_state) x"
 }
 # (taken now: the checks below add alerts to the restored database)
@@ -80,11 +86,12 @@ snapshot() {
 	   UNION ALL SELECT format('s %s %s', name, value) FROM prevent.setting
 	   UNION ALL SELECT format('w %s %s %s %s', source, text_column, unit_column, alert_level) FROM prevent.watched
 	   UNION ALL SELECT format('a %s %s %s %s %s %s', id, source, source_key, unit, level, status) FROM prevent.alert
-	   UNION ALL SELECT format('o %s %s %s %s', id, alert_id, unit, status) FROM prevent.work_order
+	   UNION ALL SELECT format('o %s %s %s %s %s', id, alert_id, unit, reason, status) FROM prevent.work_order
 	   UNION ALL SELECT format('e %s %s %s', work_order_id, tier, reason) FROM prevent.escalation
 	   UNION ALL SELECT format('q %s %s %s', kind, floor, builtin) FROM prevent.person_kind
 	   UNION ALL SELECT format('m %s %s %s %s %s', id, identifier, kind, unit, valid_from) FROM prevent.person
-	   UNION ALL SELECT format('x %s %s %s', person_id, at, note) FROM prevent.person_contact) x"
+	   UNION ALL SELECT format('x %s %s %s', person_id, at, note) FROM prevent.person_contact
+	   UNION ALL SELECT format('r %s %s %s %s %s %s %s %s', id, category, min_level, unit, reason, tier, accept_within, enabled) FROM prevent.route) x"
 }
 a=$(snapshot "$src"); b=$(snapshot "$dst")
 if [ "$a" = "$b" ]; then echo "ok 2 - lexicon tables are identical after restore"
@@ -110,7 +117,7 @@ m=$(q "$src" "SELECT count(*) FROM prevent.keyword WHERE builtin")
 q "$dst" "INSERT INTO incident (station, narrative) VALUES ('C所', '嫌疑人持刀扬言要同归于尽')" >/dev/null
 n=$(q "$dst" "SELECT count(*) FROM prevent.alert WHERE unit = 'C所'")
 [ "$n" = "1" ] && echo "ok 7 - the restored watched table raises alerts" || echo "not ok 7 - the restored watched table raises alerts ($n)"
-n=$(q "$dst" "SELECT count(DISTINCT id) = count(*) AND count(*) = 4 FROM prevent.alert")
+n=$(q "$dst" "SELECT count(DISTINCT id) = count(*) AND count(*) = 5 FROM prevent.alert")
 [ "$n" = "t" ] && echo "ok 8 - restored and new alerts have distinct ids" || echo "not ok 8 - restored and new alerts have distinct ids"
 n=$(q "$dst" "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'incident'::regclass AND tgname = 'prevent_watch'")
 [ "$n" = "1" ] && echo "ok 9 - exactly one prevent_watch trigger after restore" || echo "not ok 9 - prevent_watch triggers after restore: $n"
@@ -129,3 +136,9 @@ if q "$dst" "INSERT INTO prevent.person (identifier, kind, unit) VALUES ('139000
    [ "$(q "$dst" "SELECT count(DISTINCT id) FROM prevent.person")" = 2 ]; then
 	echo "ok 13 - a person can be registered after restore, with a fresh id"
 else echo "not ok 13 - a person can be registered after restore, with a fresh id"; fi
+# the restored routes push new incidents of their category
+q "$dst" "INSERT INTO incident (station, narrative) VALUES ('F所', '又有人让她刷单返利')" >/dev/null
+q "$dst" "SELECT prevent.review(id, true) FROM prevent.alert WHERE unit = 'F所'" >/dev/null
+n=$(q "$dst" "SELECT string_agg(w.unit || ':' || w.reason, ',' ORDER BY w.id) FROM prevent.work_order w JOIN prevent.alert a ON a.id = w.alert_id WHERE a.unit = 'F所'")
+[ "$n" = "F所:review,反诈中心:category_push" ] && echo "ok 14 - the restored routes push new incidents to their recipient" ||
+	echo "not ok 14 - the restored routes push new incidents to their recipient ($n)"

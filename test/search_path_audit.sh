@@ -471,7 +471,8 @@ SELECT prevent._close(${OR[$s-c2]}, true, 'x', pg_catalog.now(), CURRENT_USER);
 SELECT prevent._evaluate(${OR[$s-c2]}, 4, 'x', pg_catalog.now(), CURRENT_USER);
 SELECT prevent._transition(${OR[$s-c3]}, 'accept', pg_catalog.now(), 'x', NULL, NULL, CURRENT_USER);
 SELECT prevent._issue(ARRAY[ROW(a.id, a.level, a.unit, a.repeat, 'review', ARRAY['U_${s}9'],
-                                ARRAY[ROW('U_${s}8', 'managed_person')::prevent._recipient])::prevent._issue_request],
+                                ARRAY[ROW('U_${s}8', 'managed_person', NULL, NULL, NULL, NULL)::prevent._recipient,
+                                      ROW('U_${s}7', 'category_push', 2, '1 hour', '1 day', '7 days')::prevent._recipient])::prevent._issue_request],
                       CURRENT_USER, pg_catalog.now())
   FROM prevent.alert a WHERE a.id OPERATOR(pg_catalog.=) ${AL[$s-p4]};
 SELECT prevent._require_unit(CURRENT_USER, 'U_$s', 'x');
@@ -612,6 +613,25 @@ SELECT * FROM prevent.person_contact_status;
 DROP TABLE public.$t;
 SQL
 }
+g_routing() {	# routing by category: the route table's trigger, the writer and review pushing
+	# orders to its recipients, the alert counters and their views
+	local s=$1
+	cat <<SQL
+INSERT INTO prevent.route (category, unit, tier, accept_within, feedback_within, close_within)
+	VALUES ('neighbour', 'R_${s}1', 2, '2 hours', '48 hours', '15 days'), ('weapon', 'R_${s}2', NULL, NULL, NULL, NULL);
+UPDATE prevent.route SET note = 'x' WHERE unit OPERATOR(pg_catalog.=) 'R_${s}1';
+INSERT INTO public.incident (jjbh, station, caller, narrative) VALUES ('$s-r1', 'U_$s', NULL, '男子持刀与邻居纠纷'),
+	('$s-r2', 'U_$s', NULL, '邻里纠纷');
+SELECT prevent.review(a.id, true) FROM prevent.alert a WHERE a.source_key OPERATOR(pg_catalog.=) '$s-r2';
+SELECT prevent._route_recipients(ARRAY['neighbour', 'weapon'], 'high');
+SELECT * FROM prevent.alert_counts;
+SELECT * FROM prevent.alert_counts_total;
+SELECT prevent._compact_alert_stats();
+SELECT prevent._rebuild_alert_stats();
+SELECT * FROM prevent._alert_contribution('U_$s', pg_catalog.now(), ARRAY['neighbour'], 'low', 1, 'Asia/Shanghai');
+DELETE FROM prevent.route WHERE unit OPERATOR(pg_catalog.=) ANY (ARRAY['R_${s}1', 'R_${s}2']);
+SQL
+}
 g_own_table() {	# regress_attacker: its own watched table and DDL on its own tables
 	local s=$1
 	cat <<SQL
@@ -641,7 +661,7 @@ for s in A B C; do
 	n=$(( $(printf '%d' "'$s") - 64 ))
 	steps+=("$s|$su|insert_single|incident" "$s|$su|insert_multi|$n" "$s|$su|copy|$n" "$s|$su|insert_other|$n"
 			"$s|$su|views|" "$s|$su|matching|1" "$s|$su|lifecycle|1" "$s|$su|internal|" "$s|$su|membership|"
-			"$s|$su|watch|" "$s|$su|history|" "$s|$su|lexicon|" "$s|$su|ddl|" "$s|$su|persons|$n")
+			"$s|$su|watch|" "$s|$su|history|" "$s|$su|lexicon|" "$s|$su|ddl|" "$s|$su|persons|$n" "$s|$su|routing|")
 done
 for s in D F; do
 	n=$(( $(printf '%d' "'$s") - 64 ))

@@ -17,11 +17,16 @@
  * can wait for another in a cycle: the party stripes (prevent._party_lock,
  * in stripe order), prevent.alert, prevent.work_order, prevent.escalation,
  * prevent.event, then the counters (prevent.order_stats, repeat_party).
+ * prevent.alert_stats is only appended to, by a statement trigger at the
+ * end of each statement that writes alerts, and folded under its
+ * prevent._job_lock row taken with SKIP LOCKED: it waits for no one; its
+ * rebuild takes that row, then SHARE on alert (60_stats.sql).
  * The alert writer and review() write alerts before orders; a transition
  * locks its order only; prevent.refresh_stats() takes SHARE on alert
  * before SHARE on work_order.  Isolation specs in specs/ hold each pair.
  * The registry of persons of concern (prevent.person, person_kind,
- * 56_persons.sql) is only read by writers, never locked;
+ * 56_persons.sql) and the routing table (prevent.route, 59_routing.sql)
+ * are only read by writers, never locked;
  * prevent.record_contact() locks the person's row (KEY SHARE, its foreign
  * key) and writes prevent.person_contact, nothing else.
  *
@@ -146,7 +151,7 @@ CREATE TABLE prevent.work_order (
 	unit text,
 	level prevent.risk_level NOT NULL,
 	reason text NOT NULL
-		CONSTRAINT work_order_reason_check CHECK (reason IN ('risk_level', 'review', 'repeat', 'cross_jurisdiction', 'managed_person')),
+		CONSTRAINT work_order_reason_check CHECK (reason IN ('risk_level', 'review', 'repeat', 'cross_jurisdiction', 'managed_person', 'category_push')),
 	status text NOT NULL DEFAULT 'issued'
 		CONSTRAINT work_order_status_check CHECK (status IN ('issued', 'accepted', 'fed_back', 'closed', 'evaluated')),
 	issued_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
@@ -191,7 +196,7 @@ COMMENT ON FUNCTION prevent.order_breaches(prevent.work_order, timestamptz) IS
 
 CREATE INDEX work_order_open_idx ON prevent.work_order (unit) WHERE prevent.order_is_open(status);
 COMMENT ON TABLE prevent.work_order IS 'Instruction orders pushed to a unit: issued -> accepted -> fed_back -> closed -> evaluated';
-COMMENT ON COLUMN prevent.work_order.reason IS 'Why it was issued: risk_level (auto-issue level reached), review (second judgement), repeat, cross_jurisdiction (a repeat party''s other unit), managed_person (the responsible unit of a person of concern named in the incident)';
+COMMENT ON COLUMN prevent.work_order.reason IS 'Why it was issued: risk_level (auto-issue level reached), review (second judgement), repeat, cross_jurisdiction (a repeat party''s other unit), managed_person (the responsible unit of a person of concern named in the incident), category_push (a recipient of the alert''s category in prevent.route)';
 COMMENT ON COLUMN prevent.work_order.due_at IS 'Feedback deadline (issued_at + feedback_within of the level)';
 COMMENT ON COLUMN prevent.work_order.accept_due IS 'Acceptance deadline';
 COMMENT ON COLUMN prevent.work_order.close_due IS 'Closing deadline';
@@ -204,13 +209,13 @@ CREATE TABLE prevent.escalation (
 	unit text,
 	tier smallint NOT NULL CONSTRAINT escalation_tier_check CHECK (tier BETWEEN 1 AND 3),
 	reason text NOT NULL
-		CONSTRAINT escalation_reason_check CHECK (reason IN ('risk_level', 'repeat', 'cross_jurisdiction', 'managed_person', 'overdue')),
+		CONSTRAINT escalation_reason_check CHECK (reason IN ('risk_level', 'repeat', 'cross_jurisdiction', 'managed_person', 'category_push', 'overdue')),
 	breach text CONSTRAINT escalation_breach_check CHECK (breach IN ('accept', 'feedback', 'close')),
 	created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	CONSTRAINT escalation_breach_reason CHECK ((reason = 'overdue') = (breach IS NOT NULL))
 );
 CREATE UNIQUE INDEX escalation_once_idx ON prevent.escalation (work_order_id, tier, reason, coalesce(breach, ''));
-COMMENT ON TABLE prevent.escalation IS 'Which tiers follow a work order and why (risk_level, repeat, cross_jurisdiction, managed_person, overdue)';
+COMMENT ON TABLE prevent.escalation IS 'Which tiers follow a work order and why (risk_level, repeat, cross_jurisdiction, managed_person, category_push, overdue)';
 COMMENT ON COLUMN prevent.escalation.tier IS '1 command center, 2 specialist unit, 3 base-control center';
 COMMENT ON COLUMN prevent.escalation.breach IS 'For overdue escalations: the deadline missed (accept, feedback, close)';
 
@@ -391,17 +396,24 @@ AS $$ BEGIN RETURN coalesce((SELECT value::int FROM prevent.setting WHERE name =
  * each of those gets an order too (cross_jurisdiction), and further
  * recipients, each a unit with the reason it gets an order (managed_person:
  * the responsible unit of a person of concern the incident names,
- * prevent._person_recipients()).  Each unit gets one order per alert: the
- * alert's own unit first, then the recipients, then the repeat's other
- * units (a unit named twice keeps its first reason).  Deadlines and
- * the level's tiers come from prevent.level_policy; a repeat alert's orders
- * are followed by tier repeat_tier, an alert issued to several units for a
- * repeat by tier cross_jurisdiction_tier, and one that names a person of
- * concern by tier managed_person_tier.  Every order gets an 'issue' event.
+ * prevent._person_recipients(); category_push: a recipient of one of the
+ * alert's categories, prevent._route_recipients()).  Each unit gets one
+ * order per alert: the alert's own unit first, then the recipients in their
+ * order, then the repeat's other units (a unit named twice keeps its first
+ * reason).  Deadlines and the level's tiers come from prevent.level_policy,
+ * except a recipient's own deadlines; a repeat alert's orders are followed
+ * by tier repeat_tier, an alert issued to several units for a repeat by
+ * tier cross_jurisdiction_tier, one that names a person of concern by tier
+ * managed_person_tier, and a recipient's order by the recipient's own tier
+ * too (reason: the recipient's).  Every order gets an 'issue' event.
  */
 CREATE TYPE prevent._recipient AS (
 	unit text,
-	reason text
+	reason text,
+	tier smallint,				-- follows this recipient's order (NULL: none of its own)
+	accept_within interval,		-- its own deadlines (NULL: the level's)
+	feedback_within interval,
+	close_within interval
 );
 
 CREATE TYPE prevent._issue_request AS (
@@ -446,22 +458,31 @@ BEGIN
 		-- for a reason of its own, e.g. the station managing a person named), then the repeat's
 		-- other units, each group by unit: a unit in two groups gets the first one's reason,
 		-- and ids follow that order
-		SELECT o.ord, o.unit, o.reason, nextval('prevent.work_order_id_seq'::regclass) AS order_id,
+		SELECT o.ord, o.unit, o.reason, o.tier, o.accept_within, o.feedback_within, o.close_within,
+			   nextval('prevent.work_order_id_seq'::regclass) AS order_id,
 			   bool_or(o.reason = 'cross_jurisdiction') OVER (PARTITION BY o.ord) AS cross_units
-		  FROM (SELECT DISTINCT ON (u.ord, u.unit) u.ord, u.unit, u.reason, u.rank
-				  FROM (SELECT r.ord, r.unit, r.reason, 0 AS rank FROM r
+		  FROM (SELECT DISTINCT ON (u.ord, u.unit) u.ord, u.unit, u.reason, u.rank, u.tier,
+					   u.accept_within, u.feedback_within, u.close_within
+				  FROM (SELECT r.ord, r.unit, r.reason, 0 AS rank, 0::bigint AS pos, NULL::smallint AS tier,
+							   NULL::interval AS accept_within, NULL::interval AS feedback_within,
+							   NULL::interval AS close_within
+						  FROM r
 						UNION ALL
-						SELECT r.ord, x.unit, x.reason, 1
-						  FROM r CROSS JOIN LATERAL unnest(r.recipients) x
+						SELECT r.ord, x.unit, x.reason, 1, x.pos, x.tier, x.accept_within, x.feedback_within,
+							   x.close_within
+						  FROM r CROSS JOIN LATERAL unnest(r.recipients) WITH ORDINALITY
+								AS x(unit, reason, tier, accept_within, feedback_within, close_within, pos)
 						UNION ALL
-						SELECT r.ord, x.unit, 'cross_jurisdiction', 2
+						SELECT r.ord, x.unit, 'cross_jurisdiction', 2, 0, NULL, NULL, NULL, NULL
 						  FROM r CROSS JOIN LATERAL unnest(r.other_units) x(unit)) u
-				 ORDER BY u.ord, u.unit, u.rank) o
+				 ORDER BY u.ord, u.unit, u.rank, u.pos) o
 		 ORDER BY o.ord, o.rank, o.unit
 	), ins_order AS (
 		INSERT INTO prevent.work_order (id, alert_id, unit, level, reason, issued_at, accept_due, due_at, close_due)
 		SELECT o.order_id, r.alert_id, o.unit, r.level, o.reason, _issue.at,
-			   _issue.at + r.accept_within, _issue.at + r.feedback_within, _issue.at + r.close_within
+			   _issue.at + coalesce(o.accept_within, r.accept_within),
+			   _issue.at + coalesce(o.feedback_within, r.feedback_within),
+			   _issue.at + coalesce(o.close_within, r.close_within)
 		  FROM orders o JOIN r ON r.ord = o.ord
 		RETURNING 1
 	), ins_escalation AS (
@@ -477,7 +498,10 @@ BEGIN
 				SELECT cross_tier, 'cross_jurisdiction' WHERE o.cross_units
 				UNION ALL
 				SELECT person_tier, 'managed_person'
-				 WHERE 'managed_person' = ANY (ARRAY(SELECT x.reason FROM unnest(r.recipients) x))) e
+				 WHERE 'managed_person' = ANY (ARRAY(SELECT x.reason FROM unnest(r.recipients) x))
+				UNION ALL
+				-- a recipient's own tier follows its order only
+				SELECT o.tier, o.reason WHERE o.tier IS NOT NULL) e
 		RETURNING 1
 	), ins_event AS (
 		INSERT INTO prevent.event (work_order_id, alert_id, unit, action, from_status, to_status, at, actor, acting_role)
@@ -522,7 +546,8 @@ BEGIN
 	VALUES (a.id, a.unit, 'review', 'pending', a.status, pg_catalog.now(), SESSION_USER, actor, note);
 	IF issue THEN
 		PERFORM prevent._issue(ARRAY[ROW(a.id, a.level, a.unit, a.repeat, 'review', NULL,
-										 prevent._person_recipients(a.persons))::prevent._issue_request],
+										 prevent._person_recipients(a.persons)
+										 OPERATOR(pg_catalog.||) prevent._route_recipients(a.categories, a.level))::prevent._issue_request],
 							   actor, pg_catalog.now());
 	END IF;
 	RETURN a;

@@ -121,7 +121,7 @@ SELECT prevent._restrict_to_unit('prevent.person');
 CREATE FUNCTION prevent._person_recipients(persons bigint[]) RETURNS prevent._recipient[]
 LANGUAGE sql STABLE
 BEGIN ATOMIC
-	SELECT ARRAY(SELECT ROW(u.unit, 'managed_person')::prevent._recipient
+	SELECT ARRAY(SELECT ROW(u.unit, 'managed_person', NULL, NULL, NULL, NULL)::prevent._recipient
 				   FROM (SELECT DISTINCT p.unit FROM prevent.person p
 						  WHERE p.id OPERATOR(pg_catalog.=) ANY (persons)) u
 				  ORDER BY u.unit);

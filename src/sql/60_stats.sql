@@ -9,6 +9,8 @@
  * counter; every so often a writer folds each key's rows into one.
  * Changing report_time_zone or prevent.feedback_bucket rebuilds the counters
  * (prevent.refresh_stats()); so does a pg_restore, through the same triggers.
+ * prevent.alert_stats does the same for alerts per unit, month, category and
+ * level (prevent.alert_counts), kept by statement triggers on prevent.alert.
  * ------------------------------------------------------------------------ */
 
 /*
@@ -249,6 +251,147 @@ BEGIN
 END
 $$;
 
+/*
+ * Alerts per unit, month (report time zone), category and level: what
+ * prevent.alert_counts adds up, kept as prevent.order_stats is (statement
+ * triggers on prevent.alert add rows, a writer folds them every 1,024 rows;
+ * prevent.refresh_stats() and a change of report_time_zone rebuild them).
+ * An alert counts once in each of its categories; one with none (raised by
+ * a person of concern alone) under category NULL.
+ */
+CREATE TABLE prevent.alert_stats (
+	unit text,
+	month date NOT NULL,
+	category text,
+	level prevent.risk_level NOT NULL,
+	alerts bigint NOT NULL
+);
+CREATE INDEX alert_stats_key_idx ON prevent.alert_stats (unit, month, category, level);
+COMMENT ON TABLE prevent.alert_stats IS 'Alert counters per unit, month, category and level, kept by triggers on prevent.alert; read them through prevent.alert_counts (a key may have several rows: add them up)';
+COMMENT ON COLUMN prevent.alert_stats.month IS 'First day of the month the incidents occurred in (report time zone)';
+COMMENT ON COLUMN prevent.alert_stats.category IS 'One of the alerts'' categories (NULL: alerts with none)';
+COMMENT ON COLUMN prevent.alert_stats.alerts IS 'Alerts (negative: taken away by a later change)';
+SELECT prevent._restrict_to_unit('prevent.alert_stats');
+INSERT INTO prevent._job_lock (job) VALUES ('alert_stats');
+
+-- what one alert adds to the counters (p_sign -1: what it takes away)
+CREATE FUNCTION prevent._alert_contribution(p_unit text, p_occurred_at timestamptz, p_categories text[],
+	p_level prevent.risk_level, p_sign int, p_time_zone text)
+RETURNS TABLE (unit text, month date, category text, level prevent.risk_level, alerts int)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT p_unit, (pg_catalog.date_trunc('month', p_occurred_at AT TIME ZONE p_time_zone))::pg_catalog.date,
+		   c.category, p_level, p_sign
+	  FROM pg_catalog.unnest(CASE WHEN pg_catalog.cardinality(p_categories) OPERATOR(pg_catalog.>) 0
+								  THEN p_categories ELSE '{NULL}'::text[] END) c(category);
+END;
+
+-- fold every key's rows into one (rows other transactions are adding now are not seen, and stay)
+CREATE FUNCTION prevent._compact_alert_stats() RETURNS void
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH gone AS (DELETE FROM prevent.alert_stats s RETURNING s.*)
+	INSERT INTO prevent.alert_stats (unit, month, category, level, alerts)
+	SELECT g.unit, g.month, g.category, g.level, sum(g.alerts)
+	  FROM gone g
+	 GROUP BY g.unit, g.month, g.category, g.level
+	HAVING sum(g.alerts) <> 0
+$$;
+
+CREATE SEQUENCE prevent.alert_stats_writes CYCLE;
+
+/*
+ * Statement trigger on prevent.alert, as prevent._work_order_stats() is on
+ * the orders: one set-based statement adds the statement's changes per key.
+ */
+CREATE FUNCTION prevent._alert_stats() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	tz text;
+	added bigint;
+BEGIN
+	IF TG_OP = 'TRUNCATE' THEN
+		DELETE FROM prevent.alert_stats;
+		RETURN NULL;
+	END IF;
+	IF TG_OP = 'DELETE' THEN
+		PERFORM FROM old_rows LIMIT 1;
+	ELSE
+		PERFORM FROM new_rows LIMIT 1;
+	END IF;
+	IF NOT FOUND THEN
+		RETURN NULL;
+	END IF;
+	-- a review (status) changes nothing counted
+	IF TG_OP = 'UPDATE' THEN
+		IF NOT EXISTS (SELECT o.unit, o.occurred_at, o.categories, o.level FROM old_rows o
+					   EXCEPT ALL
+					   SELECT n.unit, n.occurred_at, n.categories, n.level FROM new_rows n) THEN
+			RETURN NULL;
+		END IF;
+	END IF;
+	-- FOR SHARE: a REPEATABLE READ writer that missed a rebuild fails instead of counting in old months
+	SELECT s.time_zone INTO tz FROM prevent.stats_state s FOR SHARE;
+	IF TG_OP = 'INSERT' THEN
+		INSERT INTO prevent.alert_stats (unit, month, category, level, alerts)
+		SELECT x.unit, x.month, x.category, x.level, sum(x.alerts)
+		  FROM new_rows n, prevent._alert_contribution(n.unit, n.occurred_at, n.categories, n.level, 1, tz) x
+		 GROUP BY x.unit, x.month, x.category, x.level;
+	ELSIF TG_OP = 'DELETE' THEN
+		INSERT INTO prevent.alert_stats (unit, month, category, level, alerts)
+		SELECT x.unit, x.month, x.category, x.level, sum(x.alerts)
+		  FROM old_rows o, prevent._alert_contribution(o.unit, o.occurred_at, o.categories, o.level, -1, tz) x
+		 GROUP BY x.unit, x.month, x.category, x.level;
+	ELSE
+		INSERT INTO prevent.alert_stats (unit, month, category, level, alerts)
+		SELECT x.unit, x.month, x.category, x.level, sum(x.alerts)
+		  FROM (SELECT -1 AS sign, o.unit, o.occurred_at, o.categories, o.level FROM old_rows o
+				UNION ALL
+				SELECT 1, n.unit, n.occurred_at, n.categories, n.level FROM new_rows n) r,
+			   prevent._alert_contribution(r.unit, r.occurred_at, r.categories, r.level, r.sign, tz) x
+		 GROUP BY x.unit, x.month, x.category, x.level
+		HAVING sum(x.alerts) <> 0;
+	END IF;
+	GET DIAGNOSTICS added = ROW_COUNT;
+	IF EXISTS (SELECT FROM generate_series(1, added) WHERE pg_catalog.nextval('prevent.alert_stats_writes') % 1024 = 0)
+	   AND EXISTS (SELECT FROM prevent._job_lock j WHERE j.job = 'alert_stats' FOR UPDATE SKIP LOCKED) THEN
+		PERFORM prevent._compact_alert_stats();
+	END IF;
+	RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER alert_stats_insert AFTER INSERT ON prevent.alert
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION prevent._alert_stats();
+CREATE TRIGGER alert_stats_update AFTER UPDATE ON prevent.alert
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION prevent._alert_stats();
+CREATE TRIGGER alert_stats_delete AFTER DELETE ON prevent.alert
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION prevent._alert_stats();
+CREATE TRIGGER alert_stats_truncate AFTER TRUNCATE ON prevent.alert
+	FOR EACH STATEMENT EXECUTE FUNCTION prevent._alert_stats();
+
+-- rebuild the alert counters from the alerts (called by the owner's refresh_stats() and _stats_config_changed())
+CREATE FUNCTION prevent._rebuild_alert_stats() RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	tz text := prevent.report_time_zone();
+BEGIN
+	-- no fold meanwhile; then wait for the transactions writing alerts now (alert before the counters)
+	PERFORM FROM prevent._job_lock j WHERE j.job = 'alert_stats' FOR UPDATE;
+	LOCK TABLE prevent.alert IN SHARE MODE;
+	DELETE FROM prevent.alert_stats;
+	INSERT INTO prevent.alert_stats (unit, month, category, level, alerts)
+	SELECT x.unit, x.month, x.category, x.level, sum(x.alerts)
+	  FROM prevent.alert a, prevent._alert_contribution(a.unit, a.occurred_at, a.categories, a.level, 1, tz) x
+	 GROUP BY x.unit, x.month, x.category, x.level;
+END
+$$;
+
 -- and prevent.repeat_party from the alerts
 CREATE FUNCTION prevent.refresh_stats() RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER
@@ -259,6 +402,7 @@ DECLARE
 BEGIN
 	-- alert before work_order, the lock order of every writer (see 50_workflow.sql)
 	LOCK TABLE prevent.alert IN SHARE MODE;
+	PERFORM prevent._rebuild_alert_stats();
 	orders := prevent._rebuild_order_stats();
 	DELETE FROM prevent.party_incident;
 	INSERT INTO prevent.party_incident (party, occurred_at, alert_id, unit)
@@ -274,7 +418,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION prevent.refresh_stats() IS
-'Rebuild the counters behind the rate views from prevent.work_order, and prevent.party_incident and prevent.repeat_party from prevent.alert (needed only after loading or changing orders or alerts with triggers disabled, or alerts other than through watch()); returns the orders counted';
+'Rebuild the counters behind the rate views from prevent.work_order, those behind prevent.alert_counts, prevent.party_incident and prevent.repeat_party from prevent.alert (needed only after loading or changing orders or alerts with triggers disabled, or alerts other than through watch()); returns the orders counted';
 
 -- report_time_zone or the buckets changed: rebuild
 CREATE FUNCTION prevent._stats_config_changed() RETURNS trigger
@@ -284,6 +428,10 @@ AS $$
 BEGIN
 	IF NOT EXISTS (SELECT 1 FROM prevent.stats_state s
 					WHERE s.time_zone = prevent.report_time_zone() AND s.bounds = prevent._feedback_bounds()) THEN
+		-- the alert counters are cut by the time zone only; alert before work_order
+		IF NOT EXISTS (SELECT 1 FROM prevent.stats_state s WHERE s.time_zone = prevent.report_time_zone()) THEN
+			PERFORM prevent._rebuild_alert_stats();
+		END IF;
 		PERFORM prevent._rebuild_order_stats();
 	END IF;
 	RETURN NULL;

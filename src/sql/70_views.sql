@@ -250,3 +250,26 @@ COMMENT ON COLUMN prevent.unit_dashboard.repeats_30d IS 'Repeat incidents in the
 COMMENT ON COLUMN prevent.unit_dashboard.issued_30d IS 'Work orders issued in the last 30 days (denominator of the two rates)';
 COMMENT ON COLUMN prevent.unit_dashboard.closure_rate_30d IS 'Closure rate of orders issued in the last 30 days, percent';
 COMMENT ON COLUMN prevent.unit_dashboard.feedback_rate_30d IS '24-hour feedback rate of orders issued in the last 30 days, percent';
+
+-- alerts by category: what the counters of prevent.alert_stats add up to (60_stats.sql)
+CREATE VIEW prevent.alert_counts WITH (security_invoker = true) AS
+SELECT s.unit, s.month, s.category, s.level, sum(s.alerts)::bigint AS alerts
+  FROM prevent.alert_stats s
+ GROUP BY s.unit, s.month, s.category, s.level
+HAVING sum(s.alerts) <> 0;
+COMMENT ON VIEW prevent.alert_counts IS 'Alerts per unit, month of occurrence, category and level (one row per key, no totals; see prevent.alert_counts_total). An alert with several categories counts once in each: add up over categories only for one category at a time';
+COMMENT ON COLUMN prevent.alert_counts.unit IS 'Unit (police station) of the incidents';
+COMMENT ON COLUMN prevent.alert_counts.month IS 'First day of the month the incidents occurred in (report time zone)';
+COMMENT ON COLUMN prevent.alert_counts.category IS 'Risk category (prevent.category; NULL: alerts with no category, raised by a person of concern alone)';
+COMMENT ON COLUMN prevent.alert_counts.level IS 'Alert level (low, medium, high, critical)';
+COMMENT ON COLUMN prevent.alert_counts.alerts IS 'Alerts of the unit, month, category and level';
+
+CREATE VIEW prevent.alert_counts_total WITH (security_invoker = true) AS
+SELECT c.month, c.category, c.level, sum(c.alerts)::bigint AS alerts
+  FROM prevent.alert_counts c
+ GROUP BY c.month, c.category, c.level;
+COMMENT ON VIEW prevent.alert_counts_total IS 'Alerts of all units per month of occurrence, category and level';
+COMMENT ON COLUMN prevent.alert_counts_total.month IS 'First day of the month the incidents occurred in (report time zone)';
+COMMENT ON COLUMN prevent.alert_counts_total.category IS 'Risk category (NULL: alerts with no category)';
+COMMENT ON COLUMN prevent.alert_counts_total.level IS 'Alert level (low, medium, high, critical)';
+COMMENT ON COLUMN prevent.alert_counts_total.alerts IS 'Alerts of the month, category and level';

@@ -12,7 +12,7 @@ REVOKE ALL ON ALL ROUTINES IN SCHEMA prevent FROM PUBLIC;
 GRANT USAGE ON SCHEMA prevent TO PUBLIC;
 GRANT SELECT ON prevent.category, prevent.keyword, prevent.negation, prevent.proximity, prevent.combination,
 	prevent.risk_threshold, prevent.setting, prevent.level_policy, prevent.unit_member,
-	prevent.feedback_bucket, prevent.party_ignore, prevent.person_kind TO PUBLIC;
+	prevent.feedback_bucket, prevent.party_ignore, prevent.person_kind, prevent.route TO PUBLIC;
 -- the progress of back-fills, as pg_stat_progress_* shows other sessions' work: not the last key
 GRANT SELECT (source, since, batch, rows_total, rows_done, at_level, alerts, started_at, resumed_at, rows_at_resume,
 			  updated_at, finished_at) ON prevent.backfill_run TO PUBLIC;

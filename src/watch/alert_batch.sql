@@ -29,8 +29,9 @@
 --
 -- It returns the alerts to issue as prevent._issue_request[] (NULL if
 -- none), which the writer hands to prevent._issue(): why each is issued to
--- its own unit, the other units of its party's earlier incidents, and the
--- units of its persons of concern; and the number of alerts written.
+-- its own unit, the other units of its party's earlier incidents, the
+-- units of its persons of concern, then the recipients of its categories
+-- (prevent.route); and the number of alerts written.
 WITH b AS MATERIALIZED (
 	SELECT x.source, x.source_key, x.unit, x.occurred_at, x.score, lv.level, x.categories, x.terms,
 		   pp.parties, coalesce(m.persons, '{}') AS persons,
@@ -147,7 +148,8 @@ other_units AS (
 SELECT array_agg(ROW(b.id, b.level, b.unit, f.is_repeat,
 					 CASE WHEN f.auto_issue THEN 'risk_level' ELSE 'repeat' END,
 					 o.units,
-					 CASE WHEN b.persons <> '{}' THEN prevent._person_recipients(b.persons) END)::prevent._issue_request
+					 CASE WHEN b.persons <> '{}' THEN prevent._person_recipients(b.persons) END
+					 || prevent._route_recipients(b.categories, b.level))::prevent._issue_request
 				 ORDER BY b.ord) FILTER (WHERE f.auto_issue OR f.repeat_issue),
 	   count(*) AS written
   FROM b JOIN flags f ON f.ord = b.ord
