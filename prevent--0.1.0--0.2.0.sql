@@ -1241,6 +1241,84 @@ AS $$
 	HAVING sum(g.alerts) <> 0
 $$;
 
+/*
+ * Whether a writer that just added rows to a counters table folds it now:
+ * when one of them is the 1,024th since the last fold (the sequence writes
+ * counts them), and no other writer holds the job's row of
+ * prevent._job_lock (taken here until the end of the transaction).  For
+ * prevent.order_stats and prevent.alert_stats.
+ */
+CREATE FUNCTION prevent._fold_due(writes regclass, job text, added bigint) RETURNS boolean
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT EXISTS (SELECT FROM pg_catalog.generate_series(1, added) WHERE pg_catalog.nextval(writes) % 1024 = 0)
+	   AND EXISTS (SELECT FROM prevent._job_lock j WHERE j.job = _fold_due.job FOR UPDATE SKIP LOCKED)
+$$;
+
+CREATE OR REPLACE FUNCTION prevent._work_order_stats() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	st prevent.stats_state;
+	added bigint;
+BEGIN
+	IF TG_OP = 'TRUNCATE' THEN
+		DELETE FROM prevent.order_stats;
+		RETURN NULL;
+	END IF;
+	-- a statement trigger fires for no rows too (the alert writer's statement for an alert with no order)
+	IF TG_OP = 'DELETE' THEN
+		PERFORM FROM old_rows LIMIT 1;
+	ELSE
+		PERFORM FROM new_rows LIMIT 1;
+	END IF;
+	IF NOT FOUND THEN
+		RETURN NULL;
+	END IF;
+	-- an update that changed none of the columns counted (escalate_overdue() moving
+	-- next_escalation_due, a repeated feedback) nets to zero: not worth summing
+	-- (the query is planned only for UPDATE: old_rows exists for no other event)
+	IF TG_OP = 'UPDATE' THEN
+		IF NOT EXISTS (SELECT o.unit, o.issued_at, o.fed_back_at, o.closed_at, o.resolved FROM old_rows o
+					   EXCEPT ALL
+					   SELECT n.unit, n.issued_at, n.fed_back_at, n.closed_at, n.resolved FROM new_rows n) THEN
+			RETURN NULL;
+		END IF;
+	END IF;
+	-- FOR SHARE: a REPEATABLE READ writer that missed a rebuild fails instead of counting in old months
+	SELECT * INTO st FROM prevent.stats_state FOR SHARE;
+	-- one statement per event (a transition table exists only for its events); keys that net to
+	-- zero (an order accepted: nothing counted changes) are not written
+	IF TG_OP = 'INSERT' THEN
+		INSERT INTO prevent.order_stats (unit, month, bucket, issued, closed, fed_back_24h, closed_in, resolved_in, fed_back)
+		SELECT x.unit, x.month, x.bucket, sum(x.issued), sum(x.closed), sum(x.fed_back_24h), sum(x.closed_in), sum(x.resolved_in), sum(x.fed_back)
+		  FROM new_rows n, prevent._order_contribution(n.unit, n.issued_at, n.fed_back_at, n.closed_at, n.resolved, 1, st.time_zone, st.bounds) x
+		 GROUP BY x.unit, x.month, x.bucket;
+	ELSIF TG_OP = 'DELETE' THEN
+		INSERT INTO prevent.order_stats (unit, month, bucket, issued, closed, fed_back_24h, closed_in, resolved_in, fed_back)
+		SELECT x.unit, x.month, x.bucket, sum(x.issued), sum(x.closed), sum(x.fed_back_24h), sum(x.closed_in), sum(x.resolved_in), sum(x.fed_back)
+		  FROM old_rows o, prevent._order_contribution(o.unit, o.issued_at, o.fed_back_at, o.closed_at, o.resolved, -1, st.time_zone, st.bounds) x
+		 GROUP BY x.unit, x.month, x.bucket;
+	ELSE
+		INSERT INTO prevent.order_stats (unit, month, bucket, issued, closed, fed_back_24h, closed_in, resolved_in, fed_back)
+		SELECT x.unit, x.month, x.bucket, sum(x.issued), sum(x.closed), sum(x.fed_back_24h), sum(x.closed_in), sum(x.resolved_in), sum(x.fed_back)
+		  FROM (SELECT -1 AS sign, o.unit, o.issued_at, o.fed_back_at, o.closed_at, o.resolved FROM old_rows o
+				UNION ALL
+				SELECT 1, n.unit, n.issued_at, n.fed_back_at, n.closed_at, n.resolved FROM new_rows n) r,
+			   prevent._order_contribution(r.unit, r.issued_at, r.fed_back_at, r.closed_at, r.resolved, r.sign, st.time_zone, st.bounds) x
+		 GROUP BY x.unit, x.month, x.bucket
+		HAVING prevent._counts_nonzero(sum(x.issued), sum(x.closed), sum(x.fed_back_24h), sum(x.closed_in), sum(x.resolved_in), sum(x.fed_back));
+	END IF;
+	GET DIAGNOSTICS added = ROW_COUNT;
+	IF prevent._fold_due('prevent.order_stats_writes', 'order_stats', added) THEN
+		PERFORM prevent._compact_order_stats();
+	END IF;
+	RETURN NULL;
+END
+$$;
+
 CREATE SEQUENCE prevent.alert_stats_writes CYCLE;
 
 /*
@@ -1298,8 +1376,7 @@ BEGIN
 		HAVING sum(x.alerts) <> 0;
 	END IF;
 	GET DIAGNOSTICS added = ROW_COUNT;
-	IF EXISTS (SELECT FROM generate_series(1, added) WHERE pg_catalog.nextval('prevent.alert_stats_writes') % 1024 = 0)
-	   AND EXISTS (SELECT FROM prevent._job_lock j WHERE j.job = 'alert_stats' FOR UPDATE SKIP LOCKED) THEN
+	IF prevent._fold_due('prevent.alert_stats_writes', 'alert_stats', added) THEN
 		PERFORM prevent._compact_alert_stats();
 	END IF;
 	RETURN NULL;

@@ -627,6 +627,7 @@ SELECT prevent._route_recipients(ARRAY['neighbour', 'weapon'], 'high');
 SELECT * FROM prevent.alert_counts;
 SELECT * FROM prevent.alert_counts_total;
 SELECT prevent._compact_alert_stats();
+SELECT prevent._fold_due('prevent.alert_stats_writes', 'alert_stats', 3);
 SELECT prevent._rebuild_alert_stats();
 SELECT * FROM prevent._alert_contribution('U_$s', pg_catalog.now(), ARRAY['neighbour'], 'low', 1, 'Asia/Shanghai');
 DELETE FROM prevent.route WHERE unit OPERATOR(pg_catalog.=) ANY (ARRAY['R_${s}1', 'R_${s}2']);

@@ -132,6 +132,21 @@ $$;
 CREATE SEQUENCE prevent.order_stats_writes CYCLE;
 
 /*
+ * Whether a writer that just added rows to a counters table folds it now:
+ * when one of them is the 1,024th since the last fold (the sequence writes
+ * counts them), and no other writer holds the job's row of
+ * prevent._job_lock (taken here until the end of the transaction).  For
+ * prevent.order_stats and prevent.alert_stats.
+ */
+CREATE FUNCTION prevent._fold_due(writes regclass, job text, added bigint) RETURNS boolean
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT EXISTS (SELECT FROM pg_catalog.generate_series(1, added) WHERE pg_catalog.nextval(writes) % 1024 = 0)
+	   AND EXISTS (SELECT FROM prevent._job_lock j WHERE j.job = _fold_due.job FOR UPDATE SKIP LOCKED)
+$$;
+
+/*
  * Statement trigger on prevent.work_order: the statement's changes to each
  * key's counters, summed in one set-based statement, are added as new rows
  * (a pg_restore of a million orders is one statement; an order's transition
@@ -197,9 +212,7 @@ BEGIN
 		HAVING prevent._counts_nonzero(sum(x.issued), sum(x.closed), sum(x.fed_back_24h), sum(x.closed_in), sum(x.resolved_in), sum(x.fed_back));
 	END IF;
 	GET DIAGNOSTICS added = ROW_COUNT;
-	-- fold when one of the rows added is the 1,024th since the last fold
-	IF EXISTS (SELECT FROM generate_series(1, added) WHERE pg_catalog.nextval('prevent.order_stats_writes') % 1024 = 0)
-	   AND EXISTS (SELECT FROM prevent._job_lock j WHERE j.job = 'order_stats' FOR UPDATE SKIP LOCKED) THEN
+	IF prevent._fold_due('prevent.order_stats_writes', 'order_stats', added) THEN
 		PERFORM prevent._compact_order_stats();
 	END IF;
 	RETURN NULL;
@@ -356,8 +369,7 @@ BEGIN
 		HAVING sum(x.alerts) <> 0;
 	END IF;
 	GET DIAGNOSTICS added = ROW_COUNT;
-	IF EXISTS (SELECT FROM generate_series(1, added) WHERE pg_catalog.nextval('prevent.alert_stats_writes') % 1024 = 0)
-	   AND EXISTS (SELECT FROM prevent._job_lock j WHERE j.job = 'alert_stats' FOR UPDATE SKIP LOCKED) THEN
+	IF prevent._fold_due('prevent.alert_stats_writes', 'alert_stats', added) THEN
 		PERFORM prevent._compact_alert_stats();
 	END IF;
 	RETURN NULL;
