@@ -298,8 +298,7 @@ BEGIN
 	VALUES (a.id, a.unit, 'review', 'pending', a.status, pg_catalog.now(), SESSION_USER, actor, note);
 	IF issue THEN
 		PERFORM prevent._issue(ARRAY[ROW(a.id, a.level, a.unit, a.repeat, 'review', NULL,
-										 prevent._person_recipients(a.persons)
-										 OPERATOR(pg_catalog.||) prevent._route_recipients(a.categories, a.level))::prevent._issue_request],
+										 prevent._recipients(a.persons, a.categories, a.level))::prevent._issue_request],
 							   actor, pg_catalog.now());
 	END IF;
 	RETURN a;
@@ -1188,6 +1187,20 @@ BEGIN ATOMIC
 							AND r.min_level OPERATOR(pg_catalog.<=) level
 						  ORDER BY r.unit, r.id) u
 				  ORDER BY u.unit);
+END;
+
+/*
+ * All the recipients of an alert (prevent._issue), in the order their
+ * reasons win for a unit named twice: the units of its persons of concern,
+ * then those of its categories.  The alert writer and prevent._review()
+ * both pass these.
+ */
+CREATE FUNCTION prevent._recipients(persons bigint[], categories text[], level prevent.risk_level)
+RETURNS prevent._recipient[]
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT CASE WHEN pg_catalog.cardinality(persons) OPERATOR(pg_catalog.>) 0 THEN prevent._person_recipients(persons) END
+		   OPERATOR(pg_catalog.||) prevent._route_recipients(categories, level);
 END;
 
 SELECT pg_catalog.pg_extension_config_dump('prevent.route', '');

@@ -624,6 +624,7 @@ INSERT INTO public.incident (jjbh, station, caller, narrative) VALUES ('$s-r1', 
 	('$s-r2', 'U_$s', NULL, '邻里纠纷');
 SELECT prevent.review(a.id, true) FROM prevent.alert a WHERE a.source_key OPERATOR(pg_catalog.=) '$s-r2';
 SELECT prevent._route_recipients(ARRAY['neighbour', 'weapon'], 'high');
+SELECT prevent._recipients(ARRAY(SELECT p.id FROM prevent.person p), ARRAY['neighbour', 'weapon'], 'high');
 SELECT * FROM prevent.alert_counts;
 SELECT * FROM prevent.alert_counts_total;
 SELECT prevent._compact_alert_stats();

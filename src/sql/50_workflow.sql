@@ -546,8 +546,7 @@ BEGIN
 	VALUES (a.id, a.unit, 'review', 'pending', a.status, pg_catalog.now(), SESSION_USER, actor, note);
 	IF issue THEN
 		PERFORM prevent._issue(ARRAY[ROW(a.id, a.level, a.unit, a.repeat, 'review', NULL,
-										 prevent._person_recipients(a.persons)
-										 OPERATOR(pg_catalog.||) prevent._route_recipients(a.categories, a.level))::prevent._issue_request],
+										 prevent._recipients(a.persons, a.categories, a.level))::prevent._issue_request],
 							   actor, pg_catalog.now());
 	END IF;
 	RETURN a;

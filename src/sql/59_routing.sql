@@ -106,5 +106,19 @@ BEGIN ATOMIC
 				  ORDER BY u.unit);
 END;
 
+/*
+ * All the recipients of an alert (prevent._issue), in the order their
+ * reasons win for a unit named twice: the units of its persons of concern,
+ * then those of its categories.  The alert writer and prevent._review()
+ * both pass these.
+ */
+CREATE FUNCTION prevent._recipients(persons bigint[], categories text[], level prevent.risk_level)
+RETURNS prevent._recipient[]
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT CASE WHEN pg_catalog.cardinality(persons) OPERATOR(pg_catalog.>) 0 THEN prevent._person_recipients(persons) END
+		   OPERATOR(pg_catalog.||) prevent._route_recipients(categories, level);
+END;
+
 SELECT pg_catalog.pg_extension_config_dump('prevent.route', '');
 SELECT pg_catalog.pg_extension_config_dump('prevent.route_id_seq', '');

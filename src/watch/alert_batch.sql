@@ -148,8 +148,7 @@ other_units AS (
 SELECT array_agg(ROW(b.id, b.level, b.unit, f.is_repeat,
 					 CASE WHEN f.auto_issue THEN 'risk_level' ELSE 'repeat' END,
 					 o.units,
-					 CASE WHEN b.persons <> '{}' THEN prevent._person_recipients(b.persons) END
-					 || prevent._route_recipients(b.categories, b.level))::prevent._issue_request
+					 prevent._recipients(b.persons, b.categories, b.level))::prevent._issue_request
 				 ORDER BY b.ord) FILTER (WHERE f.auto_issue OR f.repeat_issue),
 	   count(*) AS written
   FROM b JOIN flags f ON f.ord = b.ord
