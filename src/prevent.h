@@ -172,6 +172,17 @@ extern void prevent_report_empty_term(const char *term, Size len) pg_attribute_n
 /* watch/registry.c */
 extern void watch_cache_init(void);
 
+/*
+ * columns.c: several narrative columns assessed as one text.  The values
+ * are joined with a line break, a hard clause break (core/normalize.h): no
+ * keyword matches across two columns, and a negation or disposition reaches
+ * no further than its own clause, as within one column.  The watch trigger
+ * and the text[] forms of explain() and highlight() join them here, so a
+ * position in the joined text maps back to its column.
+ */
+#define PREVENT_COLUMN_BREAK '\n'
+extern text *prevent_join_columns(const Datum *values, const bool *nulls, int n, int32 *starts);
+
 /* parties_funcs.c: the sorted parties as text[], and the core's return code checked */
 struct pv_parties;
 extern struct ArrayType *prevent_parties_array(struct pv_parties *ps);

@@ -237,8 +237,8 @@ if ! make -C "$repo" -s PG_CONFIG="$PG_CONFIG" install >"$work/install.log" 2>&1
 	exit 1
 fi
 installed=$(cd "$("$PG_CONFIG" --sharedir)/extension" && ls prevent--*.sql | sort | tr '\n' ' ')
-check "make install installs the released install script, the update script and the new one" \
-	"$installed" "prevent--$from_version--$to_version.sql prevent--$from_version.sql prevent--$to_version.sql "
+check "make install installs the released install scripts, the update scripts and the new one" \
+	"$installed" "$({ git -C "$repo" ls-files 'prevent--*.sql'; echo "prevent--$to_version.sql"; } | sort | tr '\n' ' ')"
 
 # ---- the new library against the old SQL objects, before the update ----
 rows=$(q "$db" "SELECT (SELECT count(*) FROM public.incident) || ' ' || (SELECT count(*) FROM prevent.alert)")
