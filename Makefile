@@ -33,7 +33,7 @@ ISOLATION_OPTS = --load-extension=$(EXTENSION)
 
 PG_CPPFLAGS = -I$(srcdir)/src -DPREVENT_VERSION='"$(EXTVERSION)"'
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
-EXTRA_CLEAN = $(EXTENSION)-*.zip src/watch/alert_batch.h src/core/gen/normtable_gen $(DATA_built) test/core/core_test test/core/*.o
+EXTRA_CLEAN = $(EXTENSION)-*.zip $(patsubst %.sql,%.h,$(wildcard src/watch/*.sql)) src/core/gen/normtable_gen $(DATA_built) test/core/core_test test/core/*.o
 
 # PG_CONFIG if given, else the pg_config on PATH, else PostgreSQL 15's (scripts/pg-config.sh)
 PG_CONFIG ?= $(or $(shell command -v pg_config 2>/dev/null),/usr/lib/postgresql/15/bin/pg_config)
@@ -59,20 +59,21 @@ update-normtable: src/core/gen/normtable_gen
 	src/core/gen/normtable_gen > src/core/normtable.h.tmp
 	mv src/core/normtable.h.tmp src/core/normtable.h
 
-# the alert writer's statement, kept as SQL and embedded as a C string
-src/watch/alert_batch.h: src/watch/alert_batch.sql
-	{ echo '/* made from alert_batch.sql by the Makefile: do not edit */'; \
-	  echo 'static const char alert_batch_sql[] ='; \
+# the alert writer's statements, kept as SQL and each embedded as a C string <name>_sql
+WATCH_SQL_H = $(patsubst %.sql,%.h,$(wildcard src/watch/*.sql))
+src/watch/%.h: src/watch/%.sql
+	{ echo '/* made from $(<F) by the Makefile: do not edit */'; \
+	  echo 'static const char $(basename $(<F))_sql[] ='; \
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
 	  echo ';'; } > $@.tmp && mv $@.tmp $@
 
 # (and its LLVM bitcode, built beside it when the server has JIT: make -j would race the header)
-src/watch/writer.o src/watch/writer.bc: src/watch/alert_batch.h
+src/watch/writer.o src/watch/writer.bc: $(WATCH_SQL_H)
 
 # every object depends on the headers (PGXS tracks no dependencies by default), the generated
 # one named too: the wildcard misses it in a clean tree, and a later make (make install) would
 # find it newer than the objects and compile everything again
-$(OBJS): $(sort $(wildcard src/*.h src/core/*.h src/watch/*.h) src/watch/alert_batch.h)
+$(OBJS): $(sort $(wildcard src/*.h src/core/*.h) $(filter-out $(WATCH_SQL_H),$(wildcard src/watch/*.h)) $(WATCH_SQL_H))
 
 # the pure C core, standalone, under AddressSanitizer and UBSan
 CORE_SRC = $(wildcard src/core/*.c)

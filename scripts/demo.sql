@@ -123,7 +123,7 @@ SELECT count(*) AS calls, to_char(min(bjsj), 'YYYY-MM-DD') AS first_call, to_cha
 \echo
 \echo '   SELECT prevent.watch(''jq_110'', ''jyaq'', unit_column => ''gxdw'', party_columns => ''{bjrdh}'', occurred_column => ''bjsj'');'
 SELECT prevent.watch('jq_110', 'jyaq', unit_column => 'gxdw', party_columns => '{bjrdh}', occurred_column => 'bjsj') \g /dev/null
-SELECT source, text_column, key_column, unit_column, party_columns, occurred_column, alert_level,
+SELECT source, text_columns, key_column, unit_column, party_columns, occurred_column, alert_level,
        repeat_window, repeat_threshold
   FROM prevent.watched;
 \echo '== watch() 只管新来的行：历史还没有评估  watch() takes the rows to come: the history is not assessed yet'

@@ -84,7 +84,7 @@ snapshot() {
 	   UNION ALL SELECT format('t %s %s', level, min_score) FROM prevent.risk_threshold
 	   UNION ALL SELECT format('l %s %s %s %s', level, auto_issue, tiers, accept_within) FROM prevent.level_policy
 	   UNION ALL SELECT format('s %s %s', name, value) FROM prevent.setting
-	   UNION ALL SELECT format('w %s %s %s %s', source, text_column, unit_column, alert_level) FROM prevent.watched
+	   UNION ALL SELECT format('w %s %s %s %s', source, text_columns, unit_column, alert_level) FROM prevent.watched
 	   UNION ALL SELECT format('a %s %s %s %s %s %s', id, source, source_key, unit, level, status) FROM prevent.alert
 	   UNION ALL SELECT format('o %s %s %s %s %s', id, alert_id, unit, reason, status) FROM prevent.work_order
 	   UNION ALL SELECT format('e %s %s %s', work_order_id, tier, reason) FROM prevent.escalation

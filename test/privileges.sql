@@ -55,7 +55,7 @@ SELECT is((prevent.accept(id, '收到')).status, 'accepted', 'the unit''s own st
 RESET ROLE;
 SELECT is((SELECT actor::text || ' as ' || acting_role::text FROM prevent.event WHERE action = 'accept' ORDER BY id DESC LIMIT 1),
 	session_user || ' as prevent_test_staff_a', 'the event log names the login (actor) and the staff role it acted as');
-SELECT ok(NOT has_function_privilege('public', 'prevent.watch(regclass, name, name, name, name[], name, prevent.risk_level, interval, int)', 'EXECUTE'),
+SELECT ok(NOT has_function_privilege('public', 'prevent.watch(regclass, name, name, name, name[], name, prevent.risk_level, interval, int, name[])', 'EXECUTE'),
 	'PUBLIC cannot watch tables');
 SELECT ok(NOT has_table_privilege('public', 'prevent.work_order', 'SELECT') AND NOT has_table_privilege('public', 'prevent.alert', 'INSERT'),
 	'PUBLIC has no access to orders and alerts');

@@ -305,7 +305,7 @@ SELECT is((SELECT string_agg(p.proname, ', ' ORDER BY p.proname) FROM pg_proc p
 	'_alert_removed, _alert_stats, _on_alter_schema, _on_alter_table, _on_sql_drop, _rebuild_order_stats, _stats_config_changed, _work_order_stats, escalate_overdue, refresh_stats',
 	'the SECURITY DEFINER functions are exactly these');
 SELECT is_definer('prevent', '_on_sql_drop', '{}'::name[], 'event trigger functions run as the owner');
-SELECT isnt_definer('prevent', 'watch', ARRAY['regclass', 'name', 'name', 'name', 'name[]', 'name', 'prevent.risk_level', 'interval', 'integer'],
+SELECT isnt_definer('prevent', 'watch', ARRAY['regclass', 'name', 'name', 'name', 'name[]', 'name', 'prevent.risk_level', 'interval', 'integer', 'name[]'],
 	'watch() runs as its caller');
 SELECT is((SELECT string_agg(p.oid::regprocedure::text, ', ') FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
 			WHERE p.pronamespace = 'prevent'::regnamespace AND l.lanname IN ('sql', 'plpgsql')

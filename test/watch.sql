@@ -79,7 +79,7 @@ SELECT is((SELECT count(*) FROM prevent.alert WHERE unit = 'D所') + (SELECT cou
 
 -- event triggers: renaming a watched column follows it, dropping one is refused
 ALTER TABLE incident RENAME COLUMN narrative TO content;
-SELECT is((SELECT text_column::text FROM prevent.watched WHERE source = 'incident'::regclass), 'content', 'a renamed column is followed');
+SELECT is((SELECT text_columns::text FROM prevent.watched WHERE source = 'incident'::regclass), '{content}', 'a renamed column is followed');
 INSERT INTO incident (station, content) VALUES ('G所', '持刀同归于尽');
 SELECT is((SELECT count(*) FROM prevent.alert WHERE unit = 'G所'), 1::bigint, 'and inserts still raise alerts');
 SELECT throws_ok($$ALTER TABLE incident DROP COLUMN caller_phone$$, '2BP01', NULL, 'a watched column cannot be dropped');

@@ -55,6 +55,12 @@ BEGIN
 					USING ERRCODE = 'invalid_parameter_value',
 						  HINT = 'An interval of zero or more, e.g. ''7 days'' (''0'': historic alerts never issue orders).';
 			END IF;
+		WHEN 'dismiss_on_update' THEN
+			IF NEW.value IS NULL OR NEW.value NOT IN ('on', 'off') THEN
+				RAISE EXCEPTION 'invalid value "%" for setting "dismiss_on_update"', NEW.value
+					USING ERRCODE = 'invalid_parameter_value',
+						  HINT = 'Use ''on'' (a pending alert whose row an UPDATE takes below its table''s alert level is dismissed) or ''off'' (it stays pending).';
+			END IF;
 		WHEN 'repeat_tier', 'cross_jurisdiction_tier', 'managed_person_tier' THEN
 			IF NEW.value IS NULL OR NEW.value NOT IN ('1', '2', '3') THEN
 				RAISE EXCEPTION 'invalid value "%" for setting "%"', NEW.value, NEW.name
@@ -96,6 +102,7 @@ INSERT INTO prevent.setting (name, value, description, builtin) VALUES
 	('managed_person_tier', '1', 'Tier that follows the work orders of an incident naming a person of concern (prevent.person): one under management is the command center''s to watch', true),
 	('cross_jurisdiction_max_units', '5', 'Most other units a repeat incident''s orders are pushed to: those of the party''s latest incidents (a shared number that slipped past prevent.party_ignore cannot fan one alert out to every station)', true),
 	('report_time_zone', 'Asia/Shanghai', 'Time zone in which the views cut months and days', true),
+	('dismiss_on_update', 'off', 'on: a pending alert whose row an UPDATE takes below its table''s alert level is dismissed, the review note saying so; off: it stays pending for the second judgement. Issued orders are never touched', true),
 	('backfill_orders_within', '7 days', 'Historic alerts (prevent.backfill, prevent.rescan) of incidents that occurred within this interval before now are issued or wait for review as new ones do; older ones are recorded only (status recorded)', true);
 
 SELECT pg_catalog.pg_extension_config_dump('prevent.setting', '');

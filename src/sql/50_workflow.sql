@@ -76,6 +76,7 @@ CREATE TABLE prevent.alert (
 	unit text,
 	occurred_at timestamptz NOT NULL,
 	created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	reassessed_at timestamptz,
 	score int NOT NULL,
 	level prevent.risk_level NOT NULL,
 	categories text[] NOT NULL,
@@ -100,6 +101,7 @@ COMMENT ON COLUMN prevent.alert.source IS 'The watched table the incident was in
 COMMENT ON COLUMN prevent.alert.source_key IS 'The incident''s key in its table, as text';
 COMMENT ON COLUMN prevent.alert.parties IS 'Parties: values of the party columns and phone / resident ID numbers written in the narrative';
 COMMENT ON COLUMN prevent.alert.repeat IS 'A party of this incident had repeat_threshold incidents within repeat_window';
+COMMENT ON COLUMN prevent.alert.reassessed_at IS 'When an UPDATE of its row last assessed it again (score, level, categories, terms, parties, unit and time are that assessment''s; prevent.event has each change of level), or raised it; NULL: as its row was inserted';
 COMMENT ON COLUMN prevent.alert.historic IS 'Written by prevent.backfill() or prevent.rescan() for a row that was already in its table, not by the trigger as the row came in';
 COMMENT ON COLUMN prevent.alert.persons IS 'Ids of the persons of concern (prevent.person) among the parties, active when the incident occurred: they raised its level to their kinds'' floor and their units got orders too';
 -- a person's incidents (prevent.person_incidents); most alerts name no one and stay out of it
@@ -164,8 +166,7 @@ CREATE TABLE prevent.work_order (
 	resolved boolean,
 	evaluated_at timestamptz,
 	rating int,
-	next_escalation_due timestamptz DEFAULT '-infinity',
-	CONSTRAINT work_order_alert_unit_key UNIQUE (alert_id, unit)
+	next_escalation_due timestamptz DEFAULT '-infinity'
 );
 CREATE INDEX work_order_unit_idx ON prevent.work_order (unit, issued_at);
 
@@ -195,6 +196,11 @@ COMMENT ON FUNCTION prevent.order_breaches(prevent.work_order, timestamptz) IS
 'The deadlines (accept, feedback, close) an open work order has missed at a time, in the order they fall due';
 
 CREATE INDEX work_order_open_idx ON prevent.work_order (unit) WHERE prevent.order_is_open(status);
+-- one open order per alert and unit: an alert whose orders are all closed may be issued again
+-- (an UPDATE of its row raising it to a level that issues at once)
+CREATE UNIQUE INDEX work_order_alert_unit_idx ON prevent.work_order (alert_id, unit) WHERE prevent.order_is_open(status);
+-- an alert's orders (the foreign key, the views)
+CREATE INDEX work_order_alert_idx ON prevent.work_order (alert_id);
 COMMENT ON TABLE prevent.work_order IS 'Instruction orders pushed to a unit: issued -> accepted -> fed_back -> closed -> evaluated';
 COMMENT ON COLUMN prevent.work_order.reason IS 'Why it was issued: risk_level (auto-issue level reached), review (second judgement), repeat, cross_jurisdiction (a repeat party''s other unit), managed_person (the responsible unit of a person of concern named in the incident), category_push (a recipient of the alert''s category in prevent.route)';
 COMMENT ON COLUMN prevent.work_order.due_at IS 'Feedback deadline (issued_at + feedback_within of the level)';

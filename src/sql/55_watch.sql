@@ -1,14 +1,17 @@
 /* ------------------------------------------------------------------------
  * prevent.watch() / prevent.unwatch(): attach to a user's incident table.
- * The trigger is named prevent_watch; registrations live in prevent.watched
- * (kept by pg_dump; the trigger is dumped with the table).  Event triggers
+ * The triggers are named prevent_watch* (prevent._watch_triggers());
+ * registrations live in prevent.watched (kept by pg_dump; the triggers are
+ * dumped with the table).  Event triggers
  * keep registrations right when a watched table is dropped or a watched
  * column renamed, and refuse to drop a watched column.
  * ------------------------------------------------------------------------ */
 
 CREATE TABLE prevent.watched (
 	source regclass PRIMARY KEY,
-	text_column name NOT NULL,
+	text_columns name[] NOT NULL
+		CONSTRAINT watched_text_columns_check CHECK (pg_catalog.cardinality(text_columns) OPERATOR(pg_catalog.>=) 1
+			AND pg_catalog.array_position(text_columns, NULL) IS NULL),
 	key_column name NOT NULL,
 	unit_column name,
 	party_columns name[] NOT NULL DEFAULT '{}',
@@ -20,16 +23,17 @@ CREATE TABLE prevent.watched (
 	watched_by name NOT NULL DEFAULT CURRENT_USER
 );
 COMMENT ON TABLE prevent.watched IS 'Tables watched by prevent.watch(); one row each, kept by pg_dump';
+COMMENT ON COLUMN prevent.watched.text_columns IS 'The narrative columns, assessed as one text in this order (a line break between two)';
 
 CREATE FUNCTION prevent.watch_trigger() RETURNS trigger
 LANGUAGE c AS 'MODULE_PATHNAME', 'prevent_watch_trigger';
 COMMENT ON FUNCTION prevent.watch_trigger() IS
-'AFTER INSERT row trigger that prevent.watch() attaches to incident tables (argument ''batch'' or ''row'')';
+'AFTER INSERT and AFTER UPDATE row trigger that prevent.watch() attaches to incident tables (argument ''batch'' or ''row'')';
 
 CREATE FUNCTION prevent.watch_flush() RETURNS trigger
 LANGUAGE c AS 'MODULE_PATHNAME', 'prevent_watch_flush';
 COMMENT ON FUNCTION prevent.watch_flush() IS
-'AFTER INSERT statement trigger that writes the alerts the row trigger queued';
+'AFTER INSERT and AFTER UPDATE statement trigger that writes the alerts the row trigger queued';
 
 -- whether a type can hold a narrative: text, varchar or char, or a domain over one
 -- (the trigger reads the column as a varlena string; watch.c checks the same)
@@ -67,14 +71,115 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION prevent.watch(tbl regclass, text_column name,
+/*
+ * The triggers of a watched table, made from its registration (watch(),
+ * and the update script for tables watched before 0.3.0):
+ *   prevent_watch         AFTER INSERT, each row: assess and queue
+ *   prevent_watch_update  AFTER UPDATE OF the watched columns, each row, WHEN
+ *                         one of them changed (an UPDATE that changes none
+ *                         fires nothing): assess again and queue
+ *   prevent_watch_flush, prevent_watch_update_flush
+ *                         AFTER INSERT / UPDATE OF them, each statement:
+ *                         write the queue (batch mode only)
+ * Batch mode: the row triggers queue and the statement triggers write; row
+ * mode (setting watch_mode, and partitioned tables, whose partitions inherit
+ * no statement trigger): each alert is written by its row trigger.  The
+ * watched columns of an UPDATE: the narrative, unit, party and occurred
+ * columns (the key identifies the alert and is not among them).  The update
+ * triggers depend on those columns, so ALTER COLUMN ... TYPE of one drops
+ * them first and makes them again (src/watch/ddl.c, _on_alter_table()).
+ */
+CREATE FUNCTION prevent._watch_mode(tbl regclass) RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+RETURN CASE WHEN (SELECT c.relkind FROM pg_class c WHERE c.oid = tbl) = 'p'
+				 OR coalesce((SELECT s.value FROM prevent.setting s WHERE s.name = 'watch_mode'), 'batch') = 'row'
+			THEN 'row' ELSE 'batch' END;
+
+CREATE FUNCTION prevent._watch_update_triggers(tbl regclass) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	w prevent.watched;
+	mode text;
+	cols text;
+	changed text;
+BEGIN
+	SELECT * INTO STRICT w FROM prevent.watched x WHERE x.source = tbl;
+	-- the mode of the INSERT triggers, if the table has them: batch mode has a flush trigger
+	mode := CASE WHEN NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = tbl AND t.tgname = 'prevent_watch')
+				 THEN prevent._watch_mode(tbl)
+				 WHEN EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = tbl AND t.tgname = 'prevent_watch_flush')
+				 THEN 'batch' ELSE 'row' END;
+	-- (the other columns compared as text: their type may have no equality operator)
+	SELECT string_agg(pg_catalog.quote_ident(c), ', ' ORDER BY c),
+		   string_agg(CASE WHEN c = ANY (w.text_columns)
+						   THEN pg_catalog.format('OLD.%1$I IS DISTINCT FROM NEW.%1$I', c)
+						   ELSE pg_catalog.format('OLD.%1$I::pg_catalog.text IS DISTINCT FROM NEW.%1$I::pg_catalog.text', c) END,
+					  ' OR ' ORDER BY c)
+	  INTO cols, changed
+	  FROM (SELECT DISTINCT c FROM unnest(w.text_columns || ARRAY[w.unit_column, w.occurred_column] || w.party_columns) c
+			 WHERE c IS NOT NULL) x;
+	EXECUTE pg_catalog.format('CREATE TRIGGER prevent_watch_update AFTER UPDATE OF %s ON %s FOR EACH ROW WHEN (%s) EXECUTE FUNCTION prevent.watch_trigger(%L)',
+							  cols, tbl, changed, mode);
+	IF mode = 'batch' THEN
+		EXECUTE pg_catalog.format('CREATE TRIGGER prevent_watch_update_flush AFTER UPDATE OF %s ON %s FOR EACH STATEMENT EXECUTE FUNCTION prevent.watch_flush()',
+								  cols, tbl);
+	END IF;
+END
+$$;
+
+CREATE FUNCTION prevent._watch_triggers(tbl regclass) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	mode constant text := prevent._watch_mode(tbl);
+BEGIN
+	EXECUTE pg_catalog.format('CREATE TRIGGER prevent_watch AFTER INSERT ON %s FOR EACH ROW EXECUTE FUNCTION prevent.watch_trigger(%L)',
+							  tbl, mode);
+	IF mode = 'batch' THEN
+		EXECUTE pg_catalog.format('CREATE TRIGGER prevent_watch_flush AFTER INSERT ON %s FOR EACH STATEMENT EXECUTE FUNCTION prevent.watch_flush()', tbl);
+	END IF;
+	PERFORM prevent._watch_update_triggers(tbl);
+END
+$$;
+
+-- before ALTER TABLE ... ALTER COLUMN ... TYPE of tbl (src/watch/ddl.c): the update triggers
+-- of tbl and of its watched descendants go, for _on_alter_table() to make again
+CREATE FUNCTION prevent._drop_update_triggers(tbl regclass) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	r regclass;
+BEGIN
+	FOR r IN
+		WITH RECURSIVE d(oid) AS (
+			SELECT tbl::oid
+			UNION
+			SELECT i.inhrelid FROM pg_inherits i JOIN d ON i.inhparent = d.oid)
+		SELECT w.source FROM prevent.watched w JOIN d ON d.oid = w.source::oid
+	LOOP
+		EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS prevent_watch_update ON %s', r);
+		EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS prevent_watch_update_flush ON %s', r);
+	END LOOP;
+END
+$$;
+
+CREATE FUNCTION prevent._before_alter_table() RETURNS event_trigger
+LANGUAGE c AS 'MODULE_PATHNAME', 'prevent_before_alter_table';
+
+CREATE FUNCTION prevent.watch(tbl regclass, text_column name DEFAULT NULL,
 							  key_column name DEFAULT NULL,
 							  unit_column name DEFAULT NULL,
 							  party_columns name[] DEFAULT '{}',
 							  occurred_column name DEFAULT NULL,
 							  alert_level prevent.risk_level DEFAULT 'low',
 							  repeat_window interval DEFAULT '30 days',
-							  repeat_threshold int DEFAULT 2) RETURNS void
+							  repeat_threshold int DEFAULT 2,
+							  text_columns name[] DEFAULT NULL) RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -84,8 +189,23 @@ DECLARE
 	pk name[];
 	c name;
 BEGIN
-	IF tbl IS NULL OR text_column IS NULL THEN
-		RAISE EXCEPTION 'tbl and text_column must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	IF tbl IS NULL THEN
+		RAISE EXCEPTION 'tbl must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF (text_column IS NULL) = (text_columns IS NULL) THEN
+		RAISE EXCEPTION 'give either text_column or text_columns'
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'text_columns => ''{bjnr,cjqk}'' watches several narrative columns, assessed as one text.';
+	END IF;
+	text_columns := coalesce(text_columns, ARRAY[text_column]);
+	IF cardinality(text_columns) = 0 OR array_position(text_columns, NULL) IS NOT NULL
+	   OR array_ndims(text_columns) <> 1 THEN
+		RAISE EXCEPTION 'text_columns must be a list of one or more column names, without NULLs'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF (SELECT count(DISTINCT x) FROM unnest(text_columns) x) <> cardinality(text_columns) THEN
+		RAISE EXCEPTION 'text_columns names a column twice'
+			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	SELECT c.relkind, c.relpersistence INTO rel FROM pg_class c WHERE c.oid = tbl;
 	IF rel.relkind NOT IN ('r', 'p') THEN
@@ -105,12 +225,14 @@ BEGIN
 				  HINT = 'Call prevent.unwatch() first to change how it is watched.';
 	END IF;
 
-	t := prevent._column_type(tbl, text_column, 'text column');
-	IF NOT prevent._is_text_type(t) THEN
-		RAISE EXCEPTION 'column "%" of relation % is of type %, not text', text_column, tbl, t
-			USING ERRCODE = 'datatype_mismatch',
-				  HINT = 'The narrative column must be text, varchar or char (or a domain over one).';
-	END IF;
+	FOREACH c IN ARRAY text_columns LOOP
+		t := prevent._column_type(tbl, c, 'text column');
+		IF NOT prevent._is_text_type(t) THEN
+			RAISE EXCEPTION 'column "%" of relation % is of type %, not text', c, tbl, t
+				USING ERRCODE = 'datatype_mismatch',
+					  HINT = 'A narrative column must be text, varchar or char (or a domain over one).';
+		END IF;
+	END LOOP;
 
 	IF key_column IS NULL THEN
 		SELECT array_agg(a.attname ORDER BY a.attnum) INTO pk
@@ -124,6 +246,10 @@ BEGIN
 		key_column := pk[1];
 	ELSE
 		PERFORM prevent._column_type(tbl, key_column, 'key column');
+	END IF;
+	IF key_column = ANY (text_columns) THEN
+		RAISE EXCEPTION 'the key column "%" cannot be a narrative column', key_column
+			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	IF unit_column IS NOT NULL THEN
 		PERFORM prevent._column_type(tbl, unit_column, 'unit column');
@@ -150,23 +276,15 @@ BEGIN
 			DETAIL = 'It counts the incidents of one party within repeat_window, this one included.';
 	END IF;
 
-	INSERT INTO prevent.watched (source, text_column, key_column, unit_column, party_columns,
+	INSERT INTO prevent.watched (source, text_columns, key_column, unit_column, party_columns,
 								 occurred_column, alert_level, repeat_window, repeat_threshold)
-	VALUES (tbl, text_column, key_column, unit_column, coalesce(party_columns, '{}'),
+	VALUES (tbl, text_columns, key_column, unit_column, coalesce(party_columns, '{}'),
 			occurred_column, alert_level, repeat_window, repeat_threshold);
-	-- batch mode: the row trigger queues, the statement trigger writes; row mode (setting
-	-- watch_mode, and partitioned tables, whose partitions inherit no statement trigger):
-	-- every alert is written by the row trigger
-	IF rel.relkind = 'p' OR coalesce((SELECT s.value FROM prevent.setting s WHERE s.name = 'watch_mode'), 'batch') = 'row' THEN
-		EXECUTE pg_catalog.format('CREATE TRIGGER prevent_watch AFTER INSERT ON %s FOR EACH ROW EXECUTE FUNCTION prevent.watch_trigger(%L)', tbl, 'row');
-	ELSE
-		EXECUTE pg_catalog.format('CREATE TRIGGER prevent_watch AFTER INSERT ON %s FOR EACH ROW EXECUTE FUNCTION prevent.watch_trigger(%L)', tbl, 'batch');
-		EXECUTE pg_catalog.format('CREATE TRIGGER prevent_watch_flush AFTER INSERT ON %s FOR EACH STATEMENT EXECUTE FUNCTION prevent.watch_flush()', tbl);
-	END IF;
+	PERFORM prevent._watch_triggers(tbl);
 END
 $$;
-COMMENT ON FUNCTION prevent.watch(regclass, name, name, name, name[], name, prevent.risk_level, interval, int) IS
-'Watch an incident table: every inserted row at or above alert_level becomes an alert, and work orders and escalations follow';
+COMMENT ON FUNCTION prevent.watch(regclass, name, name, name, name[], name, prevent.risk_level, interval, int, name[]) IS
+'Watch an incident table: every row inserted, or updated in a watched column, at or above alert_level becomes an alert (or updates its alert), and work orders and escalations follow; text_column, or text_columns for several narrative columns assessed as one text';
 
 CREATE FUNCTION prevent.unwatch(tbl regclass) RETURNS void
 LANGUAGE plpgsql
@@ -179,7 +297,9 @@ BEGIN
 			USING ERRCODE = 'undefined_object';
 	END IF;
 	EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS prevent_watch ON %s', tbl);
+	EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS prevent_watch_update ON %s', tbl);
 	EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS prevent_watch_flush ON %s', tbl);
+	EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS prevent_watch_update_flush ON %s', tbl);
 END
 $$;
 COMMENT ON FUNCTION prevent.unwatch(regclass) IS
@@ -224,7 +344,7 @@ BEGIN
 		SELECT * INTO w FROM prevent.watched WHERE source::oid = cmd.objid;
 		CONTINUE WHEN NOT FOUND;
 		SELECT array_agg(c) INTO missing
-		  FROM unnest(ARRAY[w.text_column, w.key_column, w.unit_column, w.occurred_column] || w.party_columns) c
+		  FROM unnest(w.text_columns || ARRAY[w.key_column, w.unit_column, w.occurred_column] || w.party_columns) c
 		 WHERE c IS NOT NULL
 		   AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = w.source AND a.attname = c
 							  AND a.attnum > 0 AND NOT a.attisdropped);
@@ -239,7 +359,7 @@ BEGIN
 						  HINT = 'Call prevent.unwatch() first.';
 			END IF;
 			UPDATE prevent.watched x
-			   SET text_column = CASE WHEN x.text_column = missing[1] THEN newname ELSE x.text_column END,
+			   SET text_columns = array_replace(x.text_columns, missing[1], newname),
 				   key_column = CASE WHEN x.key_column = missing[1] THEN newname ELSE x.key_column END,
 				   unit_column = CASE WHEN x.unit_column = missing[1] THEN newname ELSE x.unit_column END,
 				   occurred_column = CASE WHEN x.occurred_column = missing[1] THEN newname ELSE x.occurred_column END,
@@ -248,14 +368,22 @@ BEGIN
 			RETURNING x.* INTO w;
 			newname := NULL;
 		END IF;
-		-- ALTER COLUMN ... TYPE: the narrative must stay a string the trigger can read
-		SELECT a.atttypid::regtype INTO t FROM pg_attribute a
-		 WHERE a.attrelid = w.source AND a.attname = w.text_column AND NOT a.attisdropped;
-		IF NOT prevent._is_text_type(t) THEN
-			RAISE EXCEPTION 'text column "%" of % is watched by prevent and cannot become type %', w.text_column, w.source, t
+		-- ALTER COLUMN ... TYPE: a narrative must stay a string the trigger can read
+		SELECT a.attname, a.atttypid::regtype INTO newname, t FROM pg_attribute a
+		 WHERE a.attrelid = w.source AND a.attname = ANY (w.text_columns) AND NOT a.attisdropped
+		   AND NOT prevent._is_text_type(a.atttypid::regtype)
+		 ORDER BY a.attnum LIMIT 1;
+		IF FOUND THEN
+			RAISE EXCEPTION 'text column "%" of % is watched by prevent and cannot become type %', newname, w.source, t
 				USING ERRCODE = 'datatype_mismatch',
-					  HINT = 'The narrative column must be text, varchar or char; call prevent.unwatch() first.';
+					  HINT = 'A narrative column must be text, varchar or char; call prevent.unwatch() first.';
 		END IF;
+		newname := NULL;
+	END LOOP;
+	-- the update triggers dropped before a column's type changed (_before_alter_table), made again
+	FOR w IN SELECT * FROM prevent.watched x
+			  WHERE NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = x.source AND t.tgname = 'prevent_watch_update') LOOP
+		PERFORM prevent._watch_update_triggers(w.source);
 	END LOOP;
 END
 $$;
@@ -278,6 +406,8 @@ $$;
 CREATE EVENT TRIGGER prevent_sql_drop ON sql_drop EXECUTE FUNCTION prevent._on_sql_drop();
 CREATE EVENT TRIGGER prevent_alter_table ON ddl_command_end WHEN TAG IN ('ALTER TABLE')
 	EXECUTE FUNCTION prevent._on_alter_table();
+CREATE EVENT TRIGGER prevent_before_alter_table ON ddl_command_start WHEN TAG IN ('ALTER TABLE')
+	EXECUTE FUNCTION prevent._before_alter_table();
 CREATE EVENT TRIGGER prevent_alter_schema ON ddl_command_end WHEN TAG IN ('ALTER SCHEMA')
 	EXECUTE FUNCTION prevent._on_alter_schema();
 
@@ -296,8 +426,10 @@ CREATE TYPE prevent._alert_input AS (
 	window_to timestamptz,		-- that would pass the limits of timestamptz
 	repeat_threshold int,
 	historic boolean,			-- from prevent.backfill() or rescan(), not the trigger
-	alert_level prevent.risk_level	-- the table's: a row below it was queued because it names a
-								-- person of concern, and is dropped unless that raises it
+	alert_level prevent.risk_level,	-- the table's: a row below it was queued because it names a
+								-- person of concern, or was updated, and is dropped unless
+								-- that raises it or it has an alert
+	updated boolean				-- from an UPDATE of the row: its alert, if any, is assessed again
 );
 
 /*

@@ -62,6 +62,8 @@ DECLARE
 	occurred_filter text := 'true';
 	hits prevent.rescan_hit[];
 	written bigint;
+	contains text;
+	narrative text;
 BEGIN
 	IF tbl IS NULL OR write IS NULL THEN
 		RAISE EXCEPTION 'tbl and write must not be NULL' USING ERRCODE = 'null_value_not_allowed';
@@ -83,6 +85,13 @@ BEGIN
 		-- the column in its own type (timestamptz, timestamp or date) against since: indexable
 		occurred_filter := pg_catalog.format('t.%I >= $5', w.occurred_column);
 	END IF;
+	-- a term in any narrative column (none matches across two: each is a condition of its own,
+	-- for its index), and the narrative as the trigger assesses it
+	SELECT pg_catalog.string_agg(pg_catalog.format('t.%I OPERATOR(prevent.&~|) $1', c), ' OR ' ORDER BY n),
+		   CASE WHEN pg_catalog.cardinality(w.text_columns) = 1 THEN pg_catalog.format('t.%I', w.text_columns[1])
+				ELSE 'ARRAY[' || pg_catalog.string_agg(pg_catalog.format('t.%I', c), ', ' ORDER BY n) || ']::pg_catalog.text[]' END
+	  INTO contains, narrative
+	  FROM unnest(w.text_columns) WITH ORDINALITY x(c, n);
 
 	/*
 	 * hit: the rows containing a term (the index condition when tbl has a
@@ -99,9 +108,9 @@ BEGIN
 		WITH hit AS MATERIALIZED (
 			SELECT CASE WHEN $4 THEN t END AS r, t.%1$I AS k,
 				   prevent._stored_key(pg_catalog.format('%%s', t.%1$I)) AS source_key,
-				   %2$s AS occurred_at, prevent.assess(t.%3$I) AS a
+				   %2$s AS occurred_at, prevent.assess(%3$s) AS a
 			  FROM %4$s t
-			 WHERE t.%3$I OPERATOR(prevent.&~|) $1 AND t.%1$I IS NOT NULL AND %5$s
+			 WHERE (%6$s) AND t.%1$I IS NOT NULL AND %5$s
 		), due AS MATERIALIZED (
 			SELECT h.*, EXISTS (SELECT 1 FROM prevent.alert x
 								 WHERE x.source = $3 AND x.source_key = h.source_key) AS alerted
@@ -115,7 +124,7 @@ BEGIN
 		SELECT pg_catalog.array_agg(ROW(q.source_key, q.occurred_at, (q.a).level, (q.a).score, (q.a).categories,
 										(q.a).terms, q.alerted, q.queued)::prevent.rescan_hit ORDER BY q.k)
 		  FROM queued q
-		$q$, w.key_column, occurred, w.text_column, tbl, occurred_filter)
+		$q$, w.key_column, occurred, narrative, tbl, occurred_filter, contains)
 	   INTO hits USING terms, w.alert_level, tbl, write, since;
 
 	IF write THEN

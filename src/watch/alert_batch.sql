@@ -4,6 +4,17 @@
 -- pg_catalog, pg_temp, so every prevent object is named with its schema.
 --
 -- $1  prevent._alert_input[], the alerts of the batch in insertion order
+-- $2  name, the role the trigger fired as (events)
+--
+-- A row from an UPDATE (updated) whose table row has an alert re-assesses
+-- that alert: the writer locked it and took its parties out of
+-- prevent.party_incident and prevent.repeat_party before (alert_retire.sql),
+-- and here it keeps its id, gets the new assessment, its parties back, the
+-- repeat check again, an event when its level or status changes, and orders
+-- when the new level issues at once (or it became a repeat) and it has none
+-- open; open orders of a lower level are raised to the new one, its tiers
+-- added and deadlines never later than the new level's.  An updated row
+-- without an alert becomes one as an inserted row does.
 --
 -- b:           the batch, with alert ids drawn in advance and the values of
 --              prevent.party_ignore left out of the parties; the persons
@@ -35,13 +46,15 @@
 WITH b AS MATERIALIZED (
 	SELECT x.source, x.source_key, x.unit, x.occurred_at, x.score, lv.level, x.categories, x.terms,
 		   pp.parties, coalesce(m.persons, '{}') AS persons,
-		   x.window_from, x.window_to, x.repeat_threshold, x.historic, x.ord,
-		   -- a historic alert of an incident long past is recorded, not issued
-		   NOT x.historic OR x.occurred_at >= now() - ow.within AS issuable,
-		   nextval('prevent.alert_id_seq'::regclass) AS id
+		   x.window_from, x.window_to, x.repeat_threshold, x.historic, x.updated, x.alert_level, x.ord,
+		   old.id AS old_id, old.level AS old_level, old.status AS old_status, old.repeat AS old_repeat,
+		   -- a historic alert of an incident long past is recorded, not issued (and stays so)
+		   CASE WHEN old.id IS NOT NULL THEN old.status <> 'recorded'
+				ELSE NOT x.historic OR x.occurred_at >= now() - ow.within END AS issuable,
+		   coalesce(old.id, nextval('prevent.alert_id_seq'::regclass)) AS id
 	  FROM unnest($1::prevent._alert_input[]) WITH ORDINALITY
 		   AS x(source, source_key, unit, occurred_at, score, level, categories, terms,
-				parties, window_from, window_to, repeat_threshold, historic, alert_level, ord)
+				parties, window_from, window_to, repeat_threshold, historic, alert_level, updated, ord)
 	 CROSS JOIN (SELECT (SELECT s.value::interval FROM prevent.setting s
 						  WHERE s.name = 'backfill_orders_within') AS within) ow
 	 CROSS JOIN LATERAL (
@@ -56,8 +69,14 @@ WITH b AS MATERIALIZED (
 			 WHERE x.level >= 'low' AND p.identifier = ANY (pp.parties)
 			   AND p.valid_from <= x.occurred_at AND (p.valid_until IS NULL OR x.occurred_at < p.valid_until)) m ON true
 	 CROSS JOIN LATERAL (SELECT GREATEST(x.level, m.floor) AS level) lv
-	 -- the trigger queues rows below the alert level that name a person: those not raised to it go
-	 WHERE lv.level >= x.alert_level
+	 -- an updated row's alert, the latest if it has several
+	 LEFT JOIN LATERAL (
+			SELECT a.id, a.level, a.status, a.repeat FROM prevent.alert a
+			 WHERE x.updated AND a.source = x.source AND a.source_key = x.source_key
+			 ORDER BY a.id DESC LIMIT 1) old ON true
+	 -- the trigger queues rows below the alert level that name a person, and updated rows: those
+	 -- neither raised to it nor alerted before go
+	 WHERE (lv.level >= x.alert_level OR old.id IS NOT NULL)
 	 -- a row already alerted (or kept back) is not alerted again from its history
 	   AND NOT (x.historic
 				AND (EXISTS (SELECT 1 FROM prevent.alert a
@@ -87,13 +106,32 @@ WITH b AS MATERIALIZED (
 	  LEFT JOIN prior_old o ON o.ord = bp.ord AND o.party = bp.party
 	  LEFT JOIN prior_new nw ON nw.ord = bp.ord AND nw.party = bp.party
 	 WHERE coalesce(o.n, 0) + coalesce(nw.n, 0) + 1 >= bp.repeat_threshold
-), flags AS MATERIALIZED (
+), issuing AS (
+	-- whether an alert is issued now: a new one when its level issues at once or it is a repeat;
+	-- a re-assessed one with no open order, when its new level issues at once and rose (or it
+	-- still waits for review), or it became a repeat
 	SELECT b.ord,
 		   r.ord IS NOT NULL AS is_repeat,
-		   coalesce(pol.auto_issue, false) AND b.issuable AS auto_issue,
-		   r.ord IS NOT NULL AND b.issuable AS repeat_issue
+		   coalesce(pol.auto_issue, false) AND b.issuable
+			 AND (b.old_id IS NULL OR (NOT o.open AND (b.level > b.old_level OR b.old_status = 'pending'))) AS auto_issue,
+		   r.ord IS NOT NULL AND b.issuable AND (b.old_id IS NULL OR (NOT o.open AND NOT b.old_repeat)) AS repeat_issue,
+		   o.open
 	  FROM b LEFT JOIN prevent.level_policy pol ON pol.level = b.level
 	  LEFT JOIN (SELECT DISTINCT h.ord FROM hits h) r ON r.ord = b.ord
+	 CROSS JOIN LATERAL (
+			SELECT EXISTS (SELECT 1 FROM prevent.work_order w
+							WHERE b.old_id IS NOT NULL AND w.alert_id = b.old_id
+							  AND prevent.order_is_open(w.status)) AS open) o
+), flags AS MATERIALIZED (
+	SELECT i.*,
+		   CASE WHEN i.auto_issue OR i.repeat_issue THEN 'issued'
+				WHEN b.old_id IS NULL THEN CASE WHEN b.issuable THEN 'pending' ELSE 'recorded' END
+				-- dismissed at a lower level: the new one needs a second judgement again
+				WHEN b.old_status = 'dismissed' AND b.level > b.old_level AND b.level >= b.alert_level THEN 'pending'
+				WHEN b.old_status = 'pending' AND b.level < b.alert_level
+					 AND (SELECT s.value FROM prevent.setting s WHERE s.name = 'dismiss_on_update') = 'on' THEN 'dismissed'
+				ELSE b.old_status END AS status
+	  FROM issuing i JOIN b ON b.ord = i.ord
 ), rp AS MATERIALIZED (
 	SELECT bp.party, bool_or(f.is_repeat) AS flagged,
 		   EXISTS (SELECT 1 FROM prevent.repeat_party r WHERE r.party = bp.party) AS known
@@ -123,12 +161,52 @@ WITH b AS MATERIALIZED (
 	RETURNING 1
 ), ins_alert AS (
 	INSERT INTO prevent.alert (id, source, source_key, unit, occurred_at, score, level, categories, terms,
-							   parties, repeat, historic, persons, status)
+							   parties, repeat, historic, persons, status, reassessed_at)
 	SELECT b.id, b.source, b.source_key, b.unit, b.occurred_at, b.score, b.level, b.categories, b.terms,
-		   b.parties, f.is_repeat, b.historic, b.persons,
-		   CASE WHEN f.auto_issue OR f.repeat_issue THEN 'issued' WHEN b.issuable THEN 'pending' ELSE 'recorded' END
+		   b.parties, f.is_repeat, b.historic, b.persons, f.status, CASE WHEN b.updated THEN now() END
 	  FROM b JOIN flags f ON f.ord = b.ord
+	 WHERE b.old_id IS NULL
 	 ORDER BY b.ord
+	RETURNING 1
+), upd_alert AS (
+	UPDATE prevent.alert a
+	   SET unit = b.unit, occurred_at = b.occurred_at, score = b.score, level = b.level,
+		   categories = b.categories, terms = b.terms, parties = b.parties, persons = b.persons,
+		   repeat = f.is_repeat, status = f.status, reassessed_at = now(),
+		   reviewed_at = CASE WHEN f.status = 'dismissed' AND b.old_status = 'pending' THEN now() ELSE a.reviewed_at END,
+		   reviewed_by = CASE WHEN f.status = 'dismissed' AND b.old_status = 'pending' THEN SESSION_USER ELSE a.reviewed_by END,
+		   review_note = CASE WHEN f.status = 'dismissed' AND b.old_status = 'pending'
+							  THEN 'dismissed on update: below the alert level (setting dismiss_on_update)' ELSE a.review_note END
+	  FROM b JOIN flags f ON f.ord = b.ord
+	 WHERE a.id = b.old_id
+	RETURNING 1
+), ins_event AS (
+	-- an updated row's alert: raised, or its level or status changed
+	INSERT INTO prevent.event (alert_id, unit, action, from_status, to_status, at, actor, acting_role, note)
+	SELECT b.id, b.unit, 'reassess', b.old_status, f.status, now(), SESSION_USER, $2,
+		   CASE WHEN b.old_id IS NULL THEN format('raised by an update of its row: level %s', b.level)
+				ELSE format('level %s -> %s', b.old_level, b.level) END
+	  FROM b JOIN flags f ON f.ord = b.ord
+	 WHERE b.updated AND (b.old_id IS NULL OR b.level <> b.old_level OR f.status <> b.old_status)
+	 ORDER BY b.ord
+	RETURNING 1
+), upd_order AS (
+	-- a re-assessed alert's open orders of a lower level: raised to the new one
+	UPDATE prevent.work_order w
+	   SET level = b.level,
+		   accept_due = LEAST(w.accept_due, w.issued_at + p.accept_within),
+		   due_at = LEAST(w.due_at, w.issued_at + p.feedback_within),
+		   close_due = LEAST(w.close_due, w.issued_at + p.close_within),
+		   next_escalation_due = '-infinity'
+	  FROM b JOIN flags f ON f.ord = b.ord
+	  JOIN prevent.level_policy p ON p.level = b.level
+	 WHERE f.open AND w.alert_id = b.old_id AND prevent.order_is_open(w.status) AND w.level < b.level
+	RETURNING w.id, w.unit, p.tiers
+), ins_tier AS (
+	INSERT INTO prevent.escalation (work_order_id, unit, tier, reason, created_at)
+	SELECT u.id, u.unit, t.tier, 'risk_level', now()
+	  FROM upd_order u CROSS JOIN LATERAL unnest(u.tiers) t(tier)
+	ON CONFLICT DO NOTHING
 	RETURNING 1
 ),
 -- the other units of each repeat's party: those of its latest incidents, at most
@@ -150,6 +228,6 @@ SELECT array_agg(ROW(b.id, b.level, b.unit, f.is_repeat,
 					 o.units,
 					 prevent._recipients(b.persons, b.categories, b.level))::prevent._issue_request
 				 ORDER BY b.ord) FILTER (WHERE f.auto_issue OR f.repeat_issue),
-	   count(*) AS written
+	   count(*) FILTER (WHERE b.old_id IS NULL) AS written
   FROM b JOIN flags f ON f.ord = b.ord
   LEFT JOIN other_units o ON o.ord = b.ord

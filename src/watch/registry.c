@@ -45,7 +45,7 @@ void
 watch_state_reset(void)
 {
 	SPIPlanPtr	plans[] = {watch_state.alert_plan_small, watch_state.alert_plan_large,
-	watch_state.issue_plan, watch_state.lock_plan};
+		watch_state.issue_plan, watch_state.lock_plan, watch_state.lock_alerts_plan, watch_state.retire_plan};
 
 	for (int i = 0; i < lengthof(plans); i++)
 		if (plans[i] != NULL)
@@ -241,8 +241,9 @@ watch_load(WatchInfo *w, Relation rel)
 		TupleDesc	desc;
 		bool		isnull;
 		Datum		parties;
+		Datum		columns;
 
-		rc = SPI_execute_with_args("SELECT w.text_column::pg_catalog.text, w.key_column::pg_catalog.text, "
+		rc = SPI_execute_with_args("SELECT w.text_columns::pg_catalog.text[], w.key_column::pg_catalog.text, "
 								   "w.unit_column::pg_catalog.text, w.occurred_column::pg_catalog.text, "
 								   "w.party_columns::pg_catalog.text[], "
 								   /* the level by its position in the enum, as the C code counts */
@@ -260,9 +261,35 @@ watch_load(WatchInfo *w, Relation rel)
 		desc = SPI_tuptable->tupdesc;
 		w->registered = true;
 		w->source = lfirst_oid(lc);
-		w->text_att = column_attnum(rel, SPI_getvalue(tup, desc, 1), "text column");
-		w->text_type = TupleDescAttr(RelationGetDescr(rel), w->text_att - 1)->atttypid;
-		watch_check_text_type(rel, w->text_att, w->text_type);
+		columns = SPI_getbinval(tup, desc, 1, &isnull);
+		w->ntext = 0;
+		if (!isnull)
+		{
+			Datum	   *elems;
+			bool	   *enulls;
+			int			n;
+
+			deconstruct_array(DatumGetArrayTypeP(columns), TEXTOID, -1, false, TYPALIGN_INT,
+							  &elems, &enulls, &n);
+			if (n > WATCH_MAX_TEXT_COLUMNS)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("a watched table may have at most %d narrative columns", WATCH_MAX_TEXT_COLUMNS)));
+			for (int i = 0; i < n; i++)
+			{
+				AttrNumber	att;
+
+				if (enulls[i])
+					continue;
+				att = column_attnum(rel, TextDatumGetCString(elems[i]), "text column");
+				w->text_att[w->ntext] = att;
+				w->text_type[w->ntext] = TupleDescAttr(RelationGetDescr(rel), att - 1)->atttypid;
+				watch_check_text_type(rel, att, w->text_type[w->ntext]);
+				w->ntext++;
+			}
+		}
+		if (w->ntext == 0)
+			elog(ERROR, "watched table \"%s\" has no narrative column", RelationGetRelationName(rel));
 		w->key_att = column_attnum(rel, SPI_getvalue(tup, desc, 2), "key column");
 		w->unit_att = column_attnum(rel, SPI_getvalue(tup, desc, 3), "unit column");
 		w->occurred_att = column_attnum(rel, SPI_getvalue(tup, desc, 4), "occurred column");

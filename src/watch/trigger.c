@@ -1,13 +1,16 @@
 /*
  * trigger.c — the triggers prevent.watch() attaches to incident tables.
  *
- * The row trigger (AFTER INSERT, FOR EACH ROW, so COPY and multi-row INSERT
- * are covered) scans the narrative with the cached lexicon in C.  A row at
- * or above its alert level becomes a prevent._alert_input value (parties
- * extracted in C, core/parties.c) queued for the statement; so does a row
- * below it with some risk signal when one of its parties is registered in
- * prevent.person (persons.c), for the writer to raise or drop; the statement
- * trigger prevent_watch_flush hands the whole queue to the writer
+ * The row trigger (AFTER INSERT, and AFTER UPDATE of the watched columns
+ * when one changed; FOR EACH ROW, so COPY and multi-row statements are
+ * covered) scans the narrative columns, joined into one text
+ * (prevent_join_columns), with the cached lexicon in C.  A row at or above
+ * its alert level becomes a prevent._alert_input value (parties extracted
+ * in C, core/parties.c) queued for the statement; so does a row below it
+ * with some risk signal when one of its parties is registered in
+ * prevent.person (persons.c), for the writer to raise or drop, and every
+ * updated row, whose alert (if it has one) records the new assessment; the
+ * statement trigger prevent_watch_flush hands the whole queue to the writer
  * (writer.c).  In row mode (setting watch_mode = 'row', and always for
  * partitioned tables, whose partitions do not inherit statement triggers)
  * the row trigger flushes at once: that path needs no statement trigger,
@@ -42,7 +45,7 @@ PG_FUNCTION_INFO_V1(prevent_write_history);
 PG_FUNCTION_INFO_V1(prevent_stored_key);
 
 #define FLUSH_AT 10000			/* queued alerts that force a flush mid-statement */
-#define ALERT_INPUT_NATTS 14	/* attributes of prevent._alert_input */
+#define ALERT_INPUT_NATTS 15	/* attributes of prevent._alert_input */
 
 /* scanned into row after row (backend lifetime); trimmed after each */
 static pv_result scan_result;
@@ -161,10 +164,18 @@ row_parties(HeapTuple tup, TupleDesc desc, const WatchInfo *w, text *doc)
 	return parties;
 }
 
+/* where a row to assess comes from */
+typedef enum RowOrigin
+{
+	ROW_INSERTED,				/* the trigger, AFTER INSERT */
+	ROW_UPDATED,				/* the trigger, AFTER UPDATE of a watched column */
+	ROW_HISTORIC				/* prevent.backfill(), prevent.rescan() */
+} RowOrigin;
+
 /* the prevent._alert_input value of a row that raised an alert, in TopTransactionContext */
 static Datum
 alert_input(Relation rel, HeapTuple tup, const WatchInfo *w, const PvLexicon *lex,
-			const PvAssessment *as, ArrayType *parties, bool historic)
+			const PvAssessment *as, ArrayType *parties, RowOrigin origin)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
 	Datum		values[ALERT_INPUT_NATTS];
@@ -202,8 +213,9 @@ alert_input(Relation rel, HeapTuple tup, const WatchInfo *w, const PvLexicon *le
 	values[9] = TimestampTzGetDatum(from);
 	values[10] = TimestampTzGetDatum(to);
 	values[11] = Int32GetDatum(w->repeat_threshold);
-	values[12] = BoolGetDatum(historic);
+	values[12] = BoolGetDatum(origin == ROW_HISTORIC);
 	values[13] = lex->level_values[w->alert_level];
+	values[14] = BoolGetDatum(origin == ROW_UPDATED);
 
 	itemdesc = lookup_rowtype_tupdesc(watch_type(&watch_state.alert_input_type, "_alert_input"), -1);
 	if (itemdesc->natts != ALERT_INPUT_NATTS)
@@ -216,23 +228,52 @@ alert_input(Relation rel, HeapTuple tup, const WatchInfo *w, const PvLexicon *le
 }
 
 /*
+ * The narrative of a row: its text column, or its text columns joined
+ * (prevent.h); NULL when every one is NULL.
+ */
+static text *
+row_narrative(Relation rel, HeapTuple tup, const WatchInfo *w)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	Datum		values[WATCH_MAX_TEXT_COLUMNS];
+	bool		nulls[WATCH_MAX_TEXT_COLUMNS];
+	bool		any = false;
+
+	for (int i = 0; i < w->ntext; i++)
+	{
+		Oid			typid = TupleDescAttr(desc, w->text_att[i] - 1)->atttypid;
+
+		if (typid != w->text_type[i])
+			watch_check_text_type(rel, w->text_att[i], typid);
+		values[i] = heap_getattr(tup, w->text_att[i], desc, &nulls[i]);
+		any |= !nulls[i];
+	}
+	if (!any)
+		return NULL;
+	if (w->ntext == 1)
+		return DatumGetTextPP(values[0]);
+	return prevent_join_columns(values, nulls, w->ntext, NULL);
+}
+
+/*
  * Assess a row of a watched table and queue its alert if it reaches the
- * table's alert level (or may, through a person of concern): the one path
- * of the trigger and of history (prevent.backfill, prevent.rescan).
- * Returns whether it queued.
+ * table's alert level (or may, through a person of concern); an updated row
+ * is queued whatever its level, optional below it: the writer re-assesses
+ * the row's alert if it has one, and drops the rest.  The one path of the
+ * trigger and of history (prevent.backfill, prevent.rescan).  Returns
+ * whether it queued.
  */
 static bool
-assess_row(Relation rel, HeapTuple tup, bool historic)
+assess_row(Relation rel, HeapTuple tup, RowOrigin origin)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
 	WatchInfo	w;
 	PvLexicon  *lex;
 	PvAssessment as;
-	Datum		d;
-	bool		isnull;
 	text	   *doc;
 	ArrayType  *parties;
 	MemoryContext old;
+	uint8		flags = origin == ROW_UPDATED ? WATCH_ITEM_UPDATED : 0;
 
 	/*
 	 * The lexicon first: taking in invalidations may drop the registrations,
@@ -240,7 +281,7 @@ assess_row(Relation rel, HeapTuple tup, bool historic)
 	 */
 	lex = lexicon_cache_get();
 	w = *watch_info_get(rel);
-	if (!w.registered && historic)
+	if (!w.registered && origin == ROW_HISTORIC)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("table \"%s\" is not watched", RelationGetRelationName(rel)),
@@ -252,12 +293,14 @@ assess_row(Relation rel, HeapTuple tup, bool historic)
 						RelationGetRelationName(rel)),
 				 errhint("Call prevent.watch() for it, or drop the trigger.")));
 
-	if (TupleDescAttr(desc, w.text_att - 1)->atttypid != w.text_type)
-		watch_check_text_type(rel, w.text_att, TupleDescAttr(desc, w.text_att - 1)->atttypid);
-	d = heap_getattr(tup, w.text_att, desc, &isnull);
-	if (isnull)
-		return false;			/* NULL text is no risk */
-	doc = DatumGetTextPP(d);
+	doc = row_narrative(rel, tup, &w);
+	if (doc == NULL)
+	{
+		/* NULL text is no risk; an updated row's alert records that */
+		if (origin != ROW_UPDATED)
+			return false;
+		doc = cstring_to_text("");
+	}
 
 	/* in memory that does not grow with the narrative, and what it grew to does not stay */
 	scan_positions.alloc_mcxt = TopMemoryContext;
@@ -266,6 +309,7 @@ assess_row(Relation rel, HeapTuple tup, bool historic)
 	old = MemoryContextSwitchTo(TopMemoryContext);
 	pv_result_trim(&scan_result, 64 * 1024);
 	MemoryContextSwitchTo(old);
+	parties = NULL;
 	if (as.level < w.alert_level)
 	{
 		/*
@@ -274,16 +318,23 @@ assess_row(Relation rel, HeapTuple tup, bool historic)
 		 * decides (alert_batch.sql); this queues a superset of those rows, and
 		 * costs one test while prevent.person is empty.
 		 */
-		if (as.level < PV_LEVEL_LOW || !watch_persons_any())
-			return false;
-		parties = row_parties(tup, desc, &w, doc);
-		if (!watch_persons_named(parties))
-			return false;
+		if (as.level >= PV_LEVEL_LOW && watch_persons_any())
+		{
+			parties = row_parties(tup, desc, &w, doc);
+			if (!watch_persons_named(parties))
+				parties = NULL;
+		}
+		if (parties == NULL)
+		{
+			if (origin != ROW_UPDATED)
+				return false;
+			flags |= WATCH_ITEM_OPTIONAL;
+		}
 	}
-	else
+	if (parties == NULL)
 		parties = row_parties(tup, desc, &w, doc);
 
-	watch_queue_alert(alert_input(rel, tup, &w, lex, &as, parties, historic));
+	watch_queue_alert(alert_input(rel, tup, &w, lex, &as, parties, origin), flags);
 	return true;
 }
 
@@ -297,13 +348,18 @@ prevent_watch_trigger(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("prevent.watch_trigger() must be called as a trigger")));
 	if (!TRIGGER_FIRED_AFTER(td->tg_event) || !TRIGGER_FIRED_FOR_ROW(td->tg_event) ||
-		!TRIGGER_FIRED_BY_INSERT(td->tg_event))
+		!(TRIGGER_FIRED_BY_INSERT(td->tg_event) || TRIGGER_FIRED_BY_UPDATE(td->tg_event)))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("prevent.watch_trigger() must be fired AFTER INSERT FOR EACH ROW"),
+				 errmsg("prevent.watch_trigger() must be fired AFTER INSERT or UPDATE FOR EACH ROW"),
 				 errhint("Use prevent.watch() to attach it.")));
 
-	if (!assess_row(td->tg_relation, td->tg_trigtuple, false))
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+	{
+		if (!assess_row(td->tg_relation, td->tg_newtuple, ROW_UPDATED))
+			return PointerGetDatum(NULL);
+	}
+	else if (!assess_row(td->tg_relation, td->tg_trigtuple, ROW_INSERTED))
 		return PointerGetDatum(NULL);
 	if ((td->tg_trigger->tgnargs > 0 && strcmp(td->tg_trigger->tgargs[0], "row") == 0) ||
 		watch_queue_length() >= FLUSH_AT)
@@ -337,7 +393,7 @@ prevent_assess_history(PG_FUNCTION_ARGS)
 	ItemPointerSetInvalid(&tup.t_self);
 	tup.t_tableOid = relid;
 	tup.t_data = row;
-	queued = assess_row(rel, &tup, true);
+	queued = assess_row(rel, &tup, ROW_HISTORIC);
 	relation_close(rel, AccessShareLock);
 	if (queued && watch_queue_length() >= FLUSH_AT)
 		watch_flush_queue();

@@ -31,6 +31,7 @@
 #include "utils/rel.h"
 
 #define WATCH_MAX_PARTY_COLUMNS 32
+#define WATCH_MAX_TEXT_COLUMNS 16
 #define WATCH_MAX_ACT_PLANS 16
 
 /* a registration of prevent.watched, as the trigger needs it */
@@ -39,8 +40,9 @@ typedef struct WatchInfo
 	Oid			relid;			/* hash key: the relation the trigger fired on */
 	bool		registered;
 	Oid			source;			/* the registered table (an ancestor for partitions) */
-	AttrNumber	text_att;
-	Oid			text_type;		/* its type, checked at load (text, varchar, bpchar) */
+	int			ntext;			/* narrative columns, assessed as one text */
+	AttrNumber	text_att[WATCH_MAX_TEXT_COLUMNS];
+	Oid			text_type[WATCH_MAX_TEXT_COLUMNS];	/* their types, checked at load (text, varchar, bpchar) */
 	AttrNumber	key_att;
 	AttrNumber	unit_att;		/* 0 if none */
 	AttrNumber	occurred_att;	/* 0 if none */
@@ -85,6 +87,8 @@ typedef struct WatchState
 	SPIPlanPtr	alert_plan_large;	/* alert_batch.sql, custom plans */
 	SPIPlanPtr	issue_plan;		/* prevent._issue($1, $2, now()) */
 	SPIPlanPtr	lock_plan;		/* the party-stripe rows */
+	SPIPlanPtr	lock_alerts_plan;	/* alert_lock.sql */
+	SPIPlanPtr	retire_plan;	/* alert_retire.sql */
 	int32		party_stripes;	/* rows of prevent._party_lock */
 	ActPlan		act_plans[WATCH_MAX_ACT_PLANS];
 	int			n_act_plans;
@@ -106,7 +110,10 @@ extern bool watch_persons_named(ArrayType *parties);
 extern void watch_persons_forget(void);
 
 /* writer.c */
-extern void watch_queue_alert(Datum item);
+/* how a queued alert came (watch_queue_alert) */
+#define WATCH_ITEM_UPDATED 0x01	/* from an UPDATE: re-assesses the row's alert, if any */
+#define WATCH_ITEM_OPTIONAL 0x02	/* below the alert level: written only if the row has an alert */
+extern void watch_queue_alert(Datum item, uint8 flags);
 extern int	watch_queue_length(void);
 extern int64 watch_take_written(void);
 extern void watch_flush_queue(void);

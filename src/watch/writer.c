@@ -35,8 +35,10 @@
 #include "prevent.h"
 #include "watch/watch.h"
 
-/* alert_batch_sql: the statement of alert_batch.sql, made by the Makefile */
+/* the statements of alert_batch.sql, alert_lock.sql, alert_retire.sql, made by the Makefile */
 #include "watch/alert_batch.h"
+#include "watch/alert_lock.h"
+#include "watch/alert_retire.h"
 
 #define SMALL_BATCH 16			/* up to this many alerts: the generic plan */
 #define ALERT_PARTIES_ATT 9		/* prevent._alert_input.parties */
@@ -45,6 +47,7 @@
 static struct
 {
 	Datum	   *items;
+	uint8	   *flags;			/* WATCH_ITEM_* */
 	SubTransactionId *subids;
 	int			n;
 	int			cap;
@@ -69,6 +72,7 @@ queue_xact_cb(XactEvent event, void *arg)
 		default:
 			/* commit, abort, prepare: the memory went with TopTransactionContext */
 			queue.items = NULL;
+			queue.flags = NULL;
 			queue.subids = NULL;
 			queue.n = queue.cap = 0;
 			queue.written = 0;
@@ -88,6 +92,7 @@ queue_subxact_cb(SubXactEvent event, SubTransactionId mySubid,
 			if (queue.subids[i] != mySubid)
 			{
 				queue.items[kept] = queue.items[i];
+				queue.flags[kept] = queue.flags[i];
 				queue.subids[kept++] = queue.subids[i];
 			}
 		queue.n = kept;
@@ -108,7 +113,7 @@ watch_writer_init(void)
 }
 
 void
-watch_queue_alert(Datum item)
+watch_queue_alert(Datum item, uint8 flags)
 {
 	if (queue.n == queue.cap)
 	{
@@ -117,16 +122,19 @@ watch_queue_alert(Datum item)
 		if (queue.items == NULL)
 		{
 			queue.items = MemoryContextAlloc(TopTransactionContext, cap * sizeof(Datum));
+			queue.flags = MemoryContextAlloc(TopTransactionContext, cap * sizeof(uint8));
 			queue.subids = MemoryContextAlloc(TopTransactionContext, cap * sizeof(SubTransactionId));
 		}
 		else
 		{
 			queue.items = repalloc(queue.items, cap * sizeof(Datum));
+			queue.flags = repalloc(queue.flags, cap * sizeof(uint8));
 			queue.subids = repalloc(queue.subids, cap * sizeof(SubTransactionId));
 		}
 		queue.cap = cap;
 	}
 	queue.items[queue.n] = item;
+	queue.flags[queue.n] = flags;
 	queue.subids[queue.n] = GetCurrentSubTransactionId();
 	queue.n++;
 }
@@ -203,7 +211,7 @@ prepare_lock_plan(void)
  * lock.  Runs inside the owner's SPI section of watch_flush_queue().
  */
 static void
-lock_parties(Datum *items, int n)
+lock_parties(Datum *items, int n, Datum more)
 {
 	int32	   *keys = NULL;
 	int			nkeys = 0,
@@ -213,15 +221,19 @@ lock_parties(Datum *items, int n)
 	Datum		arg;
 	int			rc;
 
-	for (int i = 0; i < n; i++)
+	/* the parties of each item, then those of more (a text[], or 0) */
+	for (int i = 0; i <= n; i++)
 	{
-		bool		isnull;
-		Datum		parties = GetAttributeByNum((HeapTupleHeader) DatumGetPointer(items[i]),
-												ALERT_PARTIES_ATT, &isnull);
+		bool		isnull = false;
+		Datum		parties;
 		Datum	   *pelems;
 		bool	   *enulls;
 		int			ne;
 
+		if (i < n)
+			parties = GetAttributeByNum((HeapTupleHeader) DatumGetPointer(items[i]), ALERT_PARTIES_ATT, &isnull);
+		else
+			isnull = (parties = more) == (Datum) 0;
 		if (isnull)
 			continue;
 		deconstruct_array(DatumGetArrayTypeP(parties), TEXTOID, -1, false, TYPALIGN_INT, &pelems, &enulls, &ne);
@@ -271,16 +283,16 @@ lock_parties(Datum *items, int n)
 static SPIPlanPtr
 alert_plan(int n)
 {
-	Oid			argtype = get_array_type(watch_type(&watch_state.alert_input_type, "_alert_input"));
+	Oid			argtypes[2] = {get_array_type(watch_type(&watch_state.alert_input_type, "_alert_input")), NAMEOID};
 
 	if (n <= SMALL_BATCH)
 	{
 		if (watch_state.alert_plan_small == NULL)
-			watch_state.alert_plan_small = keep_plan(alert_batch_sql, 1, &argtype, CURSOR_OPT_GENERIC_PLAN);
+			watch_state.alert_plan_small = keep_plan(alert_batch_sql, 2, argtypes, CURSOR_OPT_GENERIC_PLAN);
 		return watch_state.alert_plan_small;
 	}
 	if (watch_state.alert_plan_large == NULL)
-		watch_state.alert_plan_large = keep_plan(alert_batch_sql, 1, &argtype, CURSOR_OPT_CUSTOM_PLAN);
+		watch_state.alert_plan_large = keep_plan(alert_batch_sql, 2, argtypes, CURSOR_OPT_CUSTOM_PLAN);
 	return watch_state.alert_plan_large;
 }
 
@@ -305,32 +317,129 @@ issue_orders(Datum requests, Datum actor)
 		elog(ERROR, "issuing work orders failed: %s", SPI_result_code_string(rc));
 }
 
-/* write items[0..n-1] and issue their orders, as the owner; returns the alerts written */
-static int64
-write_batch(Datum *items, int n, Datum actor)
+/* items[0..n-1] as a prevent._alert_input[] */
+static Datum
+batch_array(Datum *items, int n)
 {
-	int64		written;
-	Oid			typid;
+	Oid			typid = watch_type(&watch_state.alert_input_type, "_alert_input");
 	int16		typlen;
 	bool		typbyval;
 	char		typalign;
-	Datum		batch;
+
+	get_typlenbyvalalign(typid, &typlen, &typbyval, &typalign);
+	return PointerGetDatum(construct_array(items, n, typid, typlen, typbyval, typalign));
+}
+
+/* a statement kept across transactions in *plan, with one argument of type argtype */
+static SPIPlanPtr
+kept_plan(SPIPlanPtr *plan, const char *sql, Oid argtype)
+{
+	if (*plan == NULL)
+		*plan = keep_plan(sql, 1, &argtype, 0);
+	return *plan;
+}
+
+/*
+ * The updated rows of a batch (items[i] with WATCH_ITEM_UPDATED in flags):
+ * lock their alerts (alert_lock.sql), leave out the optional items whose row
+ * has none (they were queued only in case it had), and lock the parties of
+ * what is left and of the locked alerts; then take the alerts' parties out
+ * of the counts (alert_retire.sql) for the batch to put the new ones in.
+ * Returns the number of items left at the front of items.
+ */
+static int
+prepare_updates(Datum *items, const uint8 *flags, int n)
+{
+	Datum		batch = batch_array(items, n);
+	Datum		ords,
+				ids,
+				parties;
+	bool		ords_null,
+				ids_null,
+				parties_null;
+	bool	   *alerted = palloc0(n * sizeof(bool));
+	int			kept = 0;
+	int			rc;
+
+	rc = SPI_execute_snapshot(kept_plan(&watch_state.lock_alerts_plan, alert_lock_sql,
+										get_array_type(watch_type(&watch_state.alert_input_type, "_alert_input"))),
+							  &batch, NULL, GetLatestSnapshot(), InvalidSnapshot, false, false, 0);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "locking the alerts of updated rows failed: %s", SPI_result_code_string(rc));
+	ords = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &ords_null);
+	ids = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &ids_null);
+	parties = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &parties_null);
+	if (!ords_null)
+	{
+		Datum	   *elems;
+		bool	   *enulls;
+		int			ne;
+
+		deconstruct_array(DatumGetArrayTypeP(ords), INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+						  &elems, &enulls, &ne);
+		for (int k = 0; k < ne; k++)
+		{
+			int64		ord = DatumGetInt64(elems[k]);
+
+			if (!enulls[k] && ord >= 1 && ord <= n)
+				alerted[ord - 1] = true;
+		}
+	}
+	for (int i = 0; i < n; i++)
+		if (!(flags[i] & WATCH_ITEM_OPTIONAL) || alerted[i])
+			items[kept++] = items[i];
+	pfree(alerted);
+
+	lock_parties(items, kept, parties_null ? (Datum) 0 : parties);
+	if (!ids_null)
+	{
+		rc = SPI_execute_snapshot(kept_plan(&watch_state.retire_plan, alert_retire_sql, INT8ARRAYOID),
+								  &ids, NULL, GetLatestSnapshot(), InvalidSnapshot, false, false, 0);
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "taking out the parties of re-assessed alerts failed: %s", SPI_result_code_string(rc));
+	}
+	return kept;
+}
+
+/* write items[0..n-1] and issue their orders, as the owner; returns the alerts written */
+static int64
+write_batch(Datum *items, const uint8 *flags, int n, Datum actor)
+{
+	int64		written;
+	Datum		args[2];
 	Datum		requests;
 	bool		isnull;
+	bool		updates = false;
 	PreventSpi	spi;
 	int			save_nestlevel;
 	int			rc;
 
 	prevent_spi_begin(&spi, watch_owner());
-	typid = watch_type(&watch_state.alert_input_type, "_alert_input");
-	get_typlenbyvalalign(typid, &typlen, &typbyval, &typalign);
-	batch = PointerGetDatum(construct_array(items, n, typid, typlen, typbyval, typalign));
-	lock_parties(items, n);
+	for (int i = 0; i < n && !updates; i++)
+		updates = (flags[i] & WATCH_ITEM_UPDATED) != 0;
+	if (updates)
+	{
+		/* (on a copy: items is the caller's, to write one by one after an error) */
+		Datum	   *copy = palloc(n * sizeof(Datum));
+
+		memcpy(copy, items, n * sizeof(Datum));
+		items = copy;
+		n = prepare_updates(items, flags, n);
+		if (n == 0)
+		{
+			prevent_spi_end(&spi);
+			return 0;
+		}
+	}
+	else
+		lock_parties(items, n, (Datum) 0);
+	args[0] = batch_array(items, n);
+	args[1] = actor;
 	/* cost estimates of the statement are high, its real cost small */
 	save_nestlevel = NewGUCNestLevel();
 	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
-	rc = SPI_execute_snapshot(alert_plan(n), &batch, NULL, GetLatestSnapshot(), InvalidSnapshot,
+	rc = SPI_execute_snapshot(alert_plan(n), args, NULL, GetLatestSnapshot(), InvalidSnapshot,
 							  false, true, 0);
 	if (rc != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "writing alerts failed: %s", SPI_result_code_string(rc));
@@ -366,7 +475,7 @@ kept_back(int sqlerrcode)
  * failed with (one kept_back() accepts; others are raised again).
  */
 static ErrorData *
-write_batch_guarded(Datum *items, int n, Datum actor)
+write_batch_guarded(Datum *items, const uint8 *flags, int n, Datum actor)
 {
 	MemoryContext mcxt = CurrentMemoryContext;
 	ResourceOwner owner = CurrentResourceOwner;
@@ -376,7 +485,7 @@ write_batch_guarded(Datum *items, int n, Datum actor)
 	MemoryContextSwitchTo(mcxt);
 	PG_TRY();
 	{
-		queue.written += write_batch(items, n, actor);
+		queue.written += write_batch(items, flags, n, actor);
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(mcxt);
 		CurrentResourceOwner = owner;
@@ -444,6 +553,7 @@ void
 watch_flush_queue(void)
 {
 	Datum	   *items;
+	uint8	   *flags;
 	int			n;
 	Datum		actor;
 	ErrorData  *edata;
@@ -454,16 +564,19 @@ watch_flush_queue(void)
 	n = queue.n;
 	items = palloc(n * sizeof(Datum));
 	memcpy(items, queue.items, n * sizeof(Datum));
+	flags = palloc(n * sizeof(uint8));
+	memcpy(flags, queue.flags, n * sizeof(uint8));
 	queue.n = 0;
-	edata = write_batch_guarded(items, n, actor);
+	edata = write_batch_guarded(items, flags, n, actor);
 	if (edata == NULL)
 		return;
 	FreeErrorData(edata);
 	for (int i = 0; i < n; i++)
-		if ((edata = write_batch_guarded(&items[i], 1, actor)) != NULL)
+		if ((edata = write_batch_guarded(&items[i], &flags[i], 1, actor)) != NULL)
 		{
 			keep_failure(items[i], edata);
 			FreeErrorData(edata);
 		}
 	pfree(items);
+	pfree(flags);
 }
