@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # TAP: a DBA upgrades from the released 0.1.0 (commit e7a7f71, the committed
 # prevent--0.1.0.sql) with make install and ALTER EXTENSION prevent UPDATE,
-# and loses nothing.
+# which runs every update script from there (0.1.0 -> 0.2.0 -> ...), and
+# loses nothing.
 #
 # In a private copy of PG_CONFIG's PostgreSQL installation (bin, lib, share
 # and server headers under a temporary directory; PostgreSQL finds its files
@@ -22,7 +23,8 @@
 #     the tables pg_dump keeps, and the keys of the built-in lexicon rows;
 #     a section that differs is printed as a unified diff;
 #   - unit members keep their rights and get those on the views 0.2.0 adds;
-#   - the watched table raises alerts again, and CALL prevent.backfill() works;
+#   - the watched table raises alerts again, re-assesses them on UPDATE, and
+#     CALL prevent.backfill() works;
 #   - a session of an older library stops writing once the extension is updated past it.
 # Runs against no existing server; needs git, make and a C compiler.
 set -euo pipefail
@@ -219,10 +221,19 @@ q "$db" "SELECT c.relname || E'\t' || string_agg(
 		   JOIN pg_type ty ON ty.oid = a.atttypid
 		  WHERE c.relnamespace = 'prevent'::regnamespace AND c.relkind IN ('r', 'p')
 		  GROUP BY c.relname ORDER BY c.relname" >"$work/tables"
+# columns an update replaced, as the new ones hold their values (after the update)
+declare -A column_now=(
+	[t.text_column]="t.text_columns[1]"		# prevent.watched, 0.3.0: several narrative columns
+)
 snapshot() {
-	local dir=$1 name cols where
+	local dir=$1 name cols where old
 	while IFS=$'\t' read -r name cols; do
 		where=${changed[$name]:-false}
+		if [ "$dir" = "$work/after" ]; then
+			for old in "${!column_now[@]}"; do
+				cols=$(printf '%s' "$cols" | sed -E "s/(^|[ ,(])${old//./\\.}([,) ]|$)/\1${column_now[$old]}\2/g")
+			done
+		fi
 		q "$db" "COPY (SELECT ROW($cols)::text FROM prevent.$name t WHERE NOT ($where)) TO STDOUT" | sort >"$dir/$name"
 	done <"$work/tables"
 	q "$db" "SELECT c.relname, (pg_catalog.pg_sequence_last_value(c.oid)) FROM pg_class c
@@ -409,6 +420,11 @@ check "after the update, a watched INSERT raises its alert (historic false) and 
 	"$(q "$db" "SELECT level || ' ' || status || ' ' || historic FROM prevent.alert WHERE source = 'public.incident'::regclass
 			   AND source_key = (SELECT max(id)::text FROM public.incident)")" "critical issued false"
 check "the 0.1.0 alerts read historic false" "$(q "$db" "SELECT count(*) FILTER (WHERE historic) FROM prevent.alert")" 0
+q "$db" "UPDATE public.incident SET narrative = '经查系误会，双方已和好' WHERE narrative = '男子持刀在街上游荡'" >/dev/null
+check "an UPDATE of a table watched before the update re-assesses its alert (the update script gave it the trigger)" \
+	"$(q "$db" "SELECT a.level || ' ' || (a.reassessed_at IS NOT NULL) || ' ' || a.status FROM prevent.alert a
+			   JOIN public.incident i ON a.source = 'public.incident'::regclass AND a.source_key = i.id::text
+			  WHERE i.narrative = '经查系误会，双方已和好'")" "none true issued"
 q "$db" "SELECT prevent.watch('public.old_incident', 'narrative', unit_column => 'station')" >/dev/null
 if psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "CALL prevent.backfill('public.old_incident')" \
 		-c "CALL prevent.backfill('public.incident')" >"$work/backfill.log" 2>&1; then

@@ -147,7 +147,9 @@ END
 $$;
 
 -- before ALTER TABLE ... ALTER COLUMN ... TYPE of tbl (src/watch/ddl.c): the update triggers
--- of tbl and of its watched descendants go, for _on_alter_table() to make again
+-- of tbl and of its watched descendants go, and the tables are noted in the transaction's
+-- prevent.retyped for _on_alter_table() to make them again (only those: a pg_restore runs
+-- ALTER TABLE on watched tables before it creates their triggers)
 CREATE FUNCTION prevent._drop_update_triggers(tbl regclass) RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -164,6 +166,8 @@ BEGIN
 	LOOP
 		EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS prevent_watch_update ON %s', r);
 		EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS prevent_watch_update_flush ON %s', r);
+		PERFORM pg_catalog.set_config('prevent.retyped',
+									  concat_ws(' ', nullif(current_setting('prevent.retyped', true), ''), r::oid), true);
 	END LOOP;
 END
 $$;
@@ -380,11 +384,13 @@ BEGIN
 		END IF;
 		newname := NULL;
 	END LOOP;
-	-- the update triggers dropped before a column's type changed (_before_alter_table), made again
-	FOR w IN SELECT * FROM prevent.watched x
-			  WHERE NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = x.source AND t.tgname = 'prevent_watch_update') LOOP
+	-- the update triggers dropped before a column's type changed (_drop_update_triggers), made again
+	FOR w IN SELECT x.* FROM prevent.watched x
+			  WHERE x.source::oid = ANY (pg_catalog.string_to_array(nullif(current_setting('prevent.retyped', true), ''), ' ')::oid[])
+				AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = x.source AND t.tgname = 'prevent_watch_update') LOOP
 		PERFORM prevent._watch_update_triggers(w.source);
 	END LOOP;
+	PERFORM pg_catalog.set_config('prevent.retyped', '', true);
 END
 $$;
 
