@@ -120,9 +120,10 @@ COMMENT ON FUNCTION prevent.watch_trigger() IS
 COMMENT ON FUNCTION prevent.watch_flush() IS
 'AFTER INSERT and AFTER UPDATE statement trigger that writes the alerts the row trigger queued';
 
--- the queue's items say whether they come from an UPDATE (alert_failure.input is of this type:
--- its old rows read the new attribute as NULL)
+-- the queue's items say whether they come from an UPDATE and may have an alert (alert_failure.input
+-- is of this type: its old rows read the new attributes as NULL)
 ALTER TYPE prevent._alert_input ADD ATTRIBUTE updated boolean;
+ALTER TYPE prevent._alert_input ADD ATTRIBUTE reassess boolean;
 
 /*
  * The triggers of a watched table, made from its registration (watch(),

@@ -435,7 +435,10 @@ CREATE TYPE prevent._alert_input AS (
 	alert_level prevent.risk_level,	-- the table's: a row below it was queued because it names a
 								-- person of concern, or was updated, and is dropped unless
 								-- that raises it or it has an alert
-	updated boolean				-- from an UPDATE of the row: its alert, if any, is assessed again
+	updated boolean,			-- from an UPDATE of the row: an alert it raises says so
+	reassess boolean			-- the row may have an alert already (an UPDATE, or an INSERT into a
+								-- partition: how a row an UPDATE moves to another partition arrives):
+								-- that alert is assessed again
 );
 
 /*

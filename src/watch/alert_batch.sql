@@ -6,7 +6,8 @@
 -- $1  prevent._alert_input[], the alerts of the batch in insertion order
 -- $2  name, the role the trigger fired as (events)
 --
--- A row from an UPDATE (updated) whose table row has an alert re-assesses
+-- A row that may have an alert (reassess: from an UPDATE, or an INSERT into
+-- a partition, as a row an UPDATE moves arrives) and has one re-assesses
 -- that alert: the writer locked it and took its parties out of
 -- prevent.party_incident and prevent.repeat_party before (alert_retire.sql),
 -- and here it keeps its id, gets the new assessment, its parties back, the
@@ -54,7 +55,7 @@ WITH b AS MATERIALIZED (
 		   coalesce(old.id, nextval('prevent.alert_id_seq'::regclass)) AS id
 	  FROM unnest($1::prevent._alert_input[]) WITH ORDINALITY
 		   AS x(source, source_key, unit, occurred_at, score, level, categories, terms,
-				parties, window_from, window_to, repeat_threshold, historic, alert_level, updated, ord)
+				parties, window_from, window_to, repeat_threshold, historic, alert_level, updated, reassess, ord)
 	 CROSS JOIN (SELECT (SELECT s.value::interval FROM prevent.setting s
 						  WHERE s.name = 'backfill_orders_within') AS within) ow
 	 CROSS JOIN LATERAL (
@@ -69,10 +70,11 @@ WITH b AS MATERIALIZED (
 			 WHERE x.level >= 'low' AND p.identifier = ANY (pp.parties)
 			   AND p.valid_from <= x.occurred_at AND (p.valid_until IS NULL OR x.occurred_at < p.valid_until)) m ON true
 	 CROSS JOIN LATERAL (SELECT GREATEST(x.level, m.floor) AS level) lv
-	 -- an updated row's alert, the latest if it has several
+	 -- the alert of a row that may have one (updated, or moved to another partition), the
+	 -- latest if it has several
 	 LEFT JOIN LATERAL (
 			SELECT a.id, a.level, a.status, a.repeat FROM prevent.alert a
-			 WHERE x.updated AND a.source = x.source AND a.source_key = x.source_key
+			 WHERE x.reassess AND a.source = x.source AND a.source_key = x.source_key
 			 ORDER BY a.id DESC LIMIT 1) old ON true
 	 -- the trigger queues rows below the alert level that name a person, and updated rows: those
 	 -- neither raised to it nor alerted before go
@@ -181,13 +183,13 @@ WITH b AS MATERIALIZED (
 	 WHERE a.id = b.old_id
 	RETURNING 1
 ), ins_event AS (
-	-- an updated row's alert: raised, or its level or status changed
+	-- an alert raised by an update of its row, or re-assessed to another level or status
 	INSERT INTO prevent.event (alert_id, unit, action, from_status, to_status, at, actor, acting_role, note)
 	SELECT b.id, b.unit, 'reassess', b.old_status, f.status, now(), SESSION_USER, $2,
 		   CASE WHEN b.old_id IS NULL THEN format('raised by an update of its row: level %s', b.level)
 				ELSE format('level %s -> %s', b.old_level, b.level) END
 	  FROM b JOIN flags f ON f.ord = b.ord
-	 WHERE b.updated AND (b.old_id IS NULL OR b.level <> b.old_level OR f.status <> b.old_status)
+	 WHERE CASE WHEN b.old_id IS NULL THEN b.updated ELSE b.level <> b.old_level OR f.status <> b.old_status END
 	 ORDER BY b.ord
 	RETURNING 1
 ), upd_order AS (

@@ -1,4 +1,5 @@
--- alert_lock.sql: the alerts of the updated rows of a batch, locked (in id
+-- alert_lock.sql: the alerts of the rows of a batch that may have one
+-- (updated rows, rows inserted into a partition), locked (in id
 -- order, so two batches cannot deadlock) before the party locks, as
 -- prevent._review() locks the alert it reviews.  Embedded in
 -- src/watch/writer.c like alert_batch.sql; runs as the extension owner,
@@ -12,7 +13,7 @@
 WITH x AS MATERIALIZED (
 	SELECT x.ordinality AS ord, x.source, x.source_key
 	  FROM unnest($1::prevent._alert_input[]) WITH ORDINALITY x
-	 WHERE x.updated
+	 WHERE x.reassess
 ), a AS MATERIALIZED (
 	SELECT a.id, a.source, a.source_key, a.parties
 	  FROM prevent.alert a

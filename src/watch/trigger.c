@@ -45,7 +45,7 @@ PG_FUNCTION_INFO_V1(prevent_write_history);
 PG_FUNCTION_INFO_V1(prevent_stored_key);
 
 #define FLUSH_AT 10000			/* queued alerts that force a flush mid-statement */
-#define ALERT_INPUT_NATTS 15	/* attributes of prevent._alert_input */
+#define ALERT_INPUT_NATTS 16	/* attributes of prevent._alert_input */
 
 /* scanned into row after row (backend lifetime); trimmed after each */
 static pv_result scan_result;
@@ -175,7 +175,7 @@ typedef enum RowOrigin
 /* the prevent._alert_input value of a row that raised an alert, in TopTransactionContext */
 static Datum
 alert_input(Relation rel, HeapTuple tup, const WatchInfo *w, const PvLexicon *lex,
-			const PvAssessment *as, ArrayType *parties, RowOrigin origin)
+			const PvAssessment *as, ArrayType *parties, RowOrigin origin, bool reassess)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
 	Datum		values[ALERT_INPUT_NATTS];
@@ -216,6 +216,7 @@ alert_input(Relation rel, HeapTuple tup, const WatchInfo *w, const PvLexicon *le
 	values[12] = BoolGetDatum(origin == ROW_HISTORIC);
 	values[13] = lex->level_values[w->alert_level];
 	values[14] = BoolGetDatum(origin == ROW_UPDATED);
+	values[15] = BoolGetDatum(reassess);
 
 	itemdesc = lookup_rowtype_tupdesc(watch_type(&watch_state.alert_input_type, "_alert_input"), -1);
 	if (itemdesc->natts != ALERT_INPUT_NATTS)
@@ -273,7 +274,7 @@ assess_row(Relation rel, HeapTuple tup, RowOrigin origin)
 	text	   *doc;
 	ArrayType  *parties;
 	MemoryContext old;
-	uint8		flags = origin == ROW_UPDATED ? WATCH_ITEM_UPDATED : 0;
+	uint8		flags = 0;
 
 	/*
 	 * The lexicon first: taking in invalidations may drop the registrations,
@@ -292,6 +293,14 @@ assess_row(Relation rel, HeapTuple tup, RowOrigin origin)
 				 errmsg("table \"%s\" has the prevent_watch trigger but is not watched",
 						RelationGetRelationName(rel)),
 				 errhint("Call prevent.watch() for it, or drop the trigger.")));
+
+	/*
+	 * An updated row may have an alert to re-assess; so may a row inserted
+	 * into a partition: an UPDATE that moves a row to another partition
+	 * fires the INSERT triggers there, not the UPDATE ones.
+	 */
+	if (origin == ROW_UPDATED || (origin == ROW_INSERTED && rel->rd_rel->relispartition))
+		flags |= WATCH_ITEM_REASSESS;
 
 	doc = row_narrative(rel, tup, &w);
 	if (doc == NULL)
@@ -334,7 +343,8 @@ assess_row(Relation rel, HeapTuple tup, RowOrigin origin)
 	if (parties == NULL)
 		parties = row_parties(tup, desc, &w, doc);
 
-	watch_queue_alert(alert_input(rel, tup, &w, lex, &as, parties, origin), flags);
+	watch_queue_alert(alert_input(rel, tup, &w, lex, &as, parties, origin, (flags & WATCH_ITEM_REASSESS) != 0),
+					  flags);
 	return true;
 }
 

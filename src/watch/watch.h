@@ -111,7 +111,7 @@ extern void watch_persons_forget(void);
 
 /* writer.c */
 /* how a queued alert came (watch_queue_alert) */
-#define WATCH_ITEM_UPDATED 0x01	/* from an UPDATE: re-assesses the row's alert, if any */
+#define WATCH_ITEM_REASSESS 0x01	/* re-assesses the row's alert, if it has one */
 #define WATCH_ITEM_OPTIONAL 0x02	/* below the alert level: written only if the row has an alert */
 extern void watch_queue_alert(Datum item, uint8 flags);
 extern int	watch_queue_length(void);

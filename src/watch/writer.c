@@ -340,7 +340,8 @@ kept_plan(SPIPlanPtr *plan, const char *sql, Oid argtype)
 }
 
 /*
- * The updated rows of a batch (items[i] with WATCH_ITEM_UPDATED in flags):
+ * The rows of a batch that may have an alert (items[i] with
+ * WATCH_ITEM_REASSESS in flags: updated, or inserted into a partition):
  * lock their alerts (alert_lock.sql), leave out the optional items whose row
  * has none (they were queued only in case it had), and lock the parties of
  * what is left and of the locked alerts; then take the alerts' parties out
@@ -416,7 +417,7 @@ write_batch(Datum *items, const uint8 *flags, int n, Datum actor)
 
 	prevent_spi_begin(&spi, watch_owner());
 	for (int i = 0; i < n && !updates; i++)
-		updates = (flags[i] & WATCH_ITEM_UPDATED) != 0;
+		updates = (flags[i] & WATCH_ITEM_REASSESS) != 0;
 	if (updates)
 	{
 		/* (on a copy: items is the caller's, to write one by one after an error) */
