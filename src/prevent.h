@@ -183,6 +183,27 @@ extern void watch_cache_init(void);
 #define PREVENT_COLUMN_BREAK '\n'
 extern text *prevent_join_columns(const Datum *values, const bool *nulls, int n, int32 *starts);
 
+/*
+ * The argument of the text[] forms (explain, highlight, assess, score): its
+ * elements as narrative columns, joined as above.  Element i (0-based) is
+ * bytes [bstarts[i], bstarts[i + 1] - 1) and characters [cstarts[i],
+ * cstarts[i + 1] - 1) of joined; the entry past the last stands where a
+ * next element would start, after one more break.  An empty array is no
+ * text: n is 0 and joined is empty.
+ */
+typedef struct PvColumns
+{
+	int			n;				/* elements */
+	int			lbound;			/* subscript of the first (1 unless the array says otherwise) */
+	bool	   *nulls;			/* per element: NULL (in joined: empty) */
+	text	   *joined;
+	int32	   *bstarts;		/* n + 1 entries */
+	int64	   *cstarts;		/* n + 1 entries, if characters were asked for, else NULL */
+} PvColumns;
+
+extern void prevent_columns_get(struct ArrayType *docs, bool chars, PvColumns *cols);
+extern int	prevent_column_of(const PvColumns *cols, int64 cstart);
+
 /* parties_funcs.c: the sorted parties as text[], and the core's return code checked */
 struct pv_parties;
 extern struct ArrayType *prevent_parties_array(struct pv_parties *ps);
