@@ -37,7 +37,7 @@ CREATE FUNCTION prevent.assess(docs text[]) RETURNS prevent.assessment
 LANGUAGE c STABLE STRICT PARALLEL SAFE
 AS 'MODULE_PATHNAME', 'prevent_assess_columns';
 COMMENT ON FUNCTION prevent.assess(text[]) IS
-'Score (0-100), risk level, categories and distinct terms of narrative columns assessed as one text: the elements of docs joined with line breaks (no term matches across two), a NULL element as empty';
+'Score (0-100), risk level, categories and distinct terms of narrative columns as one text: the elements of docs joined with line breaks (no term matches across two; a NULL element is empty)';
 
 CREATE FUNCTION prevent.score(doc text) RETURNS int
 LANGUAGE c STABLE STRICT PARALLEL SAFE
@@ -49,7 +49,7 @@ CREATE FUNCTION prevent.score(docs text[]) RETURNS int
 LANGUAGE c STABLE STRICT PARALLEL SAFE
 AS 'MODULE_PATHNAME', 'prevent_score_columns';
 COMMENT ON FUNCTION prevent.score(text[]) IS
-'prevent.score of narrative columns assessed as one text: the elements of docs joined with line breaks (no term matches across two), a NULL element as empty';
+'min(100, sum of the weights of the distinct keywords and proximity rules matched in the elements of docs joined with line breaks (no term matches across two; a NULL element is empty)';
 
 CREATE FUNCTION prevent.level(score int) RETURNS prevent.risk_level
 LANGUAGE c STABLE STRICT PARALLEL SAFE
@@ -67,7 +67,7 @@ CREATE FUNCTION prevent.highlight(docs text[], open text DEFAULT '【', close te
 LANGUAGE c STABLE STRICT PARALLEL SAFE
 AS 'MODULE_PATHNAME', 'prevent_highlight_columns';
 COMMENT ON FUNCTION prevent.highlight(text[], text, text) IS
-'docs, narrative columns assessed as one text, each element with the occurrences found in it wrapped in open and close (those highlight() marks in the elements joined with line breaks); NULL elements stay NULL';
+'docs with every keyword occurrence of their joined text (the elements joined with line breaks) wrapped in open and close, in the element it is in; NULL elements stay NULL';
 
 CREATE FUNCTION prevent.terms(category text DEFAULT NULL) RETURNS text[]
 LANGUAGE c STABLE PARALLEL SAFE
@@ -91,4 +91,4 @@ RETURNS SETOF record
 LANGUAGE c STABLE STRICT PARALLEL SAFE ROWS 8
 AS 'MODULE_PATHNAME', 'prevent_explain_columns';
 COMMENT ON FUNCTION prevent.explain(text[]) IS
-'Why narrative columns assessed as one text (the elements of docs joined with line breaks: no term matches across two) get their level: the rows of explain(text), each occurrence in column docs[column_no] at position, so that substr(docs[column_no], position, length) is the original text';
+'Why narrative columns get their level, assessed as one text (the elements of docs joined with line breaks): the rows of explain(text), with column_no, the subscript of the element an occurrence is in, and its position within that element, so that substr(docs[column_no], position, length) is the matched original text';
