@@ -175,10 +175,14 @@ extern void watch_cache_init(void);
 /*
  * columns.c: several narrative columns assessed as one text.  The values
  * are joined with a line break, a hard clause break (core/normalize.h): no
- * keyword matches across two columns, and a negation or disposition reaches
- * no further than its own clause, as within one column.  The watch trigger
- * and the text[] forms of explain() and highlight() join them here, so a
- * position in the joined text maps back to its column.
+ * keyword or proximity rule matches across two columns, and a negation cue
+ * reaches no further than its own clause, as within one column.  A
+ * disposition is not bound to its clause: as within one column, it rules
+ * out the terms written before it, those of earlier columns too (the
+ * officer's 经核实系误会 rules out the call-taker's 扬言).  The watch
+ * trigger and the text[] forms of explain(), highlight(), assess() and
+ * score() join them here, so a position in the joined text maps back to
+ * its column.
  */
 #define PREVENT_COLUMN_BREAK '\n'
 extern text *prevent_join_columns(const Datum *values, const bool *nulls, int n, int32 *starts);
