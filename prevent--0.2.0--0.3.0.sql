@@ -526,6 +526,44 @@ END
 $$;
 
 -- ---- columns: explain/highlight/assess over text[] (begin)
+/* ------------------------------------------------------------------------
+ * Narrative columns (20_matching.sql): assess, score, highlight and explain
+ * over text[], the elements joined with line breaks as the watch trigger
+ * joins a row's narrative columns.  Read-only, so PUBLIC may run them, as
+ * 99_public.sql grants them after revoking everything.
+ * ------------------------------------------------------------------------ */
+
+CREATE FUNCTION prevent.assess(docs text[]) RETURNS prevent.assessment
+LANGUAGE c STABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'prevent_assess_columns';
+COMMENT ON FUNCTION prevent.assess(text[]) IS
+'Score (0-100), risk level, categories and distinct terms of narrative columns as one text: the elements of docs joined with line breaks (no term matches across two; a NULL element is empty)';
+
+CREATE FUNCTION prevent.score(docs text[]) RETURNS int
+LANGUAGE c STABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'prevent_score_columns';
+COMMENT ON FUNCTION prevent.score(text[]) IS
+'min(100, sum of the weights of the distinct keywords and proximity rules matched in the elements of docs joined with line breaks (no term matches across two; a NULL element is empty)';
+
+CREATE FUNCTION prevent.highlight(docs text[], open text DEFAULT '【', close text DEFAULT '】') RETURNS text[]
+LANGUAGE c STABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'prevent_highlight_columns';
+COMMENT ON FUNCTION prevent.highlight(text[], text, text) IS
+'docs with every keyword occurrence of their joined text (the elements joined with line breaks) wrapped in open and close, in the element it is in; NULL elements stay NULL';
+
+CREATE FUNCTION prevent.explain(docs text[],
+	OUT signal text, OUT detail text, OUT category text, OUT column_no int, OUT "position" int, OUT length int,
+	OUT weight int, OUT level prevent.risk_level, OUT effect text)
+RETURNS SETOF record
+LANGUAGE c STABLE STRICT PARALLEL SAFE ROWS 8
+AS 'MODULE_PATHNAME', 'prevent_explain_columns';
+COMMENT ON FUNCTION prevent.explain(text[]) IS
+'Why narrative columns get their level, assessed as one text (the elements of docs joined with line breaks): the rows of explain(text), with column_no, the subscript of the element an occurrence is in, and its position within that element, so that substr(docs[column_no], position, length) is the matched original text';
+
+REVOKE ALL ON FUNCTION prevent.assess(text[]), prevent.score(text[]), prevent.highlight(text[], text, text),
+	prevent.explain(text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION prevent.assess(text[]), prevent.score(text[]), prevent.highlight(text[], text, text),
+	prevent.explain(text[]) TO PUBLIC;
 -- ---- columns (end)
 
 /* ------------------------------------------------------------------------
@@ -548,6 +586,7 @@ GRANT SELECT ON prevent.backfill_progress TO PUBLIC;
 -- the read-only API, callable by anyone
 GRANT EXECUTE ON FUNCTION prevent.normalize(text), prevent.match(text), prevent.assess(text),
 	prevent.score(text), prevent.level(int), prevent.highlight(text, text, text), prevent.terms(text),
+	prevent.assess(text[]), prevent.score(text[]), prevent.highlight(text[], text, text), prevent.explain(text[]),
 	prevent.contains(text, text), prevent.contains_any(text, text[]),
 	prevent.parties(text, text[]), prevent.resident_id_valid(text), prevent.my_units(),
 	prevent.check_term(text, text), prevent.check_category(text), prevent.check_weight(text, int),

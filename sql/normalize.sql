@@ -29,8 +29,8 @@ SELECT count(*) AS not_idempotent
 -- a 5 MB text
 SELECT length(prevent.normalize(repeat('殺 人，', 800000))) AS normalized_chars;
 -- volatility as the spec fixes it
-SELECT p.proname, p.provolatile, p.proisstrict, p.proparallel
+SELECT p.proname, array_to_string(p.proargtypes::regtype[], ', ') AS arguments, p.provolatile, p.proisstrict, p.proparallel
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
  WHERE n.nspname = 'prevent'
    AND p.proname IN ('normalize', 'match', 'assess', 'score', 'highlight', 'terms', 'level')
- ORDER BY 1;
+ ORDER BY p.proname, array_to_string(p.proargtypes::regtype[], ', ') COLLATE "C";

@@ -11,10 +11,17 @@
  * is scanned twice in bounded memory (pv_scan_stream), once to assess it and
  * once to hand each occurrence, as found, to the tuplestore (which spills to
  * disk past work_mem); a row's values are built in a context reset after it.
+ *
+ * prevent.explain(docs text[]) explains narrative columns assessed as one
+ * text (prevent_columns_get, columns.c): the same rows for the joined text,
+ * each position given as a column (its subscript in docs) and a position
+ * within that column, so that substr(docs[column_no], position, length) is
+ * the original text, as substr(doc, position, length) is for the text form.
  */
 #include "postgres.h"
 
 #include "funcapi.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 #include "utils/tuplestore.h"
@@ -22,13 +29,16 @@
 #include "prevent.h"
 
 PG_FUNCTION_INFO_V1(prevent_explain);
+PG_FUNCTION_INFO_V1(prevent_explain_columns);
 
-#define EXPLAIN_COLS 8
+/* the text[] form's columns; the text form has no column_no */
+#define EXPLAIN_COLS 9
 
 typedef struct ExplainOut
 {
 	ReturnSetInfo *rsinfo;
 	const PvLexicon *lex;		/* for the risk_level values */
+	const PvColumns *cols;		/* the text[] form's columns, NULL for the text form */
 	MemoryContext rowcxt;		/* a row's values, reset after each occurrence */
 } ExplainOut;
 
@@ -38,6 +48,7 @@ explain_row(ExplainOut *o, const char *signal, const char *detail, const char *c
 {
 	Datum		values[EXPLAIN_COLS];
 	bool		nulls[EXPLAIN_COLS] = {false};
+	int			c = 3;			/* the next column after category */
 
 	values[0] = CStringGetTextDatum(signal);
 	values[1] = CStringGetTextDatum(detail);
@@ -45,19 +56,37 @@ explain_row(ExplainOut *o, const char *signal, const char *detail, const char *c
 		values[2] = CStringGetTextDatum(category);
 	else
 		nulls[2] = true;
+	if (o->cols != NULL)
+	{
+		/* column_no, and the position made relative to that column */
+		if (position > 0)
+		{
+			int			col = prevent_column_of(o->cols, position - 1);
+			int64		col_end = o->cols->cstarts[col + 1] - 1;	/* the break after it */
+
+			/* the break ends every match: no occurrence reaches past its column */
+			Assert(position - 1 + length <= col_end);
+			length = Min(length, col_end - (position - 1));
+			position -= o->cols->cstarts[col];
+			values[c] = Int32GetDatum(o->cols->lbound + col);
+		}
+		else
+			nulls[c] = true;
+		c++;
+	}
 	if (position > 0)
 	{
-		values[3] = Int32GetDatum((int32) Min(position, PG_INT32_MAX));
-		values[4] = Int32GetDatum((int32) Min(length, PG_INT32_MAX));
+		values[c] = Int32GetDatum((int32) Min(position, PG_INT32_MAX));
+		values[c + 1] = Int32GetDatum((int32) Min(length, PG_INT32_MAX));
 	}
 	else
-		nulls[3] = nulls[4] = true;
-	values[5] = Int32GetDatum(weight);
+		nulls[c] = nulls[c + 1] = true;
+	values[c + 2] = Int32GetDatum(weight);
 	if (level > PV_LEVEL_NONE || strcmp(signal, "level") == 0 || strcmp(signal, "score") == 0)
-		values[6] = o->lex->level_values[level];
+		values[c + 3] = o->lex->level_values[level];
 	else
-		nulls[6] = true;
-	values[7] = CStringGetTextDatum(effect);
+		nulls[c + 3] = true;
+	values[c + 4] = CStringGetTextDatum(effect);
 	tuplestore_putvalues(o->rsinfo->setResult, o->rsinfo->setDesc, values, nulls);
 }
 
@@ -119,10 +148,10 @@ explain_sink(void *arg, const pv_hit *hits, int32_t nhits)
 	MemoryContextSwitchTo(old);
 }
 
-Datum
-prevent_explain(PG_FUNCTION_ARGS)
+/* the rows of doc (len bytes) into the call's tuplestore; cols as in ExplainOut */
+static void
+explain_text(FunctionCallInfo fcinfo, const char *doc, size_t len, const PvColumns *cols)
 {
-	text	   *doc = PG_GETARG_TEXT_PP(0);
 	const PvLexicon *lex = lexicon_cache_get();
 	pv_result	res;
 	PvAssessment as;
@@ -134,13 +163,14 @@ prevent_explain(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	o.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	o.lex = lex;
+	o.cols = cols;
 	o.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "prevent explain row", ALLOCSET_SMALL_SIZES);
 
 	/* first: what counts */
 	pv_result_init(&res);
 	memset(&pos, 0, sizeof(pos));
 	pos.alloc_mcxt = CurrentMemoryContext;
-	prevent_scan_assess(lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &res, &pos, CurrentMemoryContext, &as);
+	prevent_scan_assess(lex, doc, len, &res, &pos, CurrentMemoryContext, &as);
 
 	/* then every occurrence, in text order */
 	order = palloc(sizeof(int32) * (lex->nkeywords + 1));
@@ -154,13 +184,12 @@ prevent_explain(PG_FUNCTION_ARGS)
 	es.order = order;
 	es.seen = palloc0(sizeof(bool) * (lex->nkeywords + 1));
 	es.titles = pos.titles;		/* found by the first scan */
-	prevent_title_start(&es.tc, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc));
+	prevent_title_start(&es.tc, doc, len);
 	{
 		pv_result	scan2;
 
 		pv_result_init(&scan2);
-		prevent_scan_stream(lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &scan2, CurrentMemoryContext,
-							explain_sink, &es);
+		prevent_scan_stream(lex, doc, len, &scan2, CurrentMemoryContext, explain_sink, &es);
 		pv_result_free(&scan2);
 	}
 	for (int32 i = 0; i < res.nrules; i++)
@@ -186,5 +215,23 @@ prevent_explain(PG_FUNCTION_ARGS)
 	explain_row(&o, "level", "the highest of the levels above", NULL, 0, 0, as.score, as.level,
 				lex->level_names[as.level]);
 	pv_result_free(&res);
+}
+
+Datum
+prevent_explain(PG_FUNCTION_ARGS)
+{
+	text	   *doc = PG_GETARG_TEXT_PP(0);
+
+	explain_text(fcinfo, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), NULL);
+	return (Datum) 0;
+}
+
+Datum
+prevent_explain_columns(PG_FUNCTION_ARGS)
+{
+	PvColumns	cols;
+
+	prevent_columns_get(PG_GETARG_ARRAYTYPE_P(0), true, &cols);
+	explain_text(fcinfo, VARDATA(cols.joined), VARSIZE(cols.joined) - VARHDRSZ, &cols);
 	return (Datum) 0;
 }

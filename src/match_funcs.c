@@ -1,7 +1,8 @@
 /*
  * match_funcs.c — SQL functions over the matcher: prevent.normalize,
  * prevent.match, prevent.assess, prevent.score, prevent.level,
- * prevent.highlight.
+ * prevent.highlight; the text[] forms of assess, score and highlight take
+ * narrative columns as one text (columns.c).
  *
  * Each call site keeps one pv_result in fn_extra (allocated in fn_mcxt), so
  * scanning row after row reuses the same buffers.  Memory: a scan's buffers
@@ -27,9 +28,12 @@
 PG_FUNCTION_INFO_V1(prevent_normalize);
 PG_FUNCTION_INFO_V1(prevent_match);
 PG_FUNCTION_INFO_V1(prevent_assess);
+PG_FUNCTION_INFO_V1(prevent_assess_columns);
 PG_FUNCTION_INFO_V1(prevent_score);
+PG_FUNCTION_INFO_V1(prevent_score_columns);
 PG_FUNCTION_INFO_V1(prevent_level);
 PG_FUNCTION_INFO_V1(prevent_highlight);
+PG_FUNCTION_INFO_V1(prevent_highlight_columns);
 PG_FUNCTION_INFO_V1(prevent_terms);
 
 /*
@@ -220,10 +224,10 @@ prevent_assessment_arrays(const PvLexicon *lex, const pv_result *res, const PvAs
 	*terms_out = construct_array(terms, nterms, TEXTOID, -1, false, TYPALIGN_INT);
 }
 
-Datum
-prevent_assess(PG_FUNCTION_ARGS)
+/* prevent.assess of doc (len bytes): the row of prevent.assessment */
+static Datum
+assess_text(FunctionCallInfo fcinfo, const char *doc, size_t len)
 {
-	text	   *doc = PG_GETARG_TEXT_PP(0);
 	PvLexicon  *lex = lexicon_cache_get();
 	CallCache  *cc = call_cache(fcinfo);
 	ArrayType  *categories;
@@ -243,27 +247,60 @@ prevent_assess(PG_FUNCTION_ARGS)
 		cc->tupdesc = BlessTupleDesc(CreateTupleDescCopy(tupdesc));
 		MemoryContextSwitchTo(old);
 	}
-	prevent_scan_assess(lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &cc->res, &cc->pos,
-						fcinfo->flinfo->fn_mcxt, &as);
+	prevent_scan_assess(lex, doc, len, &cc->res, &cc->pos, fcinfo->flinfo->fn_mcxt, &as);
 	prevent_assessment_arrays(lex, &cc->res, &as, &categories, &terms);
 	values[0] = Int32GetDatum(as.score);
 	values[1] = lex->level_values[as.level];
 	values[2] = PointerGetDatum(categories);
 	values[3] = PointerGetDatum(terms);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cc->tupdesc, values, nulls)));
+	return HeapTupleGetDatum(heap_form_tuple(cc->tupdesc, values, nulls));
+}
+
+/* prevent.score of doc (len bytes) */
+static int32
+score_text(FunctionCallInfo fcinfo, const char *doc, size_t len)
+{
+	PvLexicon  *lex = lexicon_cache_get();
+	CallCache  *cc = call_cache(fcinfo);
+	PvAssessment as;
+
+	prevent_scan_assess(lex, doc, len, &cc->res, &cc->pos, fcinfo->flinfo->fn_mcxt, &as);
+	return as.score;
+}
+
+Datum
+prevent_assess(PG_FUNCTION_ARGS)
+{
+	text	   *doc = PG_GETARG_TEXT_PP(0);
+
+	PG_RETURN_DATUM(assess_text(fcinfo, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc)));
+}
+
+/* the text[] forms: the columns joined (columns.c), assessed as one text */
+Datum
+prevent_assess_columns(PG_FUNCTION_ARGS)
+{
+	PvColumns	cols;
+
+	prevent_columns_get(PG_GETARG_ARRAYTYPE_P(0), false, &cols);
+	PG_RETURN_DATUM(assess_text(fcinfo, VARDATA(cols.joined), VARSIZE(cols.joined) - VARHDRSZ));
 }
 
 Datum
 prevent_score(PG_FUNCTION_ARGS)
 {
 	text	   *doc = PG_GETARG_TEXT_PP(0);
-	PvLexicon  *lex = lexicon_cache_get();
-	CallCache  *cc = call_cache(fcinfo);
-	PvAssessment as;
 
-	prevent_scan_assess(lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &cc->res, &cc->pos,
-						fcinfo->flinfo->fn_mcxt, &as);
-	PG_RETURN_INT32(as.score);
+	PG_RETURN_INT32(score_text(fcinfo, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc)));
+}
+
+Datum
+prevent_score_columns(PG_FUNCTION_ARGS)
+{
+	PvColumns	cols;
+
+	prevent_columns_get(PG_GETARG_ARRAYTYPE_P(0), false, &cols);
+	PG_RETURN_INT32(score_text(fcinfo, VARDATA(cols.joined), VARSIZE(cols.joined) - VARHDRSZ));
 }
 
 Datum
@@ -278,20 +315,31 @@ prevent_level(PG_FUNCTION_ARGS)
 /*
  * prevent.highlight: the text written straight into the result as the
  * occurrences come (ordered by start), overlapping ones merged into one
- * span.  The result grows by half when full (a repalloc of a large chunk
+ * span.  The text[] form highlights the joined text (columns.c) the same
+ * way and writes each element's part of it, one after another, straight
+ * into the result array, laid out as construct_md_array lays it out (a
+ * text's element with its header, int-aligned): the text form is the case
+ * of one element and no array around it, so both mark exactly the same
+ * spans.  The result grows by half when full (a repalloc of a large chunk
  * is a realloc, not a copy beside the old one).
  */
 typedef struct HighlightSink
 {
 	const PvLexicon *lex;
-	const char *src;
-	Size		srclen;
+	const char *src;			/* the text, or the joined columns */
 	const char *open;
 	Size		openlen;
 	const char *close;
 	Size		closelen;
-	text	   *out;
-	Size		len;			/* bytes written after the header */
+	/* the elements: bytes [starts[i], starts[i + 1] - 1) of src */
+	int			nelems;
+	const int32 *starts;
+	const bool *nulls;			/* NULL elements (nothing written), or NULL for none */
+	int			elem;			/* the element being written */
+	Size		elem_at;		/* where its header is in out */
+	bool		array;			/* out is an array (the text[] form), else a text */
+	char	   *out;
+	Size		len;			/* bytes of out written, headers included */
 	Size		cap;
 	Size		copied;			/* src is written up to here */
 	bool		in_span;
@@ -304,26 +352,84 @@ highlight_append(HighlightSink *hs, const char *p, Size n)
 {
 	if (n > hs->cap - hs->len)
 	{
-		if (n > MAX_TEXT_BYTES - hs->len)
+		if (n > MaxAllocSize - hs->len)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("highlighted text would exceed the maximum length of a text value")));
-		hs->cap = Min(Max(hs->len + n, hs->cap + hs->cap / 2), MAX_TEXT_BYTES);
-		hs->out = (text *) repalloc(hs->out, VARHDRSZ + hs->cap);
+					 hs->array
+					 ? errmsg("highlighted columns would exceed the maximum size of an array value")
+					 : errmsg("highlighted text would exceed the maximum length of a text value")));
+		hs->cap = Min(Max(hs->len + n, hs->cap + hs->cap / 2), MaxAllocSize);
+		hs->out = repalloc(hs->out, hs->cap);
 	}
-	memcpy(VARDATA(hs->out) + hs->len, p, n);
+	if (p != NULL)
+		memcpy(hs->out + hs->len, p, n);
+	else
+		memset(hs->out + hs->len, 0, n);
 	hs->len += n;
 }
 
+/* the end of the current element in src: the break after it, or the end of src */
+static inline Size
+highlight_elem_end(const HighlightSink *hs)
+{
+	return (Size) hs->starts[hs->elem + 1] - 1;
+}
+
+/* the header of the current element, int-aligned as in an array; nothing for a NULL one */
+static void
+highlight_begin_elem(HighlightSink *hs)
+{
+	hs->copied = hs->starts[hs->elem];
+	if (hs->nulls != NULL && hs->nulls[hs->elem])
+		return;
+	highlight_append(hs, NULL, INTALIGN(hs->len) - hs->len);
+	hs->elem_at = hs->len;
+	highlight_append(hs, NULL, VARHDRSZ);
+}
+
+/* the rest of the current element, and its header set */
+static void
+highlight_end_elem(HighlightSink *hs)
+{
+	if (hs->nulls != NULL && hs->nulls[hs->elem])
+		return;
+	highlight_append(hs, hs->src + hs->copied, highlight_elem_end(hs) - hs->copied);
+	SET_VARSIZE(hs->out + hs->elem_at, hs->len - hs->elem_at);
+}
+
+/* the span [hs->start, hs->end) marked, in the element it lies in */
 static void
 highlight_span(HighlightSink *hs)
 {
-	highlight_append(hs, hs->src + hs->copied, hs->start - hs->copied);
-	highlight_append(hs, hs->open, hs->openlen);
-	highlight_append(hs, hs->src + hs->start, hs->end - hs->start);
-	highlight_append(hs, hs->close, hs->closelen);
-	hs->copied = hs->end;
+	Size		start = hs->start;
+
 	hs->in_span = false;
+	for (;;)
+	{
+		Size		stop;
+
+		while (start >= highlight_elem_end(hs))
+		{
+			highlight_end_elem(hs);
+			hs->elem++;
+			highlight_begin_elem(hs);
+		}
+		start = Max(start, hs->copied);
+		/* the break between columns ends every match: no span reaches past its element */
+		Assert(hs->end <= highlight_elem_end(hs));
+		stop = Min(hs->end, highlight_elem_end(hs));
+		if (start >= stop)
+			break;
+		highlight_append(hs, hs->src + hs->copied, start - hs->copied);
+		highlight_append(hs, hs->open, hs->openlen);
+		highlight_append(hs, hs->src + start, stop - start);
+		highlight_append(hs, hs->close, hs->closelen);
+		hs->copied = stop;
+		if (stop == hs->end)
+			break;
+		/* (cannot happen) the rest, from the next element on, marked there */
+		start = stop;
+	}
 }
 
 static void
@@ -348,35 +454,95 @@ highlight_sink(void *arg, const pv_hit *hits, int32_t nhits)
 	}
 }
 
+/*
+ * src (srclen bytes) highlighted into hs->out after header bytes (left
+ * zeroed for the caller): its nelems elements, as starts and nulls say.
+ */
+static void
+highlight_write(FunctionCallInfo fcinfo, HighlightSink *hs, const char *src, Size srclen, Size header)
+{
+	text	   *open = PG_GETARG_TEXT_PP(1);
+	text	   *close = PG_GETARG_TEXT_PP(2);
+	CallCache  *cc = call_cache(fcinfo);
+
+	hs->lex = lexicon_cache_get();
+	hs->src = src;
+	hs->open = VARDATA_ANY(open);
+	hs->openlen = VARSIZE_ANY_EXHDR(open);
+	hs->close = VARDATA_ANY(close);
+	hs->closelen = VARSIZE_ANY_EXHDR(close);
+	hs->cap = Min(header + srclen + 256, MaxAllocSize);
+	hs->out = palloc(hs->cap);
+	hs->len = 0;
+	highlight_append(hs, NULL, header);
+	hs->elem = 0;
+	hs->in_span = false;
+	hs->start = hs->end = 0;
+	highlight_begin_elem(hs);
+	prevent_scan_stream(hs->lex, src, srclen, &cc->res, fcinfo->flinfo->fn_mcxt, highlight_sink, hs);
+	if (hs->in_span)
+		highlight_span(hs);
+	for (;;)
+	{
+		highlight_end_elem(hs);
+		if (hs->elem + 1 == hs->nelems)
+			break;
+		hs->elem++;
+		highlight_begin_elem(hs);
+	}
+}
+
 Datum
 prevent_highlight(PG_FUNCTION_ARGS)
 {
 	text	   *doc = PG_GETARG_TEXT_PP(0);
-	text	   *open = PG_GETARG_TEXT_PP(1);
-	text	   *close = PG_GETARG_TEXT_PP(2);
-	PvLexicon  *lex = lexicon_cache_get();
-	CallCache  *cc = call_cache(fcinfo);
+	Size		len = VARSIZE_ANY_EXHDR(doc);
+	int32		starts[2] = {0, (int32) (len + 1)};
 	HighlightSink hs;
 
-	hs.lex = lex;
-	hs.src = VARDATA_ANY(doc);
-	hs.srclen = VARSIZE_ANY_EXHDR(doc);
-	hs.open = VARDATA_ANY(open);
-	hs.openlen = VARSIZE_ANY_EXHDR(open);
-	hs.close = VARDATA_ANY(close);
-	hs.closelen = VARSIZE_ANY_EXHDR(close);
-	hs.cap = Min(hs.srclen + 256, MAX_TEXT_BYTES);
-	hs.out = (text *) palloc(VARHDRSZ + hs.cap);
-	hs.len = 0;
-	hs.copied = 0;
-	hs.in_span = false;
-	hs.start = hs.end = 0;
-	prevent_scan_stream(lex, hs.src, hs.srclen, &cc->res, fcinfo->flinfo->fn_mcxt, highlight_sink, &hs);
-	if (hs.in_span)
-		highlight_span(&hs);
-	highlight_append(&hs, hs.src + hs.copied, hs.srclen - hs.copied);
-	SET_VARSIZE(hs.out, VARHDRSZ + hs.len);
-	PG_RETURN_TEXT_P(hs.out);
+	hs.nelems = 1;
+	hs.starts = starts;
+	hs.nulls = NULL;
+	hs.array = false;
+	/* the text is the one element, its header at the start */
+	highlight_write(fcinfo, &hs, VARDATA_ANY(doc), len, 0);
+	PG_RETURN_TEXT_P((text *) hs.out);
+}
+
+/* prevent.highlight(docs text[], ...): an array of the same bounds, NULL elements kept */
+Datum
+prevent_highlight_columns(PG_FUNCTION_ARGS)
+{
+	PvColumns	cols;
+	HighlightSink hs;
+	bool		hasnull = false;
+	Size		header;
+	ArrayType  *result;
+
+	prevent_columns_get(PG_GETARG_ARRAYTYPE_P(0), false, &cols);
+	if (cols.n == 0)
+		PG_RETURN_ARRAYTYPE_P(construct_empty_array(TEXTOID));
+	for (int i = 0; i < cols.n && !hasnull; i++)
+		hasnull = cols.nulls[i];
+	header = hasnull ? ARR_OVERHEAD_WITHNULLS(1, cols.n) : ARR_OVERHEAD_NONULLS(1);
+	hs.nelems = cols.n;
+	hs.starts = cols.bstarts;
+	hs.nulls = cols.nulls;
+	hs.array = true;
+	highlight_write(fcinfo, &hs, VARDATA(cols.joined), VARSIZE(cols.joined) - VARHDRSZ, header);
+	highlight_append(&hs, NULL, INTALIGN(hs.len) - hs.len);
+	result = (ArrayType *) hs.out;
+	SET_VARSIZE(result, hs.len);
+	result->ndim = 1;
+	result->dataoffset = hasnull ? header : 0;
+	result->elemtype = TEXTOID;
+	ARR_DIMS(result)[0] = cols.n;
+	ARR_LBOUND(result)[0] = cols.lbound;
+	if (hasnull)
+		for (int i = 0; i < cols.n; i++)
+			if (!cols.nulls[i])
+				ARR_NULLBITMAP(result)[i / 8] |= 1 << (i % 8);
+	PG_RETURN_ARRAYTYPE_P(result);
 }
 
 /*

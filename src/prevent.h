@@ -175,13 +175,38 @@ extern void watch_cache_init(void);
 /*
  * columns.c: several narrative columns assessed as one text.  The values
  * are joined with a line break, a hard clause break (core/normalize.h): no
- * keyword matches across two columns, and a negation or disposition reaches
- * no further than its own clause, as within one column.  The watch trigger
- * and the text[] forms of explain() and highlight() join them here, so a
- * position in the joined text maps back to its column.
+ * keyword or proximity rule matches across two columns, and a negation cue
+ * reaches no further than its own clause, as within one column.  A
+ * disposition is not bound to its clause: as within one column, it rules
+ * out the terms written before it, those of earlier columns too (the
+ * officer's 经核实系误会 rules out the call-taker's 扬言).  The watch
+ * trigger and the text[] forms of explain(), highlight(), assess() and
+ * score() join them here, so a position in the joined text maps back to
+ * its column.
  */
 #define PREVENT_COLUMN_BREAK '\n'
 extern text *prevent_join_columns(const Datum *values, const bool *nulls, int n, int32 *starts);
+
+/*
+ * The argument of the text[] forms (explain, highlight, assess, score): its
+ * elements as narrative columns, joined as above.  Element i (0-based) is
+ * bytes [bstarts[i], bstarts[i + 1] - 1) and characters [cstarts[i],
+ * cstarts[i + 1] - 1) of joined; the entry past the last stands where a
+ * next element would start, after one more break.  An empty array is no
+ * text: n is 0 and joined is empty.
+ */
+typedef struct PvColumns
+{
+	int			n;				/* elements */
+	int			lbound;			/* subscript of the first (1 unless the array says otherwise) */
+	bool	   *nulls;			/* per element: NULL (in joined: empty) */
+	text	   *joined;
+	int32	   *bstarts;		/* n + 1 entries */
+	int64	   *cstarts;		/* n + 1 entries, if characters were asked for, else NULL */
+} PvColumns;
+
+extern void prevent_columns_get(struct ArrayType *docs, bool chars, PvColumns *cols);
+extern int	prevent_column_of(const PvColumns *cols, int64 cstart);
 
 /* parties_funcs.c: the sorted parties as text[], and the core's return code checked */
 struct pv_parties;

@@ -2,7 +2,8 @@
 # TAP: one long text takes memory in proportion to its length, and gives it back.
 #
 #   - prevent.assess(), prevent.match(), prevent.highlight(), prevent.normalize(), prevent.explain() and the
-#     &~| operator on a 40 MB text, and a watched INSERT of a 30 MB narrative (rolled back),
+#     &~| operator on a 40 MB text, assess(), highlight() and explain() on the same 40 MB as two
+#     narrative columns (text[]), and a watched INSERT of a 30 MB narrative (rolled back),
 #     each peak at a few times the text: the backend's VmHWM (from /proc/<pid>/status, read
 #     from a fresh connection, so the peak is this statement's) minus its VmRSS before;
 #   - after the statement the backend's memory contexts (pg_backend_memory_contexts) are
@@ -22,7 +23,7 @@ unit='报警人称其丈夫持刀威胁要同归于尽，邻居家在用杀虫�
 n40=$(( (40000000 + 110) / 111 ))      # 40 MB
 n30=$(( (30000000 + 110) / 111 ))      # 30 MB
 
-echo "1..17"
+echo "1..23"
 dropdb --if-exists "$db" >/dev/null 2>&1 || true
 createdb -E UTF8 -T template0 "$db"
 psql -X -q -v ON_ERROR_STOP=1 -d "$db" <<'SQL'
@@ -103,6 +104,13 @@ peak "match()" $b40 20 "SELECT count(*) FROM prevent.match($t40) \\g /dev/null"
 peak "highlight()" $b40 30 "SELECT octet_length(prevent.highlight($t40)) \\g /dev/null"
 peak "normalize()" $b40 25 "SELECT octet_length(prevent.normalize($t40)) \\g /dev/null"
 peak "explain()" $b40 30 "SELECT count(*) FROM prevent.explain($t40) \\g /dev/null"
+# narrative columns: the same 40 MB as two elements of a text[].  The statement holds the two
+# texts and the array built from them (2x) before the call, which joins them into one text (1x)
+# and, for highlight, writes the result (1x)
+a40="ARRAY[repeat('$unit', $n40 / 2 + 0 * pg_backend_pid()), repeat('$unit', $n40 - $n40 / 2 + 0 * pg_backend_pid())]"
+peak "assess(text[])" $b40 35 "SELECT (prevent.assess($a40)).score \\g /dev/null"
+peak "highlight(text[])" $b40 50 "SELECT cardinality(prevent.highlight($a40)) \\g /dev/null"
+peak "explain(text[])" $b40 40 "SELECT count(*) FROM prevent.explain($a40) \\g /dev/null"
 peak "&~|" $b40 15 "SELECT $t40 OPERATOR(prevent.&~|) ARRAY['扬言杀人', '放火烧房。'] \\g /dev/null"
 peak "a watched INSERT, rolled back," $b30 40 "BEGIN;
 	INSERT INTO jq VALUES ('J1', '城关派出所', $t30);

@@ -287,9 +287,11 @@ SELECT is(prevent.score('扬言报复'), 40, 'and the new term counts at once');
 ------------------------------------------------------------------------------
 SELECT is((SELECT string_agg(p.oid::regprocedure::text, ', ' ORDER BY p.oid::regprocedure::text COLLATE "C") COLLATE "C" FROM pg_proc p
 			WHERE p.pronamespace = 'prevent'::regnamespace AND has_function_privilege('public', p.oid, 'EXECUTE')),
-	'prevent."normalize"(text), prevent._is_text_type(regtype), prevent.assess(text), prevent.check_category(text), '
+	'prevent."normalize"(text), prevent._is_text_type(regtype), prevent.assess(text), prevent.assess(text[]), '
+	'prevent.check_category(text), '
 	'prevent.check_term(text,text), prevent.check_weight(text,integer), prevent.contains(text,text), '
-	'prevent.contains_any(text,text[]), prevent.explain(text), prevent.highlight(text,text,text), prevent.level(integer), '
+	'prevent.contains_any(text,text[]), prevent.explain(text), prevent.explain(text[]), '
+	'prevent.highlight(text,text,text), prevent.highlight(text[],text,text), prevent.level(integer), '
 	'prevent.lexicon_report(text,prevent.risk_level,prevent.risk_level), '
 	'prevent.lexicon_report_records(text,prevent.risk_level,prevent.risk_level), '
 	'prevent.lexicon_report_terms(text,prevent.risk_level), prevent.match(text), '
@@ -297,7 +299,8 @@ SELECT is((SELECT string_agg(p.oid::regprocedure::text, ', ' ORDER BY p.oid::reg
 	'prevent.may_act(name,text), prevent.my_units(), '
 	'prevent.order_breaches(prevent.work_order,timestamp with time zone), prevent.order_is_open(text), '
 	'prevent.parties(text,text[]), prevent.rate(bigint,bigint), '
-	'prevent.report_time_zone(), prevent.resident_id_valid(text), prevent.score(text), prevent.setting_int(text,integer), '
+	'prevent.report_time_zone(), prevent.resident_id_valid(text), prevent.score(text), prevent.score(text[]), '
+	'prevent.setting_int(text,integer), '
 	'prevent.terms(text), prevent.version()',
 	'PUBLIC may run the read-only API and nothing else');
 SELECT is((SELECT string_agg(p.proname, ', ' ORDER BY p.proname) FROM pg_proc p

@@ -30,11 +30,26 @@ AS 'MODULE_PATHNAME', 'prevent_assess';
 COMMENT ON FUNCTION prevent.assess(text) IS
 'Score (0-100), risk level, categories and distinct terms of doc';
 
+-- narrative columns (e.g. the call-taker's and the officer's) assessed as one text: the elements
+-- joined with line breaks (a hard clause break: no term matches across two, no negation or
+-- disposition reaches into the next), a NULL element as empty, an empty array as no text
+CREATE FUNCTION prevent.assess(docs text[]) RETURNS prevent.assessment
+LANGUAGE c STABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'prevent_assess_columns';
+COMMENT ON FUNCTION prevent.assess(text[]) IS
+'Score (0-100), risk level, categories and distinct terms of narrative columns as one text: the elements of docs joined with line breaks (no term matches across two; a NULL element is empty)';
+
 CREATE FUNCTION prevent.score(doc text) RETURNS int
 LANGUAGE c STABLE STRICT PARALLEL SAFE
 AS 'MODULE_PATHNAME', 'prevent_score';
 COMMENT ON FUNCTION prevent.score(text) IS
 'min(100, sum of the weights of the distinct keywords and proximity rules matched in doc)';
+
+CREATE FUNCTION prevent.score(docs text[]) RETURNS int
+LANGUAGE c STABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'prevent_score_columns';
+COMMENT ON FUNCTION prevent.score(text[]) IS
+'min(100, sum of the weights of the distinct keywords and proximity rules matched in the elements of docs joined with line breaks (no term matches across two; a NULL element is empty)';
 
 CREATE FUNCTION prevent.level(score int) RETURNS prevent.risk_level
 LANGUAGE c STABLE STRICT PARALLEL SAFE
@@ -47,6 +62,12 @@ LANGUAGE c STABLE STRICT PARALLEL SAFE
 AS 'MODULE_PATHNAME', 'prevent_highlight';
 COMMENT ON FUNCTION prevent.highlight(text, text, text) IS
 'doc with every keyword occurrence wrapped in open and close (overlapping occurrences merged)';
+
+CREATE FUNCTION prevent.highlight(docs text[], open text DEFAULT '【', close text DEFAULT '】') RETURNS text[]
+LANGUAGE c STABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'prevent_highlight_columns';
+COMMENT ON FUNCTION prevent.highlight(text[], text, text) IS
+'docs with every keyword occurrence of their joined text (the elements joined with line breaks) wrapped in open and close, in the element it is in; NULL elements stay NULL';
 
 CREATE FUNCTION prevent.terms(category text DEFAULT NULL) RETURNS text[]
 LANGUAGE c STABLE PARALLEL SAFE
@@ -62,3 +83,12 @@ LANGUAGE c STABLE STRICT PARALLEL SAFE ROWS 8
 AS 'MODULE_PATHNAME', 'prevent_explain';
 COMMENT ON FUNCTION prevent.explain(text) IS
 'Why doc gets its level: one row per signal (term occurrences with what they added or what removed them, dispositions, proximity rules, combinations), then the score and the level';
+
+CREATE FUNCTION prevent.explain(docs text[],
+	OUT signal text, OUT detail text, OUT category text, OUT column_no int, OUT "position" int, OUT length int,
+	OUT weight int, OUT level prevent.risk_level, OUT effect text)
+RETURNS SETOF record
+LANGUAGE c STABLE STRICT PARALLEL SAFE ROWS 8
+AS 'MODULE_PATHNAME', 'prevent_explain_columns';
+COMMENT ON FUNCTION prevent.explain(text[]) IS
+'Why narrative columns get their level, assessed as one text (the elements of docs joined with line breaks): the rows of explain(text), with column_no, the subscript of the element an occurrence is in, and its position within that element, so that substr(docs[column_no], position, length) is the matched original text';

@@ -20,6 +20,7 @@ GRANT SELECT ON prevent.backfill_progress TO PUBLIC;
 -- the read-only API, callable by anyone
 GRANT EXECUTE ON FUNCTION prevent.normalize(text), prevent.match(text), prevent.assess(text),
 	prevent.score(text), prevent.level(int), prevent.highlight(text, text, text), prevent.terms(text),
+	prevent.assess(text[]), prevent.score(text[]), prevent.highlight(text[], text, text), prevent.explain(text[]),
 	prevent.contains(text, text), prevent.contains_any(text, text[]),
 	prevent.parties(text, text[]), prevent.resident_id_valid(text), prevent.my_units(),
 	prevent.check_term(text, text), prevent.check_category(text), prevent.check_weight(text, int),
