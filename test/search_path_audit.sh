@@ -547,6 +547,18 @@ SELECT prevent.unwatch('public.$t');
 SELECT prevent.watch('public.$t', 'narrative', key_column => 'jjbh', alert_level => 'medium', repeat_window => '7 days', repeat_threshold => 3);
 INSERT INTO public.$t (jjbh, station, narrative) VALUES ('$1-w2', 'U_$1', '对方扬言报复');
 SELECT prevent.unwatch('public.$t');
+SELECT prevent.watch('public.$t', text_columns => '{narrative,caller}', unit_column => 'station', occurred_column => 'reported_at');
+UPDATE public.$t SET caller = '民警到场，对方持刀' WHERE jjbh OPERATOR(pg_catalog.=) '$1-w2';
+UPDATE public.$t SET narrative = '求助开锁', station = 'U_${1}2', reported_at = '2026-01-02 10:00+08' WHERE jjbh OPERATOR(pg_catalog.=) '$1-w1';
+SELECT prevent._watch_mode('public.$t');
+SELECT prevent._drop_update_triggers('public.$t');
+SELECT prevent._watch_update_triggers('public.$t');
+DROP TRIGGER prevent_watch ON public.$t;
+DROP TRIGGER prevent_watch_flush ON public.$t;
+DROP TRIGGER prevent_watch_update ON public.$t;
+DROP TRIGGER prevent_watch_update_flush ON public.$t;
+SELECT prevent._watch_triggers('public.$t');
+SELECT prevent.unwatch('public.$t');
 SQL
 }
 g_lexicon() {
@@ -592,6 +604,8 @@ ALTER TABLE public.$t RENAME COLUMN narrative2 TO narrative;
 ALTER TABLE public.$t ADD COLUMN more pg_catalog.text;
 ALTER TABLE public.$t DROP COLUMN extra;
 ALTER TABLE public.$t ALTER COLUMN more SET DEFAULT 'x';
+ALTER TABLE public.$t ALTER COLUMN narrative TYPE pg_catalog.varchar(500);
+UPDATE public.$t SET narrative = '经核实系误会' WHERE id OPERATOR(pg_catalog.=) 1;
 CREATE INDEX ON public.$t USING gin (narrative prevent.gin_ops);
 ALTER TABLE public.t2_${1,,} ADD COLUMN unwatched_extra pg_catalog.int4;
 DROP TABLE public.$t;
