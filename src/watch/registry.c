@@ -202,6 +202,29 @@ column_attnum(Relation rel, const char *name, const char *what)
 	return att;
 }
 
+/* the attribute numbers of a text[] of column names (what: as column_attnum says it), at most max */
+static int
+column_attnums(Relation rel, Datum names, bool isnull, const char *what, const char *plural, int max,
+			   AttrNumber *atts)
+{
+	Datum	   *elems;
+	bool	   *enulls;
+	int			n;
+	int			found = 0;
+
+	if (isnull)
+		return 0;
+	deconstruct_array(DatumGetArrayTypeP(names), TEXTOID, -1, false, TYPALIGN_INT, &elems, &enulls, &n);
+	if (n > max)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a watched table may have at most %d %s", max, plural)));
+	for (int i = 0; i < n; i++)
+		if (!enulls[i])
+			atts[found++] = column_attnum(rel, TextDatumGetCString(elems[i]), what);
+	return found;
+}
+
 /*
  * The narrative column must be a varlena string type: text, varchar or
  * char(n), or a domain over one.  watch() refuses others and an event
@@ -240,8 +263,7 @@ watch_load(WatchInfo *w, Relation rel)
 		HeapTuple	tup;
 		TupleDesc	desc;
 		bool		isnull;
-		Datum		parties;
-		Datum		columns;
+		Datum		names;
 
 		rc = SPI_execute_with_args("SELECT w.text_columns::pg_catalog.text[], w.key_column::pg_catalog.text, "
 								   "w.unit_column::pg_catalog.text, w.occurred_column::pg_catalog.text, "
@@ -261,56 +283,22 @@ watch_load(WatchInfo *w, Relation rel)
 		desc = SPI_tuptable->tupdesc;
 		w->registered = true;
 		w->source = lfirst_oid(lc);
-		columns = SPI_getbinval(tup, desc, 1, &isnull);
-		w->ntext = 0;
-		if (!isnull)
-		{
-			Datum	   *elems;
-			bool	   *enulls;
-			int			n;
-
-			deconstruct_array(DatumGetArrayTypeP(columns), TEXTOID, -1, false, TYPALIGN_INT,
-							  &elems, &enulls, &n);
-			if (n > WATCH_MAX_TEXT_COLUMNS)
-				ereport(ERROR,
-						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						 errmsg("a watched table may have at most %d narrative columns", WATCH_MAX_TEXT_COLUMNS)));
-			for (int i = 0; i < n; i++)
-			{
-				AttrNumber	att;
-
-				if (enulls[i])
-					continue;
-				att = column_attnum(rel, TextDatumGetCString(elems[i]), "text column");
-				w->text_att[w->ntext] = att;
-				w->text_type[w->ntext] = TupleDescAttr(RelationGetDescr(rel), att - 1)->atttypid;
-				watch_check_text_type(rel, att, w->text_type[w->ntext]);
-				w->ntext++;
-			}
-		}
+		names = SPI_getbinval(tup, desc, 1, &isnull);
+		w->ntext = column_attnums(rel, names, isnull, "text column", "narrative columns",
+								  WATCH_MAX_TEXT_COLUMNS, w->text_att);
 		if (w->ntext == 0)
 			elog(ERROR, "watched table \"%s\" has no narrative column", RelationGetRelationName(rel));
+		for (int i = 0; i < w->ntext; i++)
+		{
+			w->text_type[i] = TupleDescAttr(RelationGetDescr(rel), w->text_att[i] - 1)->atttypid;
+			watch_check_text_type(rel, w->text_att[i], w->text_type[i]);
+		}
 		w->key_att = column_attnum(rel, SPI_getvalue(tup, desc, 2), "key column");
 		w->unit_att = column_attnum(rel, SPI_getvalue(tup, desc, 3), "unit column");
 		w->occurred_att = column_attnum(rel, SPI_getvalue(tup, desc, 4), "occurred column");
-		parties = SPI_getbinval(tup, desc, 5, &isnull);
-		w->nparty = 0;
-		if (!isnull)
-		{
-			Datum	   *elems;
-			bool	   *enulls;
-			int			n;
-
-			deconstruct_array(DatumGetArrayTypeP(parties), TEXTOID, -1, false, TYPALIGN_INT,
-							  &elems, &enulls, &n);
-			if (n > WATCH_MAX_PARTY_COLUMNS)
-				ereport(ERROR,
-						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						 errmsg("a watched table may have at most %d party columns", WATCH_MAX_PARTY_COLUMNS)));
-			for (int i = 0; i < n; i++)
-				if (!enulls[i])
-					w->party_att[w->nparty++] = column_attnum(rel, TextDatumGetCString(elems[i]), "party column");
-		}
+		names = SPI_getbinval(tup, desc, 5, &isnull);
+		w->nparty = column_attnums(rel, names, isnull, "party column", "party columns",
+								   WATCH_MAX_PARTY_COLUMNS, w->party_att);
 		w->alert_level = DatumGetInt32(SPI_getbinval(tup, desc, 6, &isnull));
 		w->repeat_window = *DatumGetIntervalP(SPI_getbinval(tup, desc, 7, &isnull));
 		w->repeat_threshold = DatumGetInt32(SPI_getbinval(tup, desc, 8, &isnull));
