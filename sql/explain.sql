@@ -53,8 +53,22 @@ SELECT (prevent.assess('他说《这个世界太难了，我要自杀，然后�
 SELECT * FROM prevent.explain('今日无事');
 SELECT count(*) FROM prevent.explain('');
 
+-- a signal term (kind signal): evidence of its class for a combination, no score, no category,
+-- not a term of match(), highlight(), terms() or assess()'s terms
+INSERT INTO prevent.keyword (term, kind, signal, weight) VALUES ('明天', 'signal', 'imminent', 30);
+INSERT INTO prevent.combination (categories, min_weight, level) VALUES ('{threat,imminent}', 15, 'high');
+SELECT signal, detail, category, weight, level, effect FROM prevent.explain('男子扬言报复，说明天就去他家');
+SELECT level, score, categories, terms FROM prevent.assess('男子扬言报复，说明天就去他家');
+SELECT level, score FROM prevent.assess('男子扬言报复');
+SELECT level, score FROM prevent.assess('报警人称明天再来调解');
+SELECT count(*) FROM prevent.match('男子扬言报复，说明天就去他家');
+SELECT prevent.highlight('男子扬言报复，说明天就去他家');
+SELECT '明天' = ANY (prevent.terms()) AS signal_in_terms;
+
 -- bad input
 \set VERBOSITY terse
+INSERT INTO prevent.keyword (term, kind) VALUES ('某时间词', 'signal');
+INSERT INTO prevent.keyword (term, kind, signal, category) VALUES ('某时间词', 'signal', 'imminent', 'threat');
 INSERT INTO prevent.keyword (term, category, kind, min_level) VALUES ('无害词', NULL, 'exclude', 'high');
 INSERT INTO prevent.keyword (term, category, weight, min_level) VALUES ('某词', 'threat', 10, 'none');
 INSERT INTO prevent.combination (categories, level) VALUES ('{threat}', 'high');

@@ -112,7 +112,7 @@ explain_sink(void *arg, const pv_hit *hits, int32_t nhits)
 	{
 		const pv_hit *h = &hits[i];
 		const PvKeywordInfo *k = &es->lex->keywords[h->keyword];
-		const char *signal = k->disposition ? "disposition" : "term";
+		const char *signal = k->disposition ? "disposition" : k->signal_only ? "signal" : "term";
 		int64		pos = h->cstart + 1;
 		int64		len = h->cend - h->cstart;
 
@@ -135,6 +135,12 @@ explain_sink(void *arg, const pv_hit *hits, int32_t nhits)
 		else if (es->seen[h->keyword])
 			explain_row(es->o, signal, k->term, k->category, pos, len, 0, PV_LEVEL_NONE,
 						"counted once already");
+		else if (k->signal_only)
+		{
+			es->seen[h->keyword] = true;
+			explain_row(es->o, signal, k->term, k->category, pos, len, 0, PV_LEVEL_NONE,
+						psprintf("evidence of %s for the combinations (adds nothing to the score)", k->signal));
+		}
 		else
 		{
 			es->seen[h->keyword] = true;

@@ -245,7 +245,8 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 		a->counted[i] = !k->disposition;
 		if (k->disposition)
 			continue;
-		nmatch++;
+		if (!k->signal_only)
+			nmatch++;
 		if (pos != NULL && pos->titles && pos->last[res->keywords[i]] < 0)
 		{
 			/* every occurrence inside a title */
@@ -266,6 +267,12 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 		}
 		if (!a->counted[i])
 			continue;
+		if (k->signal_only)
+		{
+			/* evidence of its class for the combinations, nothing else */
+			catw[k->signal_code] += k->weight;
+			continue;
+		}
 		nkept++;
 		score += k->weight;
 		level = Max(level, k->min_level);
@@ -454,7 +461,8 @@ lexicon_build(void)
 
 	/* match terms, exclusions and dispositions (which the core scans as terms: see lexicon_assess) */
 	spi_run("SELECT k.id, k.term, k.category, k.weight, k.kind OPERATOR(pg_catalog.=) 'exclude', "
-			"k.min_level::pg_catalog.text, k.kind OPERATOR(pg_catalog.=) 'disposition', k.signal "
+			"k.min_level::pg_catalog.text, k.kind OPERATOR(pg_catalog.=) 'disposition', k.signal, "
+			"k.kind OPERATOR(pg_catalog.=) 'signal' "
 			"FROM prevent.keyword k WHERE k.enabled ORDER BY k.id");
 	n = SPI_processed;
 	pl->keywords = MemoryContextAllocZero(mcxt, sizeof(PvKeywordInfo) * (n + 1));
@@ -470,11 +478,14 @@ lexicon_build(void)
 		else
 			/*
 			 * A disposition goes to the core under a code of its own: a
-			 * negated finding (还没有平安找到) must not deny its category.
+			 * negated finding (还没有平安找到) must not deny its category;
+			 * so does a signal term, which has no category.
 			 */
 			rc = pv_lexicon_add_keyword(pl->lex, term, strlen(term),
 										strcmp(spi_text(r, 7), "t") == 0
 										? category_code(&categories, "#disposition")
+										: strcmp(spi_text(r, 9), "t") == 0
+										? category_code(&categories, "#signal")
 										: category_code(&categories, category ? category : ""),
 										(int32) spi_int(r, 4));
 		MemoryContextSwitchTo(old);
@@ -495,8 +506,10 @@ lexicon_build(void)
 			k->category_code = category_code(&categories, k->category);
 			k->min_level = spi_text(r, 6) ? level_from_name(pl, spi_text(r, 6)) : PV_LEVEL_NONE;
 			k->disposition = strcmp(spi_text(r, 7), "t") == 0;
+			k->signal_only = strcmp(spi_text(r, 9), "t") == 0;
 			/* signal classes share the code space of categories, prefixed so they never clash */
 			k->signal_code = spi_text(r, 8) ? category_code(&categories, psprintf("~%s", spi_text(r, 8))) : -1;
+			k->signal = spi_text(r, 8) ? MemoryContextStrdup(mcxt, spi_text(r, 8)) : NULL;
 			k->all_categories = k->disposition && category == NULL;
 			if (k->disposition)
 				pl->ndispositions++;

@@ -137,7 +137,7 @@ match_sink(void *arg, const pv_hit *hits, int32_t nhits)
 		Datum		values[6];
 		bool		nulls[6] = {false};
 
-		if (h->status != PV_HIT_OK || k->disposition)
+		if (h->status != PV_HIT_OK || k->disposition || k->signal_only)
 			continue;
 		values[0] = Int64GetDatum(k->id);
 		values[1] = k->term_text;
@@ -196,7 +196,7 @@ prevent_assessment_arrays(const PvLexicon *lex, const pv_result *res, const PvAs
 		{
 			const PvKeywordInfo *k = &lex->keywords[res->keywords[i]];
 
-			if (!as->counted[i])
+			if (!as->counted[i] || k->signal_only)
 				continue;
 			terms[nterms++] = k->term_text;
 			code = k->category_code;
@@ -439,7 +439,8 @@ highlight_sink(void *arg, const pv_hit *hits, int32_t nhits)
 
 	for (int32 i = 0; i < nhits; i++)
 	{
-		if (hits[i].status != PV_HIT_OK || hs->lex->keywords[hits[i].keyword].disposition)
+		if (hits[i].status != PV_HIT_OK || hs->lex->keywords[hits[i].keyword].disposition ||
+			hs->lex->keywords[hits[i].keyword].signal_only)
 			continue;
 		if (hs->in_span && hits[i].bstart < hs->end)
 		{
@@ -588,7 +589,7 @@ prevent_terms(PG_FUNCTION_ARGS)
 					 errmsg("unknown category \"%s\"", category),
 					 errhint("See SELECT name, label FROM prevent.category.")));
 		for (int32 i = 0; i < lex->nkeywords; i++)
-			if (!lex->keywords[i].disposition &&
+			if (!lex->keywords[i].disposition && !lex->keywords[i].signal_only &&
 				(category == NULL || strcmp(lex->keywords[i].category, category) == 0))
 				elems[n++] = lex->keywords[i].term_text;
 		old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);

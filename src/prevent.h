@@ -33,7 +33,9 @@ typedef struct PvKeywordInfo
 	int32		category_code;	/* small code of the category (PvLexicon.ncodes of them) */
 	int32		min_level;		/* level the term reaches alone (PV_LEVEL_NONE: none) */
 	int32		signal_code;	/* code of its signal class, -1 if none */
+	char	   *signal;			/* its signal class, NULL if none */
 	bool		disposition;	/* kind disposition: rules out the terms before it */
+	bool		signal_only;	/* kind signal: evidence of its signal class, nothing else */
 	bool		all_categories;	/* a disposition without a category: of every category */
 	Datum		term_text;		/* term and category as text, built once */
 	Datum		category_text;

@@ -24,7 +24,7 @@ CREATE TABLE prevent.keyword (
 	weight int NOT NULL DEFAULT 10
 		CONSTRAINT keyword_weight_range CHECK (weight BETWEEN 1 AND 100),
 	kind text NOT NULL DEFAULT 'match'
-		CONSTRAINT keyword_kind_check CHECK (kind IN ('match', 'exclude', 'disposition')),
+		CONSTRAINT keyword_kind_check CHECK (kind IN ('match', 'exclude', 'disposition', 'signal')),
 	min_level prevent.risk_level
 		CONSTRAINT keyword_min_level_check CHECK (min_level OPERATOR(pg_catalog.<>) 'none'),
 	signal text
@@ -34,14 +34,15 @@ CREATE TABLE prevent.keyword (
 	builtin boolean NOT NULL DEFAULT false,
 	term_norm text NOT NULL,
 	CONSTRAINT keyword_term_norm_key UNIQUE (term_norm),
-	CONSTRAINT keyword_match_has_category CHECK (kind OPERATOR(pg_catalog.<>) 'match' OR category IS NOT NULL)
+	CONSTRAINT keyword_match_has_category CHECK (kind OPERATOR(pg_catalog.<>) 'match' OR category IS NOT NULL),
+	CONSTRAINT keyword_signal_has_class CHECK (kind OPERATOR(pg_catalog.<>) 'signal' OR (signal IS NOT NULL AND category IS NULL))
 );
 CREATE INDEX keyword_category_idx ON prevent.keyword (category);
-COMMENT ON TABLE prevent.keyword IS 'Risk terms (kind match), innocent phrases that suppress matches inside them (kind exclude), and dispositions that rule out the risks written before them (kind disposition: 经核实系误会)';
+COMMENT ON TABLE prevent.keyword IS 'Risk terms (kind match), innocent phrases that suppress matches inside them (kind exclude), dispositions that rule out the risks written before them (kind disposition: 经核实系误会), and evidence of a signal class for prevent.combination only (kind signal: 今晚)';
 COMMENT ON COLUMN prevent.keyword.term IS 'The term as written; matched after normalization, so 殺人, 杀 人 and 杀人 are one term';
 COMMENT ON COLUMN prevent.keyword.category IS 'Category of a match term (required for kind match)';
 COMMENT ON COLUMN prevent.keyword.weight IS 'Score contribution, 1-100, counted once per text however often the term occurs';
-COMMENT ON COLUMN prevent.keyword.kind IS 'match: a risk term; exclude: an innocent phrase suppressing every match inside its span; disposition: a finding that rules out every match before it in the text (of its category, or of all when category is NULL)';
+COMMENT ON COLUMN prevent.keyword.kind IS 'match: a risk term; exclude: an innocent phrase suppressing every match inside its span; disposition: a finding that rules out every match before it in the text (of its category, or of all when category is NULL); signal: evidence of its signal class only (no score, no category, not a term of prevent.terms()), which prevent.combination may pair with a category';
 COMMENT ON COLUMN prevent.keyword.signal IS 'A signal class the term is evidence of, beside its category (minor_age, missing, means, farewell ...), for prevent.combination';
 COMMENT ON COLUMN prevent.keyword.min_level IS 'Level the term reaches on its own, whatever the score (NULL: none); e.g. high for 炸药 or 烧炭';
 COMMENT ON COLUMN prevent.keyword.term_norm IS 'The normalized term (maintained automatically, unique)';
@@ -177,15 +178,20 @@ AS $$
 DECLARE
 	dup record;
 BEGIN
-	IF NEW.kind IS NULL OR NEW.kind NOT IN ('match', 'exclude', 'disposition') THEN
+	IF NEW.kind IS NULL OR NEW.kind NOT IN ('match', 'exclude', 'disposition', 'signal') THEN
 		RAISE EXCEPTION 'invalid keyword kind "%"', NEW.kind
 			USING ERRCODE = 'check_violation',
-				  HINT = 'Use ''match'' for a risk term, ''exclude'' for an innocent phrase, ''disposition'' for a finding that rules the risk out.';
+				  HINT = 'Use ''match'' for a risk term, ''exclude'' for an innocent phrase, ''disposition'' for a finding that rules the risk out, ''signal'' for evidence of a signal class.';
 	END IF;
-	IF NEW.signal IS NOT NULL AND (NEW.kind <> 'match' OR EXISTS (SELECT 1 FROM prevent.category c WHERE c.name = NEW.signal)) THEN
+	IF NEW.signal IS NOT NULL AND (NEW.kind NOT IN ('match', 'signal') OR EXISTS (SELECT 1 FROM prevent.category c WHERE c.name = NEW.signal)) THEN
 		RAISE EXCEPTION 'invalid signal "%" for keyword "%"', NEW.signal, NEW.term
 			USING ERRCODE = 'check_violation',
-				  DETAIL = 'Only a match term carries a signal class, and a signal may not be named like a category.';
+				  DETAIL = 'Only a match or signal term carries a signal class, and a signal may not be named like a category.';
+	END IF;
+	IF NEW.kind = 'signal' AND (NEW.signal IS NULL OR NEW.category IS NOT NULL) THEN
+		RAISE EXCEPTION 'keyword "%" of kind signal needs a signal class and no category', NEW.term
+			USING ERRCODE = 'check_violation',
+				  HINT = 'A signal term is evidence of its class only: e.g. (term, kind, signal) = (''今晚'', ''signal'', ''imminent'').';
 	END IF;
 	IF NEW.min_level IS NOT NULL AND NEW.kind <> 'match' THEN
 		RAISE EXCEPTION 'only a match term can have a min_level'
