@@ -341,10 +341,11 @@ kept_plan(SPIPlanPtr *plan, const char *sql, Oid argtype)
 
 /*
  * The updated rows of a batch (items[i] with WATCH_ITEM_UPDATED in flags):
- * lock their alerts (alert_lock.sql), leave out the optional items whose row
- * has none (they were queued only in case it had), and lock the parties of
- * what is left and of the locked alerts; then take the alerts' parties out
- * of the counts (alert_retire.sql) for the batch to put the new ones in.
+ * lock their alerts and the alerts' open orders (alert_lock.sql), leave out
+ * the optional items whose row has none (they were queued only in case it
+ * had), and lock the parties of what is left and of the locked alerts; then
+ * take the alerts' parties out of the counts (alert_retire.sql) for the
+ * batch to put the new ones in.
  * Returns the number of items left at the front of items.
  */
 static int
