@@ -339,8 +339,61 @@ kept_plan(SPIPlanPtr *plan, const char *sql, Oid argtype)
 	return *plan;
 }
 
+static int
+cmp_oid(const void *a, const void *b)
+{
+	Oid			x = *(const Oid *) a;
+	Oid			y = *(const Oid *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The registrations (rows of prevent.watched) of the tables of a batch's
+ * updated rows, locked FOR SHARE, in OID order, before their alerts: a share
+ * of the historic writers' turn (57_history.sql), which a back-fill batch or
+ * a writing re-scan takes FOR NO KEY UPDATE.  An updated row that has no
+ * alert yet may be one a historic writer is alerting from its committed
+ * version: whichever of the two comes second waits for the first, and then
+ * (the alerts read after this, with a new snapshot) sees its alert.
+ * Updates do not wait for each other (a share lock), nor do inserts take it.
+ */
+static void
+lock_registrations(Datum *items, const uint8 *flags, int n)
+{
+	Oid		   *oids = palloc(n * sizeof(Oid));
+	Datum	   *elems = palloc(n * sizeof(Datum));
+	int			noids = 0,
+				nuniq = 0;
+	Datum		arg;
+	int			rc;
+
+	for (int i = 0; i < n; i++)
+		if (flags[i] & WATCH_ITEM_UPDATED)
+		{
+			bool		isnull;
+
+			oids[noids++] = DatumGetObjectId(GetAttributeByNum(DatumGetHeapTupleHeader(items[i]), 1, &isnull));
+		}
+	qsort(oids, noids, sizeof(Oid), cmp_oid);
+	for (int k = 0; k < noids; k++)
+		if (k == 0 || oids[k] != oids[k - 1])
+			elems[nuniq++] = ObjectIdGetDatum(oids[k]);
+	arg = PointerGetDatum(construct_array(elems, nuniq, REGCLASSOID, sizeof(Oid), true, TYPALIGN_INT));
+	rc = SPI_execute_snapshot(kept_plan(&watch_state.lock_registrations_plan,
+										"SELECT FROM prevent.watched w WHERE w.source OPERATOR(pg_catalog.=) ANY ($1) "
+										"ORDER BY w.source FOR SHARE OF w",
+										REGCLASSARRAYOID),
+							  &arg, NULL, GetLatestSnapshot(), InvalidSnapshot, false, false, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "locking the registrations of updated rows failed: %s", SPI_result_code_string(rc));
+	pfree(oids);
+	pfree(elems);
+}
+
 /*
  * The updated rows of a batch (items[i] with WATCH_ITEM_UPDATED in flags):
+ * take a share of their tables' historic writers' turn (lock_registrations),
  * lock their alerts and the alerts' open orders (alert_lock.sql), leave out
  * the optional items whose row has none (they were queued only in case it
  * had), and lock the parties of what is left and of the locked alerts; then
@@ -362,6 +415,7 @@ prepare_updates(Datum *items, const uint8 *flags, int n)
 	int			kept = 0;
 	int			rc;
 
+	lock_registrations(items, flags, n);
 	rc = SPI_execute_snapshot(kept_plan(&watch_state.lock_alerts_plan, alert_lock_sql,
 										get_array_type(watch_type(&watch_state.alert_input_type, "_alert_input"))),
 							  &batch, NULL, GetLatestSnapshot(), InvalidSnapshot, false, false, 0);
