@@ -9,7 +9,7 @@
 \ir fixtures/pgtap.sql
 
 BEGIN;
-SELECT plan(64);
+SELECT plan(65);
 
 \ir fixtures/lexicon.sql
 -- a 110 table: the call-taker's words (bjnr), the officer's findings later (cjqk)
@@ -177,6 +177,14 @@ SELECT is((SELECT count(*) FROM prevent.repeat_party WHERE party = '13800000003'
 	'nor in the repeat counts');
 UPDATE jq SET bjsj = '2026-01-01 08:00+08' WHERE jqbh = 'J10';
 SELECT is((SELECT occurred_at FROM prevent.alert WHERE source_key = 'J10'), '2026-01-01 08:00+08'::timestamptz, 'a corrected time is followed');
+-- a table without an occurred column: its alert keeps the time it was raised at
+CREATE TABLE nt (id int PRIMARY KEY, body text);
+SELECT prevent.watch('nt', 'body');
+INSERT INTO nt VALUES (1, '对方持刀');
+UPDATE prevent.alert SET occurred_at = '2026-02-01 08:00+08' WHERE source = 'nt'::regclass;
+UPDATE nt SET body = '对方持刀扬言同归于尽' WHERE id = 1;
+SELECT is((SELECT level || ' ' || occurred_at FROM prevent.alert WHERE source = 'nt'::regclass),
+	'critical ' || '2026-02-01 08:00+08'::timestamptz, 'with no occurred column an update keeps the alert''s time');
 
 ------------------------------------------------------------------------------
 -- what costs nothing, multi-row, rollback

@@ -17,7 +17,11 @@
  * row of prevent.watched, so two runs (or a run and a rescan) cannot both
  * find a row unalerted and both alert it; live inserts do not take that
  * lock, and a row they insert is the trigger's: a batch that can see it can
- * see its alert too (both commit together).
+ * see its alert too (both commit together).  A live UPDATE can alert a row
+ * a batch sees unalerted (its committed version), so the writer of an
+ * UPDATE takes a share of the turn (FOR SHARE, before it looks for the
+ * rows' alerts, src/watch/writer.c): it waits for a batch in progress, a
+ * batch waits for it, and UPDATEs do not wait for each other.
  * ------------------------------------------------------------------------ */
 
 CREATE FUNCTION prevent._assess_history(tbl regclass, r record) RETURNS boolean

@@ -45,19 +45,33 @@
 -- units of its persons of concern, then the recipients of its categories
 -- (prevent.route); and the number of alerts written.
 WITH b AS MATERIALIZED (
-	SELECT x.source, x.source_key, x.unit, x.occurred_at, x.score, lv.level, x.categories, x.terms,
+	SELECT x.source, x.source_key, x.unit, occ.at AS occurred_at, x.score, lv.level, x.categories, x.terms,
 		   pp.parties, coalesce(m.persons, '{}') AS persons,
-		   x.window_from, x.window_to, x.repeat_threshold, x.historic, x.updated, x.alert_level, x.ord,
+		   x.window_from + occ.shift AS window_from, x.window_to + occ.shift AS window_to,
+		   x.repeat_threshold, x.historic, x.updated, x.alert_level, x.ord,
 		   old.id AS old_id, old.level AS old_level, old.status AS old_status, old.repeat AS old_repeat,
 		   -- a historic alert of an incident long past is recorded, not issued (and stays so)
 		   CASE WHEN old.id IS NOT NULL THEN old.status <> 'recorded'
-				ELSE NOT x.historic OR x.occurred_at >= now() - ow.within END AS issuable,
+				ELSE NOT x.historic OR occ.at >= now() - ow.within END AS issuable,
 		   coalesce(old.id, nextval('prevent.alert_id_seq'::regclass)) AS id
 	  FROM unnest($1::prevent._alert_input[]) WITH ORDINALITY
 		   AS x(source, source_key, unit, occurred_at, score, level, categories, terms,
 				parties, window_from, window_to, repeat_threshold, historic, alert_level, updated, reassess, ord)
 	 CROSS JOIN (SELECT (SELECT s.value::interval FROM prevent.setting s
 						  WHERE s.name = 'backfill_orders_within') AS within) ow
+	 -- the alert of a row that may have one (updated, or moved to another partition), the
+	 -- latest if it has several
+	 LEFT JOIN LATERAL (
+			SELECT a.id, a.level, a.status, a.repeat, a.occurred_at FROM prevent.alert a
+			 WHERE x.reassess AND a.source = x.source AND a.source_key = x.source_key
+			 ORDER BY a.id DESC LIMIT 1) old ON true
+	 -- when it occurred: a row that may have an alert and has no time of its own (no occurred
+	 -- column, or NULL in it) comes without one, and keeps its alert's (else the time of this
+	 -- transaction, as for a new row); its repeat window, made around that time by the
+	 -- trigger, moves with it
+	 CROSS JOIN LATERAL (
+			SELECT coalesce(x.occurred_at, old.occurred_at, now()) AS at,
+				   coalesce(x.occurred_at, old.occurred_at, now()) - now() AS shift) occ
 	 CROSS JOIN LATERAL (
 			SELECT ARRAY(SELECT p.party FROM unnest(x.parties) p(party)
 						  WHERE NOT EXISTS (SELECT 1 FROM prevent.party_ignore i WHERE i.party = p.party)) AS parties) pp
@@ -68,14 +82,8 @@ WITH b AS MATERIALIZED (
 			SELECT array_agg(p.id ORDER BY p.id) AS persons, max(k.floor) AS floor
 			  FROM prevent.person p JOIN prevent.person_kind k ON k.kind = p.kind
 			 WHERE x.level >= 'low' AND p.identifier = ANY (pp.parties)
-			   AND p.valid_from <= x.occurred_at AND (p.valid_until IS NULL OR x.occurred_at < p.valid_until)) m ON true
+			   AND p.valid_from <= occ.at AND (p.valid_until IS NULL OR occ.at < p.valid_until)) m ON true
 	 CROSS JOIN LATERAL (SELECT GREATEST(x.level, m.floor) AS level) lv
-	 -- the alert of a row that may have one (updated, or moved to another partition), the
-	 -- latest if it has several
-	 LEFT JOIN LATERAL (
-			SELECT a.id, a.level, a.status, a.repeat FROM prevent.alert a
-			 WHERE x.reassess AND a.source = x.source AND a.source_key = x.source_key
-			 ORDER BY a.id DESC LIMIT 1) old ON true
 	 -- the trigger queues rows below the alert level that name a person, and updated rows: those
 	 -- neither raised to it nor alerted before go
 	 WHERE (lv.level >= x.alert_level OR old.id IS NOT NULL)

@@ -45,7 +45,8 @@ void
 watch_state_reset(void)
 {
 	SPIPlanPtr	plans[] = {watch_state.alert_plan_small, watch_state.alert_plan_large,
-		watch_state.issue_plan, watch_state.lock_plan, watch_state.lock_alerts_plan, watch_state.retire_plan};
+		watch_state.issue_plan, watch_state.lock_plan, watch_state.lock_registrations_plan,
+		watch_state.find_alerts_plan, watch_state.lock_alerts_plan, watch_state.retire_plan};
 
 	for (int i = 0; i < lengthof(plans); i++)
 		if (plans[i] != NULL)

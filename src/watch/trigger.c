@@ -87,17 +87,20 @@ prevent_stored_key(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(stored_text(text_to_cstring(PG_GETARG_TEXT_PP(0))));
 }
 
+/* when a row's incident occurred: its occurred column, or (*own false) the transaction's start */
 static TimestampTz
-column_timestamptz(HeapTuple tup, TupleDesc desc, AttrNumber att)
+column_timestamptz(HeapTuple tup, TupleDesc desc, AttrNumber att, bool *own)
 {
 	bool		isnull;
 	Datum		d;
 
+	*own = false;
 	if (att == 0)
 		return GetCurrentTransactionStartTimestamp();
 	d = heap_getattr(tup, att, desc, &isnull);
 	if (isnull)
 		return GetCurrentTransactionStartTimestamp();
+	*own = true;
 	switch (TupleDescAttr(desc, att - 1)->atttypid)
 	{
 		case TIMESTAMPTZOID:
@@ -188,6 +191,7 @@ alert_input(Relation rel, HeapTuple tup, const WatchInfo *w, const PvLexicon *le
 	Datum		item;
 	TimestampTz from,
 				to;
+	bool		own_time;
 	MemoryContext old;
 
 	prevent_assessment_arrays(lex, &scan_result, as, &categories, &terms);
@@ -203,7 +207,13 @@ alert_input(Relation rel, HeapTuple tup, const WatchInfo *w, const PvLexicon *le
 		values[2] = stored_text(s);
 	else
 		nulls[2] = true;
-	values[3] = TimestampTzGetDatum(column_timestamptz(tup, desc, w->occurred_att));
+	/*
+	 * A row that may have an alert and has no time of its own keeps its
+	 * alert's (alert_batch.sql): NULL here, the window made around the
+	 * transaction's start (the writer moves it).
+	 */
+	values[3] = TimestampTzGetDatum(column_timestamptz(tup, desc, w->occurred_att, &own_time));
+	nulls[3] = reassess && !own_time;
 	values[4] = Int32GetDatum(as->score);
 	values[5] = lex->level_values[as->level];
 	values[6] = PointerGetDatum(categories);

@@ -87,6 +87,8 @@ typedef struct WatchState
 	SPIPlanPtr	alert_plan_large;	/* alert_batch.sql, custom plans */
 	SPIPlanPtr	issue_plan;		/* prevent._issue($1, $2, now()) */
 	SPIPlanPtr	lock_plan;		/* the party-stripe rows */
+	SPIPlanPtr	lock_registrations_plan;	/* prevent.watched FOR SHARE */
+	SPIPlanPtr	find_alerts_plan;	/* alert_find.sql */
 	SPIPlanPtr	lock_alerts_plan;	/* alert_lock.sql */
 	SPIPlanPtr	retire_plan;	/* alert_retire.sql */
 	int32		party_stripes;	/* rows of prevent._party_lock */

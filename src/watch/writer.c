@@ -35,8 +35,9 @@
 #include "prevent.h"
 #include "watch/watch.h"
 
-/* the statements of alert_batch.sql, alert_lock.sql, alert_retire.sql, made by the Makefile */
+/* the statements of alert_batch.sql, alert_find.sql, alert_lock.sql, alert_retire.sql, made by the Makefile */
 #include "watch/alert_batch.h"
+#include "watch/alert_find.h"
 #include "watch/alert_lock.h"
 #include "watch/alert_retire.h"
 
@@ -339,18 +340,73 @@ kept_plan(SPIPlanPtr *plan, const char *sql, Oid argtype)
 	return *plan;
 }
 
+static int
+cmp_oid(const void *a, const void *b)
+{
+	Oid			x = *(const Oid *) a;
+	Oid			y = *(const Oid *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The registrations (rows of prevent.watched) of the tables of a batch's
+ * updated rows, locked FOR SHARE, in OID order, before their alerts: a share
+ * of the historic writers' turn (57_history.sql), which a back-fill batch or
+ * a writing re-scan takes FOR NO KEY UPDATE.  An updated row that has no
+ * alert yet may be one a historic writer is alerting from its committed
+ * version: whichever of the two comes second waits for the first, and then
+ * (the alerts read after this, with a new snapshot) sees its alert.
+ * Updates do not wait for each other (a share lock), nor do inserts take it.
+ */
+static void
+lock_registrations(Datum *items, const uint8 *flags, int n)
+{
+	Oid		   *oids = palloc(n * sizeof(Oid));
+	Datum	   *elems = palloc(n * sizeof(Datum));
+	int			noids = 0,
+				nuniq = 0;
+	Datum		arg;
+	int			rc;
+
+	for (int i = 0; i < n; i++)
+		if (flags[i] & WATCH_ITEM_REASSESS)
+		{
+			bool		isnull;
+
+			oids[noids++] = DatumGetObjectId(GetAttributeByNum(DatumGetHeapTupleHeader(items[i]), 1, &isnull));
+		}
+	qsort(oids, noids, sizeof(Oid), cmp_oid);
+	for (int k = 0; k < noids; k++)
+		if (k == 0 || oids[k] != oids[k - 1])
+			elems[nuniq++] = ObjectIdGetDatum(oids[k]);
+	arg = PointerGetDatum(construct_array(elems, nuniq, REGCLASSOID, sizeof(Oid), true, TYPALIGN_INT));
+	rc = SPI_execute_snapshot(kept_plan(&watch_state.lock_registrations_plan,
+										"SELECT FROM prevent.watched w WHERE w.source OPERATOR(pg_catalog.=) ANY ($1) "
+										"ORDER BY w.source FOR SHARE OF w",
+										REGCLASSARRAYOID),
+							  &arg, NULL, GetLatestSnapshot(), InvalidSnapshot, false, false, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "locking the registrations of updated rows failed: %s", SPI_result_code_string(rc));
+	pfree(oids);
+	pfree(elems);
+}
+
 /*
  * The rows of a batch that may have an alert (items[i] with
  * WATCH_ITEM_REASSESS in flags: updated, or inserted into a partition):
- * lock their alerts (alert_lock.sql), leave out the optional items whose row
- * has none (they were queued only in case it had), and lock the parties of
- * what is left and of the locked alerts; then take the alerts' parties out
- * of the counts (alert_retire.sql) for the batch to put the new ones in.
- * Returns the number of items left at the front of items.
+ * take a share of their tables' historic writers' turn (lock_registrations),
+ * find their alerts (alert_find.sql), leave out the optional items whose
+ * row has none (they were queued only in case it had), lock the parties of
+ * what is left and of the alerts found, then the alerts and their open
+ * orders (alert_lock.sql): the lock order of 50_workflow.sql.  Then take the
+ * alerts' parties out of the counts (alert_retire.sql) for the batch to put
+ * the new ones in.  Returns the number of items left at the front of items.
  */
 static int
 prepare_updates(Datum *items, const uint8 *flags, int n)
 {
+	Oid			batch_type = get_array_type(watch_type(&watch_state.alert_input_type, "_alert_input"));
 	Datum		batch = batch_array(items, n);
 	Datum		ords,
 				ids,
@@ -362,11 +418,11 @@ prepare_updates(Datum *items, const uint8 *flags, int n)
 	int			kept = 0;
 	int			rc;
 
-	rc = SPI_execute_snapshot(kept_plan(&watch_state.lock_alerts_plan, alert_lock_sql,
-										get_array_type(watch_type(&watch_state.alert_input_type, "_alert_input"))),
+	lock_registrations(items, flags, n);
+	rc = SPI_execute_snapshot(kept_plan(&watch_state.find_alerts_plan, alert_find_sql, batch_type),
 							  &batch, NULL, GetLatestSnapshot(), InvalidSnapshot, false, false, 0);
 	if (rc != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "locking the alerts of updated rows failed: %s", SPI_result_code_string(rc));
+		elog(ERROR, "finding the alerts of updated rows failed: %s", SPI_result_code_string(rc));
 	ords = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &ords_null);
 	ids = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &ids_null);
 	parties = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &parties_null);
@@ -394,6 +450,10 @@ prepare_updates(Datum *items, const uint8 *flags, int n)
 	lock_parties(items, kept, parties_null ? (Datum) 0 : parties);
 	if (!ids_null)
 	{
+		rc = SPI_execute_snapshot(kept_plan(&watch_state.lock_alerts_plan, alert_lock_sql, INT8ARRAYOID),
+								  &ids, NULL, GetLatestSnapshot(), InvalidSnapshot, false, false, 0);
+		if (rc != SPI_OK_SELECT || SPI_processed != 1)
+			elog(ERROR, "locking the alerts of updated rows failed: %s", SPI_result_code_string(rc));
 		rc = SPI_execute_snapshot(kept_plan(&watch_state.retire_plan, alert_retire_sql, INT8ARRAYOID),
 								  &ids, NULL, GetLatestSnapshot(), InvalidSnapshot, false, false, 0);
 		if (rc != SPI_OK_SELECT)
