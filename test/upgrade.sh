@@ -210,7 +210,7 @@ check "the $from_version database has alerts of every level and status, orders i
 declare -A changed=(
 	[keyword]="t.builtin AND t.kind = 'match' AND t.term = '走失'"	# signal missing (84_findings.sql)
 )
-adds_rows=" keyword negation setting _job_lock "	# _job_lock: alert_stats (60_stats.sql)
+adds_rows=" keyword negation setting combination _job_lock "	# _job_lock: alert_stats (60_stats.sql)
 # per table: SELECT of its rows as text, composite columns expanded to their attributes now
 q "$db" "SELECT c.relname || E'\t' || string_agg(
 			CASE WHEN ty.typtype = 'c' THEN
