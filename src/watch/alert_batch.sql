@@ -71,7 +71,8 @@ WITH b AS MATERIALIZED (
 	 -- trigger, moves with it
 	 CROSS JOIN LATERAL (
 			SELECT coalesce(x.occurred_at, old.occurred_at, now()) AS at,
-				   coalesce(x.occurred_at, old.occurred_at, now()) - now() AS shift) occ
+				   CASE WHEN x.occurred_at IS NULL THEN coalesce(old.occurred_at, now()) - now()
+						ELSE interval '0' END AS shift) occ
 	 CROSS JOIN LATERAL (
 			SELECT ARRAY(SELECT p.party FROM unnest(x.parties) p(party)
 						  WHERE NOT EXISTS (SELECT 1 FROM prevent.party_ignore i WHERE i.party = p.party)) AS parties) pp
