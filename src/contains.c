@@ -6,7 +6,8 @@
  *                    prevent.normalize(doc)
  *   doc &~| terms    the same for at least one element of terms (text[]);
  *                    NULL elements are ignored, so an empty array or one of
- *                    NULLs only is false
+ *                    NULLs only is false; a term that another term is a
+ *                    substring of is not searched for (it cannot decide)
  *
  * A term is compared after normalization, as keywords are: 殺人, 杀 人 and
  * 杀人 are one term, and noise in the document does not hide it.  A term
@@ -46,6 +47,7 @@
 #include "utils/array.h"
 #include "utils/memutils.h"
 
+#include "core/index_keys.h"
 #include "core/matcher.h"
 #include "core/normalize.h"
 #include "prevent.h"
@@ -268,27 +270,51 @@ term_set_build(TermSetCache *cache, ArrayType *arr)
 	int64		symbols = 0;
 	uint8	   *seen = NULL;	/* code points in the open automaton, a bitmap */
 
+	char	  **norms;
+	size_t	   *normlens;
+	uint8	   *keep;
+	int			nterms = 0;
+
 	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &nelems);
 	maxautomata = nelems + 1;
 	cache->automata = palloc(sizeof(pv_lexicon *) * maxautomata);
 	cache->slow = palloc(sizeof(char *) * (nelems + 1));
 	cache->slowlen = palloc(sizeof(Size) * (nelems + 1));
 
+	/*
+	 * Every term normalized first: a term that another term is a substring
+	 * of adds nothing to an any-of test (a text that has it has the other),
+	 * so only the others are searched for (pv_terms_minimal).
+	 */
+	norms = palloc(sizeof(char *) * (nelems + 1));
+	normlens = palloc(sizeof(size_t) * (nelems + 1));
+	keep = palloc(sizeof(uint8) * (nelems + 1));
 	for (int i = 0; i < nelems; i++)
 	{
 		text	   *term;
-		Size		normlen;
-		char	   *norm;
-		int			ncps;
-		int			rc;
 
 		CHECK_FOR_INTERRUPTS();	/* an array may hold very many terms */
 		if (nulls[i])
 			continue;
 		term = DatumGetTextPP(elems[i]);
-		norm = normalize_bytes(VARDATA_ANY(term), VARSIZE_ANY_EXHDR(term), &normlen);
-		if (normlen == 0)
+		norms[nterms] = normalize_bytes(VARDATA_ANY(term), VARSIZE_ANY_EXHDR(term), &normlens[nterms]);
+		if (normlens[nterms] == 0)
 			prevent_report_empty_term(VARDATA_ANY(term), VARSIZE_ANY_EXHDR(term));
+		nterms++;
+	}
+	check_core_rc(pv_terms_minimal((const char *const *) norms, normlens, nterms, keep),
+				  "reducing the search terms");
+
+	for (int i = 0; i < nterms; i++)
+	{
+		Size		normlen = normlens[i];
+		char	   *norm = norms[i];
+		int			ncps;
+		int			rc;
+
+		CHECK_FOR_INTERRUPTS();
+		if (!keep[i])
+			continue;
 		if (!term_fits_automaton(norm, normlen, &ncps))
 		{
 			cache->slow[cache->nslow] = norm;
@@ -339,10 +365,9 @@ term_set_build(TermSetCache *cache, ArrayType *arr)
 			if (lex == NULL)
 				check_core_rc(PV_ERR_NOMEM, "building the search terms");
 		}
-		/* the core normalizes the term as it normalizes the text it scans */
-		rc = pv_lexicon_add_keyword(lex, VARDATA_ANY(term), VARSIZE_ANY_EXHDR(term), 0, 1);
+		/* normalized text normalizes to itself */
+		rc = pv_lexicon_add_keyword(lex, norm, normlen, 0, 1);
 		check_core_rc(rc, "adding a search term");
-		pfree(norm);
 	}
 	if (lex != NULL)
 	{
