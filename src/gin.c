@@ -99,12 +99,10 @@ typedef struct EntryExtra
  * contain another) is given as groups: GIN's cost per candidate row grows
  * with the number of entries of the query, and a lexicon of hundreds of
  * terms would spend most of its time there.  Each role (proving keys, first
- * keys, last keys) is cut into at most GROUPS_PER_ROLE groups of at least
- * GROUP_MIN_KEYS keys.
+ * keys, last keys) is cut into at most GROUPS_PER_ROLE groups (add_groups).
  */
 #define GROUP_ABOVE_TERMS 64
-#define GROUPS_PER_ROLE 8
-#define GROUP_MIN_KEYS 32
+#define GROUPS_PER_ROLE 16
 
 /* ------------------------------------------------------------ keys */
 
@@ -258,27 +256,56 @@ group_covers(const KeyGroup *g, pv_index_key key)
 	return false;
 }
 
+static inline pv_index_key
+key_first_char(pv_index_key key)
+{
+	return key >> (2 * PV_IKEY_CP_BITS);
+}
+
 /*
- * Cut the sorted unique keys[0..n) into groups, appending one entry each
- * to out; their indexes go to *idx (allocated), their count to *nidx.
- * tag makes the query keys of all groups of one query distinct.
+ * Cut the sorted unique keys[0..n) into at most GROUPS_PER_ROLE groups,
+ * appending one entry each to out; their indexes go to *idx (allocated),
+ * their count to *nidx.  A group's scan reads every index key from its
+ * first key's first character to its last key, wanted or not, so the cuts
+ * go into the widest gaps between first characters: with few first
+ * characters, one group each, which reads no key it does not want.  tag
+ * makes the query keys of all groups of one query distinct.
  */
 static void
 add_groups(pv_index_key *keys, int32 n, QueryPlan *plan, QueryEntries *out,
 		   int32 **idx, int32 *nidx, int32 *tag)
 {
-	int32		ngroups = Min(GROUPS_PER_ROLE, Max(1, n / GROUP_MIN_KEYS));
-	int32		per = (n + ngroups - 1) / Max(ngroups, 1);
+	bool	   *cut = palloc0(sizeof(bool) * (n + 1));
+	int32		from = 0;
 
-	*idx = palloc(sizeof(int32) * (ngroups + 1));
+	for (int32 k = 0; k < GROUPS_PER_ROLE - 1; k++)
+	{
+		int32		widest = -1;
+		pv_index_key gap = 0;
+
+		for (int32 i = 1; i < n; i++)
+			if (!cut[i] && key_first_char(keys[i]) - key_first_char(keys[i - 1]) > gap)
+			{
+				gap = key_first_char(keys[i]) - key_first_char(keys[i - 1]);
+				widest = i;
+			}
+		if (widest < 0)
+			break;				/* one first character left per group */
+		cut[widest] = true;
+	}
+
+	*idx = palloc(sizeof(int32) * GROUPS_PER_ROLE);
 	*nidx = 0;
-	for (int32 from = 0; from < n; from += per)
+	while (from < n)
 	{
 		KeyGroup   *g = palloc(sizeof(KeyGroup));
 		EntryExtra *x = palloc(sizeof(EntryExtra));
-		pv_index_key a = keys[from] >> (2 * PV_IKEY_CP_BITS);
+		pv_index_key a = key_first_char(keys[from]);
+		int32		to = from + 1;
 
-		g->nkeys = Min(per, n - from);
+		while (to < n && !cut[to])
+			to++;
+		g->nkeys = to - from;
 		g->keys = &keys[from];
 		/* a range may reach past the keys after it: (a, END, END) past (a, b, c) */
 		g->last = 0;
@@ -293,7 +320,9 @@ add_groups(pv_index_key *keys, int32 n, QueryPlan *plan, QueryEntries *out,
 		out->pmatch[out->n] = true;
 		out->extra[out->n] = (Pointer) x;
 		(*idx)[(*nidx)++] = out->n++;
+		from = to;
 	}
+	pfree(cut);
 }
 
 /*
