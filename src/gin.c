@@ -13,14 +13,15 @@
  *   2  doc &~| terms    any term's keys, all of them; a term that another
  *                       term of the array is a substring of is left out (a
  *                       text that has it has the other); keys shared by
- *                       terms are given once
+ *                       terms are given once; above 64 terms, as groups of
+ *                       keys (query_plan)
  *   3  doc LIKE pat     raw text: prevent.normalize maps each character on
  *                       its own, so a literal run of the pattern (between
  *                       wildcards) occurring in doc means its normalized
  *                       form occurs in normalized doc; all runs' keys
  *
- * Recheck.  For &~ and &~| the query's plan (QueryPlan, the same pointer in
- * every extra_data slot) lists the keys that prove a term on their own (a
+ * Recheck.  For &~ and &~| the query's plan (QueryPlan, reached from every
+ * entry's extra_data) lists the entries that prove a term on their own (a
  * term of at most three normalized characters, index_keys.h): a row found
  * through one of them is a match and is not rechecked (triConsistent says
  * GIN_TRUE, consistent clears *recheck).  Every other row the keys let
@@ -32,8 +33,8 @@
  *
  * Memory: nothing is cached; the functions allocate in the context GIN
  * calls them in (per row while building or inserting, per scan while
- * searching; the core allocates there too), and a QueryPlan lives as long
- * as its scan's keys.
+ * searching; the core allocates there too), and a QueryPlan, its groups
+ * and the entries' EntryExtra live as long as the scan's keys.
  */
 #include "postgres.h"
 
