@@ -130,6 +130,23 @@ SELECT * FROM all_agree;
 SELECT gin_clean_pending_list('noisy_doc_gin') > 0 AS pending_list_cleaned;
 SELECT * FROM all_agree;
 
+-- the operator keeps what it built from the last array of a call site: a
+-- PL/pgSQL expression is evaluated again with its variables' new values
+CREATE FUNCTION contains_each(doc text, sets text[]) RETURNS boolean[]
+LANGUAGE plpgsql AS $$
+DECLARE
+	found boolean[] := '{}';
+	t text[];
+BEGIN
+	FOREACH t SLICE 1 IN ARRAY sets LOOP
+		found := found || (doc &~| t);
+	END LOOP;
+	RETURN found;
+END
+$$;
+SELECT contains_each('他揚言要殺人', ARRAY[['刀', '枪'], ['杀人', '枪'], ['火', '水'], ['扬 言', '水']]);
+
+DROP FUNCTION contains_each(text, text[]);
 DROP VIEW all_agree;
 DROP TABLE noisy, piece, term, term_set;
 DROP FUNCTION index_vs_seq(text), noisy_text(int);

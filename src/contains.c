@@ -20,12 +20,13 @@
  * self-synchronizing.
  *
  * Caching rule: each call site (FmgrInfo) keeps in fn_extra the last right
- * operand it saw, compared by its bytes, and what was built from it: the
- * normalized term for &~; for &~| one or more Aho-Corasick automata over the
- * terms (matcher.h; split so that no automaton's transition table exceeds
- * AUTOMATON_BUDGET) plus the normalized terms an automaton cannot hold
- * (longer than PV_MAX_TERM, or with a clause break), which are searched in
- * the normalized document.  Everything is allocated in a memory context
+ * operand it saw, compared by its bytes (for &~| not at all when the array
+ * is a constant of the call site's expression), and what was built from
+ * it: the normalized term for &~; for &~| one or more Aho-Corasick automata
+ * over the terms (matcher.h; split so that no automaton's transition table
+ * exceeds AUTOMATON_BUDGET) plus the normalized terms an automaton cannot
+ * hold (longer than PV_MAX_TERM, or with a clause break), which are
+ * searched in the normalized document.  Everything is allocated in a memory context
  * under fn_mcxt that is reset when the operand changes, so nothing outlives
  * the query.
  *
@@ -44,6 +45,7 @@
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "nodes/primnodes.h"
 #include "utils/array.h"
 #include "utils/memutils.h"
 
@@ -87,6 +89,7 @@ typedef struct TermSetCache
 	bool		valid;
 	char	   *raw;			/* the array datum's bytes */
 	Size		rawlen;
+	bool		stable;			/* the array is a Const of the call site's expression */
 	int			nautomata;
 	pv_lexicon **automata;
 	pv_result	result;			/* scan buffers, reused row after row */
@@ -379,6 +382,24 @@ term_set_build(TermSetCache *cache, ArrayType *arr)
 	pv_result_init(&cache->result);
 }
 
+/* is argument argnum of the call site's expression a Const? */
+static bool
+arg_is_const(FmgrInfo *flinfo, int argnum)
+{
+	Node	   *expr = flinfo->fn_expr;
+	List	   *args;
+
+	if (expr == NULL)
+		return false;
+	if (IsA(expr, OpExpr))
+		args = ((OpExpr *) expr)->args;
+	else if (IsA(expr, FuncExpr))
+		args = ((FuncExpr *) expr)->args;
+	else
+		return false;
+	return argnum < list_length(args) && IsA(list_nth(args, argnum), Const);
+}
+
 static TermSetCache *
 term_set_cache_get(FunctionCallInfo fcinfo, ArrayType *arr)
 {
@@ -393,7 +414,14 @@ term_set_cache_get(FunctionCallInfo fcinfo, ArrayType *arr)
 											 ALLOCSET_DEFAULT_SIZES);
 		fcinfo->flinfo->fn_extra = cache;
 	}
-	if (cache->valid && cache->rawlen == rawlen && memcmp(cache->raw, arr, rawlen) == 0)
+	/*
+	 * A constant array (a literal) is the same on every call: comparing its
+	 * bytes again on every row would cost as much as the scan of a short
+	 * text.  Not so a parameter: PL/pgSQL evaluates one expression again
+	 * with new values of its variables.
+	 */
+	if (cache->valid && (cache->stable ||
+						 (cache->rawlen == rawlen && memcmp(cache->raw, arr, rawlen) == 0)))
 		return cache;
 
 	cache->valid = false;
@@ -406,6 +434,7 @@ term_set_cache_get(FunctionCallInfo fcinfo, ArrayType *arr)
 	memcpy(cache->raw, arr, rawlen);
 	cache->rawlen = rawlen;
 	MemoryContextSwitchTo(old);
+	cache->stable = arg_is_const(fcinfo->flinfo, 1);
 	cache->valid = true;
 	return cache;
 }
