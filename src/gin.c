@@ -168,7 +168,7 @@ prevent_gin_extract_value(PG_FUNCTION_ARGS)
 {
 	text	   *doc = PG_GETARG_TEXT_PP(0);
 	int32	   *nentries = (int32 *) PG_GETARG_POINTER(1);
-	pv_index_keys		kb = {0};
+	pv_index_keys kb = {0};
 	Datum	   *entries = NULL;
 
 	check_keys_rc(pv_text_keys(VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &kb));

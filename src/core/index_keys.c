@@ -111,8 +111,8 @@ key_at(const uint32_t *cps, int32_t n, int32_t i)
 static int
 cmp_key(const void *a, const void *b)
 {
-	pv_index_key		x = *(const pv_index_key *) a;
-	pv_index_key		y = *(const pv_index_key *) b;
+	pv_index_key x = *(const pv_index_key *) a;
+	pv_index_key y = *(const pv_index_key *) b;
 
 	return (x > y) - (x < y);
 }
