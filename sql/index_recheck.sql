@@ -81,9 +81,9 @@ SELECT t.term, r.*
 
 -- generated terms of one to five pieces (those that normalize to something)
 CREATE TABLE term AS
-SELECT DISTINCT noisy_text(1 + (g % 5)) AS term FROM generate_series(1, 600) AS g;
+SELECT DISTINCT noisy_text(1 + (g % 5)) AS term FROM generate_series(1, 400) AS g;
 DELETE FROM term WHERE prevent.normalize(term) = '';
-SELECT count(*) > 300 AS enough_terms,
+SELECT count(*) > 250 AS enough_terms,
 	   count(*) FILTER (WHERE length(prevent.normalize(term)) >= 4) > 50 AS some_long,
 	   count(*) FILTER (WHERE prevent.normalize(term) ~ '[。!\n]') > 20 AS some_with_breaks
   FROM term;
