@@ -120,6 +120,11 @@ SELECT 'the default lexicon', count(*), count(*) FILTER (WHERE r.via_index), sum
   FROM index_vs_seq('doc &~| prevent.terms()') r;
 SELECT id, cardinality(terms) FROM term_set WHERE id = 100;
 SELECT * FROM all_agree;
+-- and the operator itself against its definition (its shortcuts included)
+SELECT count(*) AS pairs,
+	   count(*) FILTER (WHERE (n.doc &~ t.term) <> (strpos(prevent.normalize(n.doc), prevent.normalize(t.term)) > 0))
+	   AS operator_differs
+  FROM noisy n, term t WHERE n.doc IS NOT NULL AND n.id % 7 = 0;
 
 -- the same with rows in the pending list (fastupdate), matched there by the
 -- same keys and groups, then after the list is cleaned
