@@ -5,7 +5,9 @@
 # Over one table of BENCH_ROWS (default 1,000,000) synthetic 110 incident narratives
 # (bench_index.narrative: ~145 characters each, built from everyday narrative clauses; ~5 % of
 # the rows carry a lexicon term, one in five of those with a space or a dot inside it, the way
-# people dodge keyword filters), one run prints:
+# people dodge keyword filters; with BENCH_SHAPE=dense, ~75 characters each, the first 30 and
+# 40 more of such a narrative, two rows in three with a lexicon term between the two, as in
+# issue 18's data), one run prints:
 #   - build time and size of each index on the same column (maintenance_work_mem = 256MB):
 #     prevent.gin_ops, pg_trgm's gin_trgm_ops, pg_bigm's gin_bigm_ops, PGroonga's default
 #     operator class (on the expression narrative || '', so that it cannot serve the LIKE
@@ -57,7 +59,8 @@
 #              database needs the extensions prevent and pg_trgm (created here if missing, which
 #              takes a superuser; so do pg_bigm and pgroonga, created when available) and a role
 #              that may create the schema bench_index.
-# Environment: BENCH_ROWS (1000000), BENCH_RUNS (5), BENCH_SLOW_MS (5000), BENCH_CAP_S (30).
+# Environment: BENCH_ROWS (1000000), BENCH_RUNS (5), BENCH_SLOW_MS (5000), BENCH_CAP_S (30),
+#              BENCH_SHAPE (sparse, or dense; a change of shape makes a new table).
 set -euo pipefail
 . "$(dirname "$0")/../scripts/pg-config.sh"   # psql, pgbench of PG_CONFIG's PostgreSQL
 
@@ -69,6 +72,7 @@ rows=${BENCH_ROWS:-1000000}
 runs=${BENCH_RUNS:-5}
 slow_ms=${BENCH_SLOW_MS:-5000}
 cap_s=${BENCH_CAP_S:-30}
+shape=${BENCH_SHAPE:-sparse}
 rebuild=0
 reindex=0
 while [ $# -gt 0 ]; do
@@ -80,6 +84,10 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+case $shape in
+	sparse | dense) ;;
+	*) echo "index.sh: BENCH_SHAPE must be sparse or dense, not '$shape'" >&2; exit 2 ;;
+esac
 for v in rows runs slow_ms cap_s; do
 	if ! [[ ${!v} =~ ^[1-9][0-9]*$ ]]; then
 		echo "index.sh: $v must be a positive whole number, not '${!v}'" >&2
@@ -181,7 +189,7 @@ INSERT INTO bench_index.lexicon_new
 SELECT term, row_number() OVER () FROM tsv WHERE kind = 'match';
 SQL
 fi
-fingerprint=$(sql "SELECT md5('$rows/$generator/' || string_agg(term, '|' ORDER BY ord)) FROM bench_index.lexicon_new")
+fingerprint=$(sql "SELECT md5('$rows/$generator/$shape/' || string_agg(term, '|' ORDER BY ord)) FROM bench_index.lexicon_new")
 old=$(sql "SELECT value FROM bench_index.meta WHERE key = 'fingerprint'")
 have_table=$(sql "SELECT to_regclass('bench_index.narrative') IS NOT NULL")
 if [ "$rebuild" = 1 ] || [ "$have_table" != t ] || [ "$old" != "$fingerprint" ]; then
@@ -192,7 +200,7 @@ fi
 if [ "$rebuild" = 1 ]; then
 	echo "generating $rows narratives ..." >&2
 	t0=$(now_ms)
-	"${PSQL[@]}" -v rows="$rows" <<'SQL'
+	"${PSQL[@]}" -v rows="$rows" -v dense="$([ "$shape" = dense ] && echo true || echo false)" <<'SQL'
 SELECT setseed(0.2024);
 DROP TABLE IF EXISTS bench_index.narrative;
 DROP TABLE IF EXISTS bench_index.lexicon;
@@ -279,6 +287,23 @@ FROM generate_series(1, :rows) AS g(i),
 			  '案件已移交派出所办理。', '现场秩序恢复正常。', '报警人表示将自行协商。', ''] AS outcome,
 		(SELECT array_agg(term ORDER BY ord) FROM bench_index.lexicon) AS terms
 	) AS v;
+\if :dense
+/* ~75 characters: the first 30 and 40 more, two rows in three with a term between them */
+CREATE TABLE bench_index.narrative_dense AS
+SELECT n.id,
+	   CASE WHEN r.with_term
+			THEN left(n.narrative, 30) || bench_index.dodge(l.term, r.dodge, r.noise) || substr(n.narrative, 31, 40)
+			ELSE left(n.narrative, 75) END AS narrative
+  FROM bench_index.narrative n
+  CROSS JOIN LATERAL (SELECT random() < 0.67 AS with_term, random() < 0.2 AS dodge,
+							 (ARRAY[' ', '.'])[1 + floor(random() * 2)::int] AS noise,
+							 1 + floor(power(random(), 2) * (SELECT count(*) FROM bench_index.lexicon))::int
+							   + (n.id * 0)::int AS ord) AS r
+  JOIN bench_index.lexicon l ON l.ord = r.ord;
+DROP TABLE bench_index.narrative;
+ALTER TABLE bench_index.narrative_dense RENAME TO narrative;
+ALTER TABLE bench_index.narrative ALTER narrative SET NOT NULL;
+\endif
 ALTER TABLE bench_index.narrative ADD PRIMARY KEY (id);
 VACUUM ANALYZE bench_index.narrative;
 SQL
