@@ -1,47 +1,66 @@
 #!/usr/bin/env bash
-# bench/index.sh — prevent.gin_ops against a sequential scan and against pg_trgm.
+# bench/index.sh — prevent.gin_ops against a sequential scan, pg_trgm, and (when they are
+# installed) pg_bigm and PGroonga, the extensions Chinese PostgreSQL users pick for this.
 #
 # Over one table of BENCH_ROWS (default 1,000,000) synthetic 110 incident narratives
 # (bench_index.narrative: ~145 characters each, built from everyday narrative clauses; ~5 % of
 # the rows carry a lexicon term, one in five of those with a space or a dot inside it, the way
-# people dodge keyword filters), one run prints:
-#   - build time and size of a GIN index with prevent.gin_ops and of one with pg_trgm's
-#     gin_trgm_ops, on the same column (maintenance_work_mem = 256MB for both);
-#   - for (1) a single two-character term, (2) a single rare term, (3) all lexicon terms, the
-#     rows found and the time of
+# people dodge keyword filters; with BENCH_SHAPE=dense, ~75 characters each, the first 30 and
+# 40 more of such a narrative, two rows in three with a lexicon term between the two, as in
+# issue 18's data), one run prints:
+#   - build time and size of each index on the same column (maintenance_work_mem = 256MB):
+#     prevent.gin_ops, pg_trgm's gin_trgm_ops, pg_bigm's gin_bigm_ops, PGroonga's default
+#     operator class (on the expression narrative || '', so that it cannot serve the LIKE
+#     queries meant for the others; its size is that of its Groonga files, read with
+#     pg_ls_dir, so shown only to a superuser);
+#   - for (1) the lexicon's first one-character term, (2) its first two-character term,
+#     (3) a rare term, (4) all lexicon terms, the rows found and the median time of
 #        prevent's index      narrative &~ 't'  /  narrative &~| '{...}'   (Bitmap Index Scan)
 #        a sequential scan    the same operators
 #        pg_trgm's index      narrative LIKE '%t%'  /  narrative ~ '(t1|t2|...)'
-#     (LIKE and ~ read the raw text, so they miss the dodged forms: their row counts are lower),
-#     and the ratios; plus (3) written as  narrative &~| prevent.terms()  through the index;
-#   - the targets of issue 3, PASS or MISS: (2) at least 50x faster through prevent's index than
-#     by the sequential scan, and prevent's index at most 1.5x the size of pg_trgm's.
+#        pg_bigm's index      narrative LIKE '%t%'  /  narrative LIKE '%t1%' OR ... (BitmapOr)
+#        PGroonga's index     narrative || '' &@ 't'  /  narrative || '' &@| '{...}'
+#     (LIKE, ~ and &@ do not see Traditional characters or noise inside a term, so their row
+#     counts are lower), the ratios to prevent's index, plus (4) written as
+#     narrative &~| prevent.terms();
+#   - the targets of issue 18, PASS or MISS: (4) through prevent's index no slower than
+#     PGroonga's &@|, (1) to (3) within 1.5x of pg_bigm's time, prevent's index at most 1.5x the
+#     size of pg_trgm's, and exactly the rows of the sequential scan for every search.
 #
 # Plans are forced with enable_* settings (each method's plan is printed next to its time);
-# pg_trgm is timed in a transaction that drops prevent's index and rolls back, since
-# prevent.gin_ops serves LIKE as well.  Timing is server-side, clock_timestamp() around EXECUTE
-# in a plpgsql function, best of BENCH_RUNS (3) runs; a query whose first run takes longer than
-# BENCH_SLOW_MS (5000) ms is run once, and one still running after BENCH_CAP_S (30) seconds is
-# cancelled and reported as such.  Sessions run with max_parallel_workers_per_gather = 0 and
-# jit = off, so every method is one serial scan.
+# pg_trgm and pg_bigm are timed in a transaction that drops the other LIKE-capable indexes and
+# rolls back.  Timing is server-side, clock_timestamp() around EXECUTE in a plpgsql function,
+# the median of BENCH_RUNS (5) runs in one session (the first run reads what the later ones
+# find in shared buffers); a query whose first run takes longer than BENCH_SLOW_MS (5000) ms is
+# run once, and one still running after BENCH_CAP_S (30) seconds is cancelled and reported as
+# such.  Sessions run with max_parallel_workers_per_gather = 0 and jit = off, so every method is
+# one serial scan.  The load average is printed with the figures: on a shared host, re-run
+# when it is high.
 #
 # The terms: the installed lexicon (prevent.terms()), or, while it has fewer than 100 terms,
-# the match terms of bench/lib/standin_lexicon.tsv.  (1) is the lexicon's first two-character
-# term, (2) its last term of four or more characters (terms are drawn with a bias towards the
-# start of the lexicon, so the last ones are rare).
+# the match terms of bench/lib/standin_lexicon.tsv.  (1) and (2) are the lexicon's first one-
+# and two-character terms, (3) its last term of four or more characters (terms are drawn with a
+# bias towards the start of the lexicon, so the last ones are rare).
 #
 # The table is generated once, deterministically (setseed and random(), serially), and reused
 # with its indexes and their recorded build times while its size, generator and terms are
 # unchanged (an index that is missing, e.g. after DROP EXTENSION prevent CASCADE, is built
 # again); --rebuild makes a new table, --reindex rebuilds only the indexes.  On 2 busy cores a
-# run took ~2.5 minutes with the table and indexes in place, ~5 minutes with --reindex (prevent's
-# index ~1 minute, pg_trgm's ~2 to 4.5), and ~20 seconds more to generate the table.
+# run took ~3 minutes with the table and indexes in place, ~12 minutes with --reindex (each
+# index 1 to 2.5 minutes), and ~20 seconds more to generate the table.
+#
+# pg_bigm and PGroonga are never part of the project: build them from their sources into the
+# PostgreSQL you benchmark (PG_CONFIG) to include them, e.g. pg_bigm with
+# `make USE_PGXS=1 PG_CONFIG=... install`, PGroonga 3.0.9 against Debian's libgroonga-dev with
+# `make -f pgroonga.mk HAVE_XXHASH=1 PG_CONFIG=... install`.
 #
 # Usage:       bench/index.sh [--rebuild] [--reindex]
 # Connection:  the standard libpq variables (PGHOST, PGPORT, PGUSER, PGDATABASE, ...).  The
 #              database needs the extensions prevent and pg_trgm (created here if missing, which
-#              takes a superuser) and a role that may create the schema bench_index.
-# Environment: BENCH_ROWS (1000000), BENCH_RUNS (3), BENCH_SLOW_MS (5000), BENCH_CAP_S (30).
+#              takes a superuser; so do pg_bigm and pgroonga, created when available) and a role
+#              that may create the schema bench_index.
+# Environment: BENCH_ROWS (1000000), BENCH_RUNS (5), BENCH_SLOW_MS (5000), BENCH_CAP_S (30),
+#              BENCH_SHAPE (sparse, or dense; a change of shape makes a new table).
 set -euo pipefail
 . "$(dirname "$0")/../scripts/pg-config.sh"   # psql, pgbench of PG_CONFIG's PostgreSQL
 
@@ -50,9 +69,10 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }
 
 rows=${BENCH_ROWS:-1000000}
-runs=${BENCH_RUNS:-3}
+runs=${BENCH_RUNS:-5}
 slow_ms=${BENCH_SLOW_MS:-5000}
 cap_s=${BENCH_CAP_S:-30}
+shape=${BENCH_SHAPE:-sparse}
 rebuild=0
 reindex=0
 while [ $# -gt 0 ]; do
@@ -64,6 +84,10 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+case $shape in
+	sparse | dense) ;;
+	*) echo "index.sh: BENCH_SHAPE must be sparse or dense, not '$shape'" >&2; exit 2 ;;
+esac
 for v in rows runs slow_ms cap_s; do
 	if ! [[ ${!v} =~ ^[1-9][0-9]*$ ]]; then
 		echo "index.sh: $v must be a positive whole number, not '${!v}'" >&2
@@ -84,24 +108,28 @@ generator=3
 "${PSQL[@]}" <<'SQL'
 CREATE EXTENSION IF NOT EXISTS prevent;
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
+SELECT format('CREATE EXTENSION IF NOT EXISTS %I', name) FROM pg_available_extensions
+ WHERE name IN ('pg_bigm', 'pgroonga') \gexec
 CREATE SCHEMA IF NOT EXISTS bench_index;
 CREATE TABLE IF NOT EXISTS bench_index.meta (key text PRIMARY KEY, value text NOT NULL);
 
 /*
- * best of runs executions of q, which returns one bigint, and the plan's first scan node; a
+ * median of runs executions of q, which returns one bigint, and the plan's first scan node; a
  * first run slower than slow_ms is not repeated, one cancelled by statement_timeout gives
- * best_ms NULL
+ * median_ms NULL
  */
-CREATE OR REPLACE FUNCTION bench_index.time_query(q text, runs int, slow_ms numeric,
-	OUT best_ms numeric, OUT n bigint, OUT done int, OUT plan text)
+DROP FUNCTION IF EXISTS bench_index.time_query(text, int, numeric);
+CREATE FUNCTION bench_index.time_query(q text, runs int, slow_ms numeric,
+	OUT median_ms numeric, OUT n bigint, OUT done int, OUT plan text)
 LANGUAGE plpgsql AS $$
 DECLARE
 	t0 timestamptz;
 	ms numeric;
+	times numeric[] := '{}';
 	line text;
 BEGIN
 	FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
-		IF plan IS NULL AND line ~ '(Seq Scan|Index Scan|Index Only Scan) on' THEN
+		IF plan IS NULL AND line ~ '(Seq Scan|Index Scan|Index Only Scan) (using \S+ )?on' THEN
 			plan := regexp_replace(btrim(line), '^->\s+', '');
 		END IF;
 	END LOOP;
@@ -111,10 +139,11 @@ BEGIN
 			t0 := clock_timestamp();
 			EXECUTE q INTO n;
 			ms := extract(epoch FROM clock_timestamp() - t0) * 1000;
-			best_ms := least(best_ms, ms);
+			times := times || ms;
 			done := done + 1;
 			EXIT WHEN ms > slow_ms;
 		END LOOP;
+		SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t) INTO median_ms FROM unnest(times) t;
 	EXCEPTION WHEN query_canceled THEN
 		n := NULL;
 	END;
@@ -160,7 +189,7 @@ INSERT INTO bench_index.lexicon_new
 SELECT term, row_number() OVER () FROM tsv WHERE kind = 'match';
 SQL
 fi
-fingerprint=$(sql "SELECT md5('$rows/$generator/' || string_agg(term, '|' ORDER BY ord)) FROM bench_index.lexicon_new")
+fingerprint=$(sql "SELECT md5('$rows/$generator/$shape/' || string_agg(term, '|' ORDER BY ord)) FROM bench_index.lexicon_new")
 old=$(sql "SELECT value FROM bench_index.meta WHERE key = 'fingerprint'")
 have_table=$(sql "SELECT to_regclass('bench_index.narrative') IS NOT NULL")
 if [ "$rebuild" = 1 ] || [ "$have_table" != t ] || [ "$old" != "$fingerprint" ]; then
@@ -171,7 +200,7 @@ fi
 if [ "$rebuild" = 1 ]; then
 	echo "generating $rows narratives ..." >&2
 	t0=$(now_ms)
-	"${PSQL[@]}" -v rows="$rows" <<'SQL'
+	"${PSQL[@]}" -v rows="$rows" -v dense="$([ "$shape" = dense ] && echo true || echo false)" <<'SQL'
 SELECT setseed(0.2024);
 DROP TABLE IF EXISTS bench_index.narrative;
 DROP TABLE IF EXISTS bench_index.lexicon;
@@ -258,6 +287,23 @@ FROM generate_series(1, :rows) AS g(i),
 			  '案件已移交派出所办理。', '现场秩序恢复正常。', '报警人表示将自行协商。', ''] AS outcome,
 		(SELECT array_agg(term ORDER BY ord) FROM bench_index.lexicon) AS terms
 	) AS v;
+\if :dense
+/* ~75 characters: the first 30 and 40 more, two rows in three with a term between them */
+CREATE TABLE bench_index.narrative_dense AS
+SELECT n.id,
+	   CASE WHEN r.with_term
+			THEN left(n.narrative, 30) || bench_index.dodge(l.term, r.dodge, r.noise) || substr(n.narrative, 31, 40)
+			ELSE left(n.narrative, 75) END AS narrative
+  FROM bench_index.narrative n
+  CROSS JOIN LATERAL (SELECT random() < 0.67 AS with_term, random() < 0.2 AS dodge,
+							 (ARRAY[' ', '.'])[1 + floor(random() * 2)::int] AS noise,
+							 1 + floor(power(random(), 2) * (SELECT count(*) FROM bench_index.lexicon))::int
+							   + (n.id * 0)::int AS ord) AS r
+  JOIN bench_index.lexicon l ON l.ord = r.ord;
+DROP TABLE bench_index.narrative;
+ALTER TABLE bench_index.narrative_dense RENAME TO narrative;
+ALTER TABLE bench_index.narrative ALTER narrative SET NOT NULL;
+\endif
 ALTER TABLE bench_index.narrative ADD PRIMARY KEY (id);
 VACUUM ANALYZE bench_index.narrative;
 SQL
@@ -268,21 +314,28 @@ else
 fi
 
 # ------------------------------------------------------------ the indexes
+have_bigm=$(sql "SELECT count(*) > 0 FROM pg_extension WHERE extname = 'pg_bigm'")
+have_pgroonga=$(sql "SELECT count(*) > 0 FROM pg_extension WHERE extname = 'pgroonga'")
+indexes="prevent trgm"
+[ "$have_bigm" = t ] && indexes="$indexes bigm"
+[ "$have_pgroonga" = t ] && indexes="$indexes pgroonga"
 built=0
-for ix in prevent trgm; do
+for ix in $indexes; do
 	case $ix in
-		prevent) opclass=prevent.gin_ops ;;
-		trgm) opclass=gin_trgm_ops ;;
+		prevent) using="gin (narrative prevent.gin_ops)" ;;
+		trgm) using="gin (narrative gin_trgm_ops)" ;;
+		bigm) using="gin (narrative gin_bigm_ops)" ;;
+		pgroonga) using="pgroonga ((narrative || ''))" ;;
 	esac
-	have=$(sql "SELECT to_regclass('bench_index.narrative_${ix}_gin') IS NOT NULL
+	have=$(sql "SELECT to_regclass('bench_index.narrative_${ix}_idx') IS NOT NULL
 					   AND EXISTS (SELECT 1 FROM bench_index.meta WHERE key = 'build_ms_$ix')")
 	if [ "$reindex" = 1 ] || [ "$have" != t ]; then
-		echo "building the $opclass index ..." >&2
-		sql "DROP INDEX IF EXISTS bench_index.narrative_${ix}_gin;
+		echo "building the $ix index: $using ..." >&2
+		sql "DROP INDEX IF EXISTS bench_index.narrative_${ix}_idx;
 			 DELETE FROM bench_index.meta WHERE key = 'build_ms_$ix'" >/dev/null
 		t0=$(now_ms)
 		sql "SET maintenance_work_mem = '256MB';
-			 CREATE INDEX narrative_${ix}_gin ON bench_index.narrative USING gin (narrative $opclass)" >/dev/null
+			 CREATE INDEX narrative_${ix}_idx ON bench_index.narrative USING $using" >/dev/null
 		sql "INSERT INTO bench_index.meta VALUES ('build_ms_$ix', '$(($(now_ms) - t0))')" >/dev/null
 		built=1
 	fi
@@ -292,23 +345,26 @@ if [ "$built" = 1 ]; then
 fi
 
 # ------------------------------------------------------------ the searches
+one_ord=$(sql "SELECT min(ord) FROM bench_index.lexicon WHERE length(term) = 1")
 two_ord=$(sql "SELECT min(ord) FROM bench_index.lexicon WHERE length(term) = 2")
 rare_ord=$(sql "SELECT max(ord) FROM bench_index.lexicon WHERE length(term) >= 4")
-two=$(sql "SELECT term FROM bench_index.lexicon WHERE ord = $two_ord")
-rare=$(sql "SELECT term FROM bench_index.lexicon WHERE ord = $rare_ord")
+term_of() { if [ -n "$1" ]; then sql "SELECT term FROM bench_index.lexicon WHERE ord = $1"; fi; }
+one=$(term_of "$one_ord")
+two=$(term_of "$two_ord")
+rare=$(term_of "$rare_ord")
 
 tmp=$(mktemp -d /tmp/prevent-bench-index.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-# time METHOD SEARCH SETTINGS QUERY [DROP_PREVENT_INDEX]: appends a line to $tmp/results
+# time METHOD SEARCH SETTINGS QUERY [INDEXES_TO_DROP]: appends a line to $tmp/results
 time_it() {
-	local method=$1 search=$2 settings=$3 query=$4 drop=${5:-0} out
+	local method=$1 search=$2 settings=$3 query=$4 drop=${5:-} out ix
 	out=$("${PSQL[@]}" -A -t -F '|' <<SQL
 BEGIN;
-$(if [ "$drop" = 1 ]; then echo "DROP INDEX bench_index.narrative_prevent_gin;"; fi)
+$(for ix in $drop; do echo "DROP INDEX IF EXISTS bench_index.narrative_${ix}_idx;"; done)
 $settings
 SET LOCAL statement_timeout = '${cap_s}s';
-SELECT round(best_ms, 1), n, done, plan FROM bench_index.time_query(\$q\$$query\$q\$, $runs, $slow_ms);
+SELECT round(median_ms, 1), n, done, plan FROM bench_index.time_query(\$q\$$query\$q\$, $runs, $slow_ms);
 ROLLBACK;
 SQL
 )
@@ -318,85 +374,133 @@ SQL
 
 index_only="SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off;"
 seq_only="SET LOCAL enable_bitmapscan = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off;"
+# PGroonga answers from its index alone (an index scan, no bitmap)
+pgroonga_only="SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off;"
 from="SELECT count(*) FROM bench_index.narrative WHERE narrative"
+# each LIKE method is timed with the other LIKE-capable GIN indexes dropped
+not_trgm="prevent bigm"
+not_bigm="prevent trgm"
+pgroonga_schema=$(sql "SELECT quote_ident(n.nspname) FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+					   WHERE e.extname = 'pgroonga'")
 
 # literal arrays and patterns, as an application would send them
 all_array=$(sql "SELECT quote_literal(array_agg(term ORDER BY ord)) FROM bench_index.lexicon")
 all_regex=$(sql "SELECT quote_literal('(' || string_agg(bench_index.regex_quote(term), '|' ORDER BY ord) || ')')
 				 FROM bench_index.lexicon")
+all_likes=$(sql "SELECT string_agg('narrative LIKE ' || quote_literal(bench_index.like_pattern(term)), ' OR ' ORDER BY ord)
+				 FROM bench_index.lexicon")
 
-echo "timing (best of $runs) ..." >&2
-for s in two rare; do
+echo "timing (median of $runs) ..." >&2
+for s in one two rare; do
 	ord_var=${s}_ord
+	[ -n "${!ord_var}" ] || continue
 	lit=$(sql "SELECT quote_literal(term) FROM bench_index.lexicon WHERE ord = ${!ord_var}")
 	pattern=$(sql "SELECT quote_literal(bench_index.like_pattern(term)) FROM bench_index.lexicon WHERE ord = ${!ord_var}")
 	time_it "prevent index" "$s" "$index_only" "$from OPERATOR(prevent.&~) $lit"
 	time_it "sequential scan" "$s" "$seq_only" "$from OPERATOR(prevent.&~) $lit"
-	time_it "pg_trgm index" "$s" "$index_only" "$from LIKE $pattern" 1
+	time_it "pg_trgm index" "$s" "$index_only" "$from LIKE $pattern" "$not_trgm"
+	if [ "$have_bigm" = t ]; then
+		time_it "pg_bigm index" "$s" "$index_only" "$from LIKE $pattern" "$not_bigm"
+	fi
+	if [ "$have_pgroonga" = t ]; then
+		time_it "PGroonga index" "$s" "$pgroonga_only" \
+			"SELECT count(*) FROM bench_index.narrative WHERE (narrative || '') OPERATOR($pgroonga_schema.&@) $lit"
+	fi
 done
 time_it "prevent index" all "$index_only" "$from OPERATOR(prevent.&~|) $all_array"
 time_it "sequential scan" all "$seq_only" "$from OPERATOR(prevent.&~|) $all_array"
-time_it "pg_trgm index" all "$index_only" "$from ~ $all_regex" 1
+time_it "pg_trgm index" all "$index_only" "$from ~ $all_regex" "$not_trgm"
+if [ "$have_bigm" = t ]; then
+	time_it "pg_bigm index" all "$index_only" "SELECT count(*) FROM bench_index.narrative WHERE $all_likes" "$not_bigm"
+fi
+if [ "$have_pgroonga" = t ]; then
+	time_it "PGroonga index" all "$pgroonga_only" \
+		"SELECT count(*) FROM bench_index.narrative WHERE (narrative || '') OPERATOR($pgroonga_schema.&@|) $all_array"
+fi
 time_it "prevent index" terms "$index_only" "$from OPERATOR(prevent.&~|) prevent.terms()"
 
 # ------------------------------------------------------------ the report
-"${PSQL[@]}" -v two="$two" -v rare="$rare" -v lexicon_source="$lexicon_source" -v cap_s="$cap_s" <<SQL
+"${PSQL[@]}" -v one="$one" -v two="$two" -v rare="$rare" -v lexicon_source="$lexicon_source" \
+	-v cap_s="$cap_s" -v runs="$runs" -v load="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)" \
+	-v host="$(uname -srm), $(nproc 2>/dev/null) cores" <<SQL
 CREATE TEMP TABLE result (search text, method text, ms numeric, n bigint, done int, plan text);
 \copy result FROM '$tmp/results' WITH (FORMAT csv, DELIMITER '|')
 \pset footer off
 \echo
-\echo 'prevent.gin_ops vs pg_trgm, bench/index.sh'
+\echo 'prevent.gin_ops vs pg_trgm, pg_bigm and PGroonga, bench/index.sh'
 WITH d AS (SELECT count(*) AS n, round(avg(length(narrative))) AS avg_len FROM bench_index.narrative)
 SELECT format('%s rows, %s MB of narratives (avg %s characters); %s terms from the %s; %s %% of the rows contain one',
 			  to_char(d.n, 'FM9,999,999'), pg_table_size('bench_index.narrative') / 1048576, d.avg_len,
 			  (SELECT count(*) FROM bench_index.lexicon), :'lexicon_source',
 			  (SELECT round(100.0 * r.n / d.n, 1) FROM result r WHERE r.search = 'all' AND r.method = 'prevent index'))
-	   AS "data"
+	   AS "data",
+	   format('%s; load average %s at the end; %s', version(), :'load', :'host') AS "server"
   FROM d;
 
 \echo
 \echo 'Index build (maintenance_work_mem = 256MB)'
-SELECT i.opclass AS "operator class",
-	   round((SELECT value::numeric FROM bench_index.meta WHERE key = 'build_ms_' || i.ix) / 1000, 1) AS "build s",
-	   pg_relation_size(i.rel) / 1048576 AS "size MB"
-  FROM (VALUES ('prevent.gin_ops', 'prevent', 'bench_index.narrative_prevent_gin'::regclass),
-			   ('pg_trgm gin_trgm_ops', 'trgm', 'bench_index.narrative_trgm_gin'::regclass)) AS i(opclass, ix, rel);
+CREATE TEMP TABLE index_size AS
+SELECT i.opclass, i.ix,
+	   round((SELECT value::numeric FROM bench_index.meta WHERE key = 'build_ms_' || i.ix) / 1000, 1) AS build_s,
+	   CASE WHEN i.ix <> 'pgroonga' THEN pg_relation_size(to_regclass('bench_index.narrative_' || i.ix || '_idx'))
+			WHEN pg_has_role('pg_read_server_files', 'MEMBER')
+			THEN (SELECT sum((pg_stat_file('base/' || db.oid || '/' || f, true)).size)
+					FROM pg_database db, pg_ls_dir('base/' || db.oid) f
+				   WHERE db.datname = current_database() AND f LIKE 'pgrn%')::bigint END AS bytes
+  FROM (VALUES ('prevent.gin_ops', 'prevent'), ('pg_trgm gin_trgm_ops', 'trgm'),
+			   ('pg_bigm gin_bigm_ops', 'bigm'), ('PGroonga (Groonga files)', 'pgroonga')) AS i(opclass, ix)
+ WHERE to_regclass('bench_index.narrative_' || i.ix || '_idx') IS NOT NULL;
+SELECT opclass AS "operator class", build_s AS "build s", bytes / 1048576 AS "size MB",
+	   round(bytes::numeric / (SELECT bytes FROM index_size WHERE ix = 'prevent'), 2) AS "x prevent.gin_ops"
+  FROM index_size;
 
 \echo
-\echo 'Searches (ms: best of the runs done)'
-SELECT CASE r.search WHEN 'two' THEN '(1) two characters: ' || :'two'
-					 WHEN 'rare' THEN '(2) rare term: ' || :'rare'
-					 WHEN 'all' THEN '(3) all lexicon terms'
-					 ELSE '(3) the same, &~| prevent.terms()' END AS search,
+\echo 'Searches (ms: median of the runs done)'
+SELECT CASE r.search WHEN 'one' THEN '(1) one character: ' || :'one'
+					 WHEN 'two' THEN '(2) two characters: ' || :'two'
+					 WHEN 'rare' THEN '(3) rare term: ' || :'rare'
+					 WHEN 'all' THEN '(4) all lexicon terms'
+					 ELSE '(4) the same, &~| prevent.terms()' END AS search,
 	   r.method, r.n AS "rows",
 	   coalesce(r.ms::text, '> ' || :cap_s * 1000 || ' (cancelled)') AS ms, r.done AS runs,
 	   CASE WHEN r.method = 'prevent index' THEN NULL
 			WHEN r.ms IS NULL THEN '> ' || round(:cap_s * 1000 / nullif(p.ms, 0), 1)
-			ELSE round(r.ms / nullif(p.ms, 0), 1)::text END AS "x prevent index",
+			ELSE round(r.ms / nullif(p.ms, 0), 2)::text END AS "x prevent index",
 	   r.plan
   FROM result r
   LEFT JOIN result p ON p.search = r.search AND p.method = 'prevent index'
- ORDER BY array_position(ARRAY['two', 'rare', 'all', 'terms'], r.search),
-		  array_position(ARRAY['prevent index', 'sequential scan', 'pg_trgm index'], r.method);
+ ORDER BY array_position(ARRAY['one', 'two', 'rare', 'all', 'terms'], r.search),
+		  array_position(ARRAY['prevent index', 'sequential scan', 'pg_trgm index', 'pg_bigm index',
+							   'PGroonga index'], r.method);
 
 \echo
-\echo 'Targets (issue 3)'
-SELECT t.target, t.measured, CASE WHEN t.ok THEN 'PASS' ELSE 'MISS' END AS result
-  FROM (SELECT 'rare term: prevent index >= 50x faster than the sequential scan' AS target,
-			   round(s.ms / nullif(p.ms, 0), 1) || 'x' AS measured, s.ms >= 50 * p.ms AS ok
-		  FROM result p JOIN result s ON s.search = p.search AND s.method = 'sequential scan'
-		 WHERE p.search = 'rare' AND p.method = 'prevent index'
+\echo 'Targets (issue 18)'
+SELECT t.target, t.measured,
+	   CASE WHEN t.ok IS NULL THEN 'not measured' WHEN t.ok THEN 'PASS' ELSE 'MISS' END AS result
+  FROM (SELECT 'all lexicon terms: prevent index no slower than PGroonga &@|' AS target,
+			   (SELECT p.ms || ' ms vs ' || coalesce(g.ms::text, '-') || ' ms' FROM result p
+				  LEFT JOIN result g ON g.search = 'all' AND g.method = 'PGroonga index'
+				 WHERE p.search = 'all' AND p.method = 'prevent index') AS measured,
+			   (SELECT p.ms <= g.ms FROM result p JOIN result g ON g.search = p.search AND g.method = 'PGroonga index'
+				 WHERE p.search = 'all' AND p.method = 'prevent index') AS ok
+		UNION ALL
+		SELECT 'single terms: prevent index within 1.5x of pg_bigm',
+			   (SELECT string_agg(p.search || ' ' || round(p.ms / nullif(b.ms, 0), 2) || 'x', ', '
+								  ORDER BY array_position(ARRAY['one', 'two', 'rare'], p.search))
+				  FROM result p JOIN result b ON b.search = p.search AND b.method = 'pg_bigm index'
+				 WHERE p.method = 'prevent index'),
+			   (SELECT bool_and(p.ms <= 1.5 * b.ms)
+				  FROM result p JOIN result b ON b.search = p.search AND b.method = 'pg_bigm index'
+				 WHERE p.method = 'prevent index')
+		UNION ALL
+		SELECT 'index size <= 1.5x pg_trgm''s',
+			   round(p.bytes::numeric / t.bytes, 2) || 'x', p.bytes <= 1.5 * t.bytes
+		  FROM index_size p, index_size t WHERE p.ix = 'prevent' AND t.ix = 'trgm'
 		UNION ALL
 		SELECT 'prevent index finds exactly the rows of the sequential scan',
 			   string_agg(p.search || ': ' || p.n || CASE WHEN p.n = s.n THEN ' = ' ELSE ' <> ' END || s.n, ', '
-						  ORDER BY array_position(ARRAY['two', 'rare', 'all'], p.search)),
+						  ORDER BY array_position(ARRAY['one', 'two', 'rare', 'all'], p.search)),
 			   bool_and(p.n = s.n)
 		  FROM result p JOIN result s ON s.search = p.search AND s.method = 'sequential scan'
-		 WHERE p.method = 'prevent index'
-		UNION ALL
-		SELECT 'index size <= 1.5x pg_trgm''s',
-			   round(pg_relation_size('bench_index.narrative_prevent_gin')::numeric
-					 / pg_relation_size('bench_index.narrative_trgm_gin'), 2) || 'x',
-			   pg_relation_size('bench_index.narrative_prevent_gin')
-				 <= 1.5 * pg_relation_size('bench_index.narrative_trgm_gin')) AS t;
+		 WHERE p.method = 'prevent index') AS t;
 SQL

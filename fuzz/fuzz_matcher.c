@@ -1,6 +1,7 @@
 /*
  * fuzz_matcher.c — libFuzzer target for prevent's pure C core
- * (src/core/normalize.c, src/core/matcher.c).  Build and run with fuzz/run.sh.
+ * (src/core/normalize.c, src/core/matcher.c, src/core/index_keys.c).  Build
+ * and run with fuzz/run.sh.
  *
  * Every input is scanned as a document with two fixed lexicons, built once
  * (match terms incl. a one-character, a non-BMP and a 64-character one, the
@@ -30,13 +31,18 @@
  * text and is idempotent, pv_term_check on the input, and a term matches
  * its own text.  Each pv_scan is then compared with pv_scan_stream (tiny
  * windows and hold limits included, so flushes mid-text and the second
- * pass run) and pv_scan_any.  A mismatch prints what differs and aborts.
+ * pass run) and pv_scan_any.  The GIN keys (index_keys.h) are checked on
+ * the input and on the input less its last k bytes (k = first byte mod 16)
+ * against the term made of those k bytes: a text containing the term has
+ * its keys, and a text with the keys of a term they prove contains it.  A
+ * mismatch prints what differs and aborts.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "index_keys.h"
 #include "matcher.h"
 #include "normalize.h"
 
@@ -980,6 +986,53 @@ build_from_input(model *m, const uint8_t *data, size_t size)
 int			LLVMFuzzerInitialize(int *argc, char ***argv);
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* does the sorted key set of a text have key, or (a range key) one in its range? */
+static int
+text_has_key(const pv_index_keys *doc, pv_index_key key)
+{
+	for (int32_t i = 0; i < doc->n; i++)
+		if (pv_index_key_is_range(key) ? pv_index_key_in_range(key, doc->keys[i]) : doc->keys[i] == key)
+			return 1;
+	return 0;
+}
+
+/* the index keys of doc against those of term: necessary, and sufficient where they prove it */
+static void
+check_index_keys(const char *doc, size_t dlen, const char *term, size_t tlen)
+{
+	pv_index_keys dk = {0};
+	pv_index_keys tk = {0};
+	int			proves;
+	int			search = pv_term_keys(term, tlen, &tk, &proves);
+
+	ENSURE(search == PV_SEARCH_KEYS || search == PV_SEARCH_EMPTY || search == PV_SEARCH_NO_KEYS,
+		   "pv_term_keys returned %d", search);
+	ENSURE(pv_text_keys(doc, dlen, &dk) == PV_OK, "pv_text_keys failed");
+	for (int32_t i = 1; i < dk.n; i++)
+		ENSURE(dk.keys[i - 1] < dk.keys[i], "text keys not sorted and unique");
+	if (search == PV_SEARCH_KEYS)
+	{
+		size_t		dn,
+					tn;
+		char	   *d = pv_normalize(doc, dlen, &dn);
+		char	   *t = pv_normalize(term, tlen, &tn);
+		int			truth = 0,
+					say = 1;
+
+		for (size_t i = 0; !truth && i + tn <= dn; i++)
+			truth = memcmp(d + i, t, tn) == 0;
+		for (int32_t i = 0; say && i < tk.n; i++)
+			say = text_has_key(&dk, tk.keys[i]);
+		ENSURE(!truth || say, "a text containing the term lacks one of its keys");
+		ENSURE(!(proves && say) || truth, "the keys prove a term the text does not contain");
+		ENSURE(!proves || tk.n == 1, "a proving term has %d keys", (int) tk.n);
+		pv_release(d);
+		pv_release(t);
+	}
+	pv_release(dk.keys);
+	pv_release(tk.keys);
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -1022,6 +1075,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				   "normalized text is not valid UTF-8");
 	}
 	pv_release(again);
+
+	/* the GIN keys: the input's last bytes as a term, in the input and in what comes before them */
+	if (size > 0)
+	{
+		size_t		k = data[0] % 16 < size ? data[0] % 16 : size;
+
+		cur_lexicon = "index keys";
+		check_index_keys((const char *) data, size, (const char *) data + size - k, k);
+		check_index_keys((const char *) data, size - k, (const char *) data + size - k, k);
+	}
 
 	/* the fixed lexicons, one result reused across inputs */
 	cur_lexicon = "fixed, occurrence scope";

@@ -59,9 +59,10 @@ flags=(-g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all -Wall -Wextra -W
 "$cc" "${flags[@]}" -fsanitize=fuzzer-no-link,address,undefined -c "$src/normalize.c" -o "$work/normalize.o"
 "$cc" "${flags[@]}" -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-coverage=trace-cmp \
 	-c "$src/matcher.c" -o "$work/matcher.o"
+"$cc" "${flags[@]}" -fsanitize=fuzzer-no-link,address,undefined -c "$src/index_keys.c" -o "$work/index_keys.o"
 "$cc" "${flags[@]}" -fsanitize=address,undefined -c "$here/fuzz_matcher.c" -o "$work/fuzz_matcher.o"
 "$cc" -fsanitize=fuzzer,address,undefined -o "$work/fuzz_matcher" \
-	"$work/fuzz_matcher.o" "$work/normalize.o" "$work/matcher.o"
+	"$work/fuzz_matcher.o" "$work/normalize.o" "$work/matcher.o" "$work/index_keys.o"
 
 # generated seeds (besides the committed fuzz/corpus/*.txt)
 # shellcheck disable=SC2059  # the seed is a printf format: \n, \xNN escapes

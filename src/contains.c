@@ -6,7 +6,8 @@
  *                    prevent.normalize(doc)
  *   doc &~| terms    the same for at least one element of terms (text[]);
  *                    NULL elements are ignored, so an empty array or one of
- *                    NULLs only is false
+ *                    NULLs only is false; a term that another term is a
+ *                    substring of is not searched for (it cannot decide)
  *
  * A term is compared after normalization, as keywords are: 殺人, 杀 人 and
  * 杀人 are one term, and noise in the document does not hide it.  A term
@@ -19,12 +20,13 @@
  * self-synchronizing.
  *
  * Caching rule: each call site (FmgrInfo) keeps in fn_extra the last right
- * operand it saw, compared by its bytes, and what was built from it: the
- * normalized term for &~; for &~| one or more Aho-Corasick automata over the
- * terms (matcher.h; split so that no automaton's transition table exceeds
- * AUTOMATON_BUDGET) plus the normalized terms an automaton cannot hold
- * (longer than PV_MAX_TERM, or with a clause break), which are searched in
- * the normalized document.  Everything is allocated in a memory context
+ * operand it saw, compared by its bytes (for &~| not at all when the array
+ * is a constant of the call site's expression), and what was built from
+ * it: the normalized term for &~; for &~| one or more Aho-Corasick automata
+ * over the terms (matcher.h; split so that no automaton's transition table
+ * exceeds AUTOMATON_BUDGET) plus the normalized terms an automaton cannot
+ * hold (longer than PV_MAX_TERM, or with a clause break), which are
+ * searched in the normalized document.  Everything is allocated in a memory context
  * under fn_mcxt that is reset when the operand changes, so nothing outlives
  * the query.
  *
@@ -43,9 +45,11 @@
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "nodes/primnodes.h"
 #include "utils/array.h"
 #include "utils/memutils.h"
 
+#include "core/index_keys.h"
 #include "core/matcher.h"
 #include "core/normalize.h"
 #include "prevent.h"
@@ -85,6 +89,7 @@ typedef struct TermSetCache
 	bool		valid;
 	char	   *raw;			/* the array datum's bytes */
 	Size		rawlen;
+	bool		stable;			/* the array is a Const of the call site's expression */
 	int			nautomata;
 	pv_lexicon **automata;
 	pv_result	result;			/* scan buffers, reused row after row */
@@ -210,9 +215,19 @@ prevent_contains(PG_FUNCTION_ARGS)
 {
 	text	   *doc = PG_GETARG_TEXT_PP(0);
 	TermCache  *cache = term_cache_get(fcinfo, PG_GETARG_TEXT_PP(1));
+	const char *s = VARDATA_ANY(doc);
+	Size		len = VARSIZE_ANY_EXHDR(doc);
 
-	PG_RETURN_BOOL(normalized_contains(&cache->buf, fcinfo->flinfo->fn_mcxt,
-									   VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc),
+	/*
+	 * Normalization maps each character on its own, so a text that holds
+	 * the term as written, or its normalized form, holds the normalized term
+	 * once normalized: most texts the index lets through say so without
+	 * being normalized.
+	 */
+	if (bytes_contain(s, len, cache->raw, cache->rawlen) ||
+		bytes_contain(s, len, cache->norm, cache->normlen))
+		PG_RETURN_BOOL(true);
+	PG_RETURN_BOOL(normalized_contains(&cache->buf, fcinfo->flinfo->fn_mcxt, s, len,
 									   &cache->norm, &cache->normlen, 1));
 }
 
@@ -268,27 +283,51 @@ term_set_build(TermSetCache *cache, ArrayType *arr)
 	int64		symbols = 0;
 	uint8	   *seen = NULL;	/* code points in the open automaton, a bitmap */
 
+	char	  **norms;
+	size_t	   *normlens;
+	uint8	   *keep;
+	int			nterms = 0;
+
 	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &nelems);
 	maxautomata = nelems + 1;
 	cache->automata = palloc(sizeof(pv_lexicon *) * maxautomata);
 	cache->slow = palloc(sizeof(char *) * (nelems + 1));
 	cache->slowlen = palloc(sizeof(Size) * (nelems + 1));
 
+	/*
+	 * Every term normalized first: a term that another term is a substring
+	 * of adds nothing to an any-of test (a text that has it has the other),
+	 * so only the others are searched for (pv_terms_minimal).
+	 */
+	norms = palloc(sizeof(char *) * (nelems + 1));
+	normlens = palloc(sizeof(size_t) * (nelems + 1));
+	keep = palloc(sizeof(uint8) * (nelems + 1));
 	for (int i = 0; i < nelems; i++)
 	{
 		text	   *term;
-		Size		normlen;
-		char	   *norm;
-		int			ncps;
-		int			rc;
 
 		CHECK_FOR_INTERRUPTS();	/* an array may hold very many terms */
 		if (nulls[i])
 			continue;
 		term = DatumGetTextPP(elems[i]);
-		norm = normalize_bytes(VARDATA_ANY(term), VARSIZE_ANY_EXHDR(term), &normlen);
-		if (normlen == 0)
+		norms[nterms] = normalize_bytes(VARDATA_ANY(term), VARSIZE_ANY_EXHDR(term), &normlens[nterms]);
+		if (normlens[nterms] == 0)
 			prevent_report_empty_term(VARDATA_ANY(term), VARSIZE_ANY_EXHDR(term));
+		nterms++;
+	}
+	check_core_rc(pv_terms_minimal((const char *const *) norms, normlens, nterms, keep),
+				  "reducing the search terms");
+
+	for (int i = 0; i < nterms; i++)
+	{
+		Size		normlen = normlens[i];
+		char	   *norm = norms[i];
+		int			ncps;
+		int			rc;
+
+		CHECK_FOR_INTERRUPTS();
+		if (!keep[i])
+			continue;
 		if (!term_fits_automaton(norm, normlen, &ncps))
 		{
 			cache->slow[cache->nslow] = norm;
@@ -339,10 +378,9 @@ term_set_build(TermSetCache *cache, ArrayType *arr)
 			if (lex == NULL)
 				check_core_rc(PV_ERR_NOMEM, "building the search terms");
 		}
-		/* the core normalizes the term as it normalizes the text it scans */
-		rc = pv_lexicon_add_keyword(lex, VARDATA_ANY(term), VARSIZE_ANY_EXHDR(term), 0, 1);
+		/* normalized text normalizes to itself */
+		rc = pv_lexicon_add_keyword(lex, norm, normlen, 0, 1);
 		check_core_rc(rc, "adding a search term");
-		pfree(norm);
 	}
 	if (lex != NULL)
 	{
@@ -352,6 +390,24 @@ term_set_build(TermSetCache *cache, ArrayType *arr)
 	if (seen != NULL)
 		pfree(seen);
 	pv_result_init(&cache->result);
+}
+
+/* is argument argnum of the call site's expression a Const? */
+static bool
+arg_is_const(FmgrInfo *flinfo, int argnum)
+{
+	Node	   *expr = flinfo->fn_expr;
+	List	   *args;
+
+	if (expr == NULL)
+		return false;
+	if (IsA(expr, OpExpr))
+		args = ((OpExpr *) expr)->args;
+	else if (IsA(expr, FuncExpr))
+		args = ((FuncExpr *) expr)->args;
+	else
+		return false;
+	return argnum < list_length(args) && IsA(list_nth(args, argnum), Const);
 }
 
 static TermSetCache *
@@ -368,7 +424,14 @@ term_set_cache_get(FunctionCallInfo fcinfo, ArrayType *arr)
 											 ALLOCSET_DEFAULT_SIZES);
 		fcinfo->flinfo->fn_extra = cache;
 	}
-	if (cache->valid && cache->rawlen == rawlen && memcmp(cache->raw, arr, rawlen) == 0)
+	/*
+	 * A constant array (a literal) is the same on every call: comparing its
+	 * bytes again on every row would cost as much as the scan of a short
+	 * text.  Not so a parameter: PL/pgSQL evaluates one expression again
+	 * with new values of its variables.
+	 */
+	if (cache->valid && (cache->stable ||
+						 (cache->rawlen == rawlen && memcmp(cache->raw, arr, rawlen) == 0)))
 		return cache;
 
 	cache->valid = false;
@@ -381,6 +444,7 @@ term_set_cache_get(FunctionCallInfo fcinfo, ArrayType *arr)
 	memcpy(cache->raw, arr, rawlen);
 	cache->rawlen = rawlen;
 	MemoryContextSwitchTo(old);
+	cache->stable = arg_is_const(fcinfo->flinfo, 1);
 	cache->valid = true;
 	return cache;
 }

@@ -1,47 +1,40 @@
 /*
  * gin.c — GIN support functions of the operator class prevent.gin_ops.
  *
- * Keys are character trigrams of the normalized text (normalize.h), so the
- * index sees what prevent.normalize() returns: Traditional characters,
- * full-width forms, case and evasion noise are gone, clause breaks remain.
- * A key is an int8 holding three code points of 21 bits, (a << 42) |
- * (b << 21) | c, and one is stored for every position of the text whose
- * character a is not a clause break: b and c are the next two characters,
- * or 0 (END) past the end of the text; after a break (b is one) c is END
- * too, since no search needs what follows a break.  Keys sort as the
- * sequences they hold, so all keys that begin with a, or with a b, are one
- * contiguous range.
- *
- * What a search string t1..tm (normalized) needs:
- *   - the trigram at every position i <= m-2 whose ti is not a break (AND);
- *   - if there is none: the range of keys beginning with t(m-1) tm (a
- *     partial match; an exact key if tm is a break), or, if t(m-1) is a
- *     break or m = 1, the range beginning with tm; so a two-character term
- *     costs one range of keys and a one-character term a wider one;
- *   - if the string is made of breaks only, nothing: the whole index is
- *     scanned (GIN_SEARCH_MODE_ALL).
- * Trigrams rather than bigrams: terms made of common pairs (10岁, 16岁 in
- * texts full of ages and dates) stay selective, and a &~| query over a
- * whole lexicon then visits few rows.
- *
- * These keys are necessary, not sufficient; every strategy asks for a
- * recheck, and the operator's own function (contains.c, or textlike) gives
- * the exact answer, so an index scan returns exactly what a sequential scan
- * does.
+ * The keys are character trigrams of the normalized text; their layout,
+ * what a search term needs and when the keys prove a match are in
+ * core/index_keys.h, where the standalone tests check them.  Trigrams
+ * rather than bigrams: terms made of common pairs (10岁, 16岁 in texts full
+ * of ages and dates) stay selective, and a &~| query over a whole lexicon
+ * then visits few rows.
  *
  * Strategies:
  *   1  doc &~ term      the term's keys, all of them
- *   2  doc &~| terms    any term's keys, all of them; extra_data (the same
- *                       TermSetPlan in every slot) says which keys belong to
- *                       which term; keys shared by terms are given once
+ *   2  doc &~| terms    any term's keys, all of them; a term that another
+ *                       term of the array is a substring of is left out (a
+ *                       text that has it has the other); keys shared by
+ *                       terms are given once; above 64 terms, as groups of
+ *                       keys (query_plan)
  *   3  doc LIKE pat     raw text: prevent.normalize maps each character on
  *                       its own, so a literal run of the pattern (between
  *                       wildcards) occurring in doc means its normalized
  *                       form occurs in normalized doc; all runs' keys
  *
+ * Recheck.  For &~ and &~| the query's plan (QueryPlan, reached from every
+ * entry's extra_data) lists the entries that prove a term on their own (a
+ * term of at most three normalized characters, index_keys.h): a row found
+ * through one of them is a match and is not rechecked (triConsistent says
+ * GIN_TRUE, consistent clears *recheck).  Every other row the keys let
+ * through is rechecked by the operator's own function (contains.c), and
+ * LIKE always is, so an index scan returns exactly what a sequential scan
+ * does.  GIN itself rechecks what it cannot see exactly (lossy pages of a
+ * partial match or of the bitmap, the whole-index scan of a break-only
+ * term).
+ *
  * Memory: nothing is cached; the functions allocate in the context GIN
  * calls them in (per row while building or inserting, per scan while
- * searching), and a TermSetPlan lives as long as its scan's keys.
+ * searching; the core allocates there too), and a QueryPlan, its groups
+ * and the entries' EntryExtra live as long as the scan's keys.
  */
 #include "postgres.h"
 
@@ -52,6 +45,7 @@
 #include "lib/stringinfo.h"
 #include "utils/array.h"
 
+#include "core/index_keys.h"
 #include "core/normalize.h"
 #include "prevent.h"
 
@@ -59,213 +53,89 @@
 #define ContainsAnyStrategyNumber	2
 #define LikeStrategyNumber			3
 
-#define KEY_END 0u
-#define CP_BITS 21
-#define CP_MASK ((1u << CP_BITS) - 1)
-
-typedef int64 GinKey;
-
 PG_FUNCTION_INFO_V1(prevent_gin_extract_value);
 PG_FUNCTION_INFO_V1(prevent_gin_extract_query);
 PG_FUNCTION_INFO_V1(prevent_gin_consistent);
 PG_FUNCTION_INFO_V1(prevent_gin_triconsistent);
 PG_FUNCTION_INFO_V1(prevent_gin_compare_partial);
 
-/* which query keys each term of a &~| query needs */
-typedef struct TermSetPlan
+/*
+ * A partial-match entry standing for many keys of a large &~| query: it
+ * matches every index key that is one of keys[] or in the range of one.
+ * Its query key lies just below the first character of keys[0], outside
+ * the keys a text or a term can have (b and c above the last code point),
+ * so GIN never merges it with another entry of the scan.
+ */
+typedef struct KeyGroup
 {
-	int32		nterms;
-	int32	   *start;			/* term i needs keyidx[start[i] .. start[i+1]) */
-	int32	   *keyidx;			/* indexes into the query's keys */
-} TermSetPlan;
+	int32		nkeys;
+	pv_index_key *keys;			/* sorted, unique; exact and range keys */
+	pv_index_key last;			/* the greatest index key any of them covers */
+} KeyGroup;
 
-/* a growing array of keys */
-typedef struct KeyBuf
+/* which query entries decide a &~ or &~| query */
+typedef struct QueryPlan
 {
-	GinKey	   *keys;
-	int32		n;
-	int32		cap;
-} KeyBuf;
+	int32		nproof;			/* entries each of which proves a match alone */
+	int32	   *proof;
+	int32		nterms;			/* terms the keys cannot prove, each an AND of entries */
+	int32	   *start;			/* term i needs entries keyidx[start[i] .. start[i+1]) */
+	int32	   *keyidx;
+	/* grouped plans: a row with an entry of each of the two lists may contain a term */
+	int32		nfirst;			/* groups of the first keys of unproved terms */
+	int32	   *first;
+	int32		nlast;			/* groups of their last keys */
+	int32	   *last;
+} QueryPlan;
 
-/* a growing array of code points */
-typedef struct CpBuf
+/* extra_data of each query entry: the plan, and the group the entry stands for */
+typedef struct EntryExtra
 {
-	uint32	   *cps;
-	int32		n;
-	int32		cap;
-} CpBuf;
+	QueryPlan  *plan;
+	KeyGroup   *group;			/* NULL: the entry is one key */
+} EntryExtra;
 
-/* what a search string contributes */
-typedef enum SearchKeys
-{
-	SEARCH_EMPTY,				/* normalizes to nothing */
-	SEARCH_KEYS,				/* keys were added */
-	SEARCH_NO_KEYS				/* clause breaks only: no key can be required */
-} SearchKeys;
+/*
+ * A &~| query with more terms than this (after leaving out those that
+ * contain another) is given as groups: GIN's cost per candidate row grows
+ * with the number of entries of the query, and a lexicon of hundreds of
+ * terms would spend most of its time there.  Each role (proving keys, first
+ * keys, last keys) is cut into at most GROUPS_PER_ROLE groups (add_groups).
+ */
+#define GROUP_ABOVE_TERMS 64
+#define GROUPS_PER_ROLE 16
 
 /* ------------------------------------------------------------ keys */
 
-static inline bool
-is_break(uint32 cp)
-{
-	return pv_norm_kind(pv_norm_entry(cp)) == PV_NK_BREAK;
-}
-
-static inline GinKey
-make_key(uint32 a, uint32 b, uint32 c)
-{
-	return ((GinKey) a << (2 * CP_BITS)) | ((GinKey) b << CP_BITS) | c;
-}
-
-/* the second and third characters of a key */
-static inline uint32
-key_b(GinKey key)
-{
-	return (uint32) (key >> CP_BITS) & CP_MASK;
-}
-
-static inline uint32
-key_c(GinKey key)
-{
-	return (uint32) key & CP_MASK;
-}
-
-/*
- * A partial-match (range) key has c = END and b either END (the range of
- * one first character) or not a break (the range of two).  Stored keys and
- * exact query keys with c = END have a break as b (or b = END at the end of
- * a text, which no query asks for exactly), so the value tells.
- */
-static inline bool
-key_is_range(GinKey key)
-{
-	return key_c(key) == KEY_END && (key_b(key) == KEY_END || !is_break(key_b(key)));
-}
-
-/* the normalized code points of a UTF-8 string, appended to cb */
 static void
-normalize_cps(const char *s, size_t len, CpBuf *cb)
+check_keys_rc(int rc)
 {
-	const unsigned char *u = (const unsigned char *) s;
-	size_t		i = 0;
-
-	while (i < len)
-	{
-		pv_norm_char nc;
-
-		/* noise and soft breaks are dropped (n = 0), hard breaks stay */
-		pv_norm_next(u, len, &i, &nc);
-		if (cb->n + nc.n > cb->cap)
-		{
-			cb->cap = Max(cb->cap * 2, cb->n + nc.n + 64);
-			cb->cps = cb->cps ? repalloc_huge(cb->cps, sizeof(uint32) * cb->cap)
-				: palloc(sizeof(uint32) * cb->cap);
-		}
-		for (int k = 0; k < nc.n; k++)
-			cb->cps[cb->n++] = pv_norm_cp(&nc, k);
-	}
-}
-
-static void
-keybuf_push(KeyBuf *kb, GinKey key)
-{
-	if (kb->n >= kb->cap)
-	{
-		kb->cap = kb->cap ? kb->cap * 2 : 64;
-		kb->keys = kb->keys ? repalloc_huge(kb->keys, sizeof(GinKey) * kb->cap)
-			: palloc(sizeof(GinKey) * kb->cap);
-	}
-	kb->keys[kb->n++] = key;
-}
-
-/* the key stored for position i of cps[0..n) */
-static inline GinKey
-key_at(const uint32 *cps, int32 n, int32 i)
-{
-	uint32		b = i + 1 < n ? cps[i + 1] : KEY_END;
-	uint32		c = (i + 2 < n && !is_break(b)) ? cps[i + 2] : KEY_END;
-
-	return make_key(cps[i], b, c);
-}
-
-static int
-cmp_key(const void *a, const void *b)
-{
-	GinKey		x = *(const GinKey *) a;
-	GinKey		y = *(const GinKey *) b;
-
-	return (x > y) - (x < y);
-}
-
-/* sort (in btint8cmp order) and drop duplicates */
-static int32
-sort_unique(GinKey *keys, int32 n)
-{
-	int32		u = 0;
-
-	if (n <= 1)
-		return n;
-	qsort(keys, n, sizeof(GinKey), cmp_key);
-	for (int32 i = 0; i < n; i++)
-		if (u == 0 || keys[u - 1] != keys[i])
-			keys[u++] = keys[i];
-	return u;
-}
-
-/* the keys of a stored text */
-static void
-document_keys(const char *s, size_t len, KeyBuf *kb)
-{
-	CpBuf		cb = {0};
-
-	normalize_cps(s, len, &cb);
-	for (int32 i = 0; i < cb.n; i++)
-		if (!is_break(cb.cps[i]))
-			keybuf_push(kb, key_at(cb.cps, cb.n, i));
-	if (cb.cps)
-		pfree(cb.cps);
+	if (rc == PV_ERR_NOMEM)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 }
 
 /* the keys every text containing the string must have, appended to kb */
-static SearchKeys
-search_keys(const char *s, size_t len, KeyBuf *kb)
+static pv_search
+search_keys(const char *s, size_t len, pv_index_keys *kb, int *proves)
 {
-	CpBuf		cb = {0};
-	SearchKeys	res = SEARCH_KEYS;
-	int32		m;
-	int32		n0 = kb->n;
+	int			rc = pv_term_keys(s, len, kb, proves);
 
-	normalize_cps(s, len, &cb);
-	m = cb.n;
-	for (int32 i = 0; i + 2 < m; i++)
-		if (!is_break(cb.cps[i]))
-			keybuf_push(kb, key_at(cb.cps, m, i));
-	if (m == 0)
-		res = SEARCH_EMPTY;
-	else if (kb->n > n0)
-		;
-	else if (m >= 2 && !is_break(cb.cps[m - 2]))
-		keybuf_push(kb, make_key(cb.cps[m - 2], cb.cps[m - 1], KEY_END));
-	else if (!is_break(cb.cps[m - 1]))
-		keybuf_push(kb, make_key(cb.cps[m - 1], KEY_END, KEY_END));
-	else
-		res = SEARCH_NO_KEYS;
-	if (cb.cps)
-		pfree(cb.cps);
-	return res;
+	check_keys_rc(rc);
+	return (pv_search) rc;
 }
-
 
 /*
  * Keys of a LIKE pattern: those of each literal run between the wildcards
  * % and _ (a backslash makes the next character literal; LIKE ... ESCAPE is
- * rewritten to backslashes before the operator sees the pattern).
+ * rewritten to backslashes before the operator sees the pattern).  LIKE
+ * reads the raw text, so these keys never prove a match.
  */
 static void
-like_keys(const char *pat, size_t len, KeyBuf *kb)
+like_keys(const char *pat, size_t len, pv_index_keys *kb)
 {
 	StringInfoData run;
 	size_t		i = 0;
+	int			proves;
 
 	initStringInfo(&run);
 	while (i <= len)
@@ -273,7 +143,7 @@ like_keys(const char *pat, size_t len, KeyBuf *kb)
 		if (i == len || pat[i] == '%' || pat[i] == '_')
 		{
 			if (run.len > 0)
-				(void) search_keys(run.data, run.len, kb);
+				(void) search_keys(run.data, run.len, kb, &proves);
 			resetStringInfo(&run);
 			i++;
 			continue;
@@ -298,15 +168,15 @@ prevent_gin_extract_value(PG_FUNCTION_ARGS)
 {
 	text	   *doc = PG_GETARG_TEXT_PP(0);
 	int32	   *nentries = (int32 *) PG_GETARG_POINTER(1);
-	KeyBuf		kb = {0};
+	pv_index_keys kb = {0};
 	Datum	   *entries = NULL;
 
-	document_keys(VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &kb);
-	*nentries = sort_unique(kb.keys, kb.n);
-	if (*nentries > 0)
+	check_keys_rc(pv_text_keys(VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &kb));
+	*nentries = kb.n;
+	if (kb.n > 0)
 	{
-		entries = (Datum *) palloc(sizeof(Datum) * *nentries);
-		for (int32 i = 0; i < *nentries; i++)
+		entries = (Datum *) palloc(sizeof(Datum) * kb.n);
+		for (int32 i = 0; i < kb.n; i++)
 			entries[i] = Int64GetDatum(kb.keys[i]);
 	}
 	if (kb.keys)
@@ -316,7 +186,7 @@ prevent_gin_extract_value(PG_FUNCTION_ARGS)
 
 /* index of key in the sorted unique array keys[0..n) */
 static int32
-key_index(const GinKey *keys, int32 n, GinKey key)
+key_index(const pv_index_key *keys, int32 n, pv_index_key key)
 {
 	int32		lo = 0,
 				hi = n;
@@ -334,64 +204,248 @@ key_index(const GinKey *keys, int32 n, GinKey key)
 	return lo;
 }
 
-/*
- * &~|: collect every term's keys, then give each distinct key once and
- * record per term which of them it needs.  Returns false when some term
- * needs no key at all (the whole index must be scanned).
- */
-static bool
-term_set_keys(ArrayType *arr, KeyBuf *kb, TermSetPlan **planp)
+/* the query entries extractQuery returns */
+typedef struct QueryEntries
 {
-	Datum	   *elems;
-	bool	   *nulls;
-	int			nelems;
-	int32	   *bounds;			/* term i's keys are kb->keys[bounds[i] .. bounds[i+1]) */
-	int32		nterms = 0;
-	GinKey	   *all;
-	int32		nall;
-	TermSetPlan *plan;
+	int32		n;
+	Datum	   *keys;
+	bool	   *pmatch;
+	Pointer    *extra;			/* NULL for LIKE */
+} QueryEntries;
 
-	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &nelems);
-	bounds = palloc(sizeof(int32) * (nelems + 1));
-	bounds[0] = 0;
-	for (int i = 0; i < nelems; i++)
+static int
+cmp_index_key(const void *a, const void *b)
+{
+	pv_index_key x = *(const pv_index_key *) a;
+	pv_index_key y = *(const pv_index_key *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* the greatest index key the query key covers (itself if it is exact) */
+static pv_index_key
+key_last_covered(pv_index_key key)
+{
+	pv_index_key a = key >> (2 * PV_IKEY_CP_BITS);
+	pv_index_key b = (key >> PV_IKEY_CP_BITS) & PV_IKEY_CP_MASK;
+
+	if (!pv_index_key_is_range(key))
+		return key;
+	if (b == PV_IKEY_END)
+		return pv_index_key_make(a, PV_IKEY_CP_MASK, PV_IKEY_CP_MASK);
+	return pv_index_key_make(a, b, PV_IKEY_CP_MASK);
+}
+
+/* is key one of the group's keys, or in the range of one? */
+static bool
+group_covers(const KeyGroup *g, pv_index_key key)
+{
+	pv_index_key a = key >> (2 * PV_IKEY_CP_BITS);
+	pv_index_key b = (key >> PV_IKEY_CP_BITS) & PV_IKEY_CP_MASK;
+	pv_index_key probe[3];
+
+	probe[0] = key;
+	probe[1] = pv_index_key_make(a, b, PV_IKEY_END);	/* the range of a b */
+	probe[2] = pv_index_key_make(a, PV_IKEY_END, PV_IKEY_END);	/* the range of a */
+	for (int i = 0; i < 3; i++)
 	{
-		text	   *term;
-
-		if (nulls[i])
+		if (i > 0 && !pv_index_key_is_range(probe[i]))
 			continue;
-		term = DatumGetTextPP(elems[i]);
-		switch (search_keys(VARDATA_ANY(term), VARSIZE_ANY_EXHDR(term), kb))
-		{
-			case SEARCH_EMPTY:
-				prevent_report_empty_term(VARDATA_ANY(term), VARSIZE_ANY_EXHDR(term));
-				break;
-			case SEARCH_NO_KEYS:
-				return false;
-			case SEARCH_KEYS:
-				break;
-		}
-		bounds[++nterms] = kb->n;
+		if (bsearch(&probe[i], g->keys, g->nkeys, sizeof(pv_index_key), cmp_index_key))
+			return true;
+	}
+	return false;
+}
+
+static inline pv_index_key
+key_first_char(pv_index_key key)
+{
+	return key >> (2 * PV_IKEY_CP_BITS);
+}
+
+/*
+ * Cut the sorted unique keys[0..n) into at most GROUPS_PER_ROLE groups,
+ * appending one entry each to out; their indexes go to *idx (allocated),
+ * their count to *nidx.  A group's scan reads every index key from its
+ * first key's first character to its last key, wanted or not, so the cuts
+ * go into the widest gaps between first characters: with few first
+ * characters, one group each, which reads no key it does not want.  tag
+ * makes the query keys of all groups of one query distinct.
+ */
+static void
+add_groups(pv_index_key *keys, int32 n, QueryPlan *plan, QueryEntries *out,
+		   int32 **idx, int32 *nidx, int32 *tag)
+{
+	bool	   *cut = palloc0(sizeof(bool) * (n + 1));
+	int32		from = 0;
+
+	for (int32 k = 0; k < GROUPS_PER_ROLE - 1; k++)
+	{
+		int32		widest = -1;
+		pv_index_key gap = 0;
+
+		for (int32 i = 1; i < n; i++)
+			if (!cut[i] && key_first_char(keys[i]) - key_first_char(keys[i - 1]) > gap)
+			{
+				gap = key_first_char(keys[i]) - key_first_char(keys[i - 1]);
+				widest = i;
+			}
+		if (widest < 0)
+			break;				/* one first character left per group */
+		cut[widest] = true;
 	}
 
-	/* the distinct keys */
-	all = palloc(sizeof(GinKey) * (kb->n + 1));
-	if (kb->n > 0)
-		memcpy(all, kb->keys, sizeof(GinKey) * kb->n);
-	nall = sort_unique(all, kb->n);
+	*idx = palloc(sizeof(int32) * GROUPS_PER_ROLE);
+	*nidx = 0;
+	while (from < n)
+	{
+		KeyGroup   *g = palloc(sizeof(KeyGroup));
+		EntryExtra *x = palloc(sizeof(EntryExtra));
+		pv_index_key a = key_first_char(keys[from]);
+		int32		to = from + 1;
 
-	plan = palloc(sizeof(TermSetPlan));
-	plan->nterms = nterms;
-	plan->start = bounds;
-	plan->keyidx = palloc(sizeof(int32) * (kb->n + 1));
-	for (int32 j = 0; j < kb->n; j++)
-		plan->keyidx[j] = key_index(all, nall, kb->keys[j]);
+		while (to < n && !cut[to])
+			to++;
+		g->nkeys = to - from;
+		g->keys = &keys[from];
+		/* a range may reach past the keys after it: (a, END, END) past (a, b, c) */
+		g->last = 0;
+		for (int32 i = 0; i < g->nkeys; i++)
+			g->last = Max(g->last, key_last_covered(g->keys[i]));
+		x->plan = plan;
+		x->group = g;
+		/* just below every key beginning with a (no text has code point 0) */
+		Assert(a > 0);
+		out->keys[out->n] = Int64GetDatum(pv_index_key_make(a - 1, PV_IKEY_CP_MASK,
+															 PV_IKEY_CP_MASK - (*tag)++));
+		out->pmatch[out->n] = true;
+		out->extra[out->n] = (Pointer) x;
+		(*idx)[(*nidx)++] = out->n++;
+		from = to;
+	}
+	pfree(cut);
+}
 
-	if (kb->keys)
-		pfree(kb->keys);
-	kb->keys = all;
-	kb->n = nall;
-	*planp = plan;
+/*
+ * The plan of a &~ or &~| query and its entries.  terms[0..nterms) are the
+ * search strings; a term that another term is a substring of is left out
+ * (pv_terms_minimal).  Up to GROUP_ABOVE_TERMS terms, each distinct key is
+ * an entry: the proving ones alone, the others ANDed per term.  Above it,
+ * the proving keys are given as groups, and each other term by its first
+ * and last key, in groups of firsts and of lasts: a row with neither a
+ * proving key nor a first and a last key cannot contain a term, and one
+ * with a first and a last key is rechecked.  Returns false when some term
+ * needs no key at all (the whole index must be scanned); a term that
+ * normalizes to nothing is an error.
+ */
+static bool
+query_plan(text **terms, int nterms, QueryEntries *out)
+{
+	char	  **norm = palloc(sizeof(char *) * (nterms + 1));
+	size_t	   *normlen = palloc(sizeof(size_t) * (nterms + 1));
+	uint8	   *keep = palloc(sizeof(uint8) * (nterms + 1));
+
+	/* kept term t's keys are kb.keys[bounds[t] .. bounds[t+1]) */
+	int32	   *bounds = palloc(sizeof(int32) * (nterms + 1));
+	bool	   *proves = palloc(sizeof(bool) * (nterms + 1));
+	int32		nkept = 0;
+	pv_index_keys kb = {0};
+	QueryPlan  *plan = palloc0(sizeof(QueryPlan));
+
+	for (int i = 0; i < nterms; i++)
+	{
+		norm[i] = pv_normalize(VARDATA_ANY(terms[i]), VARSIZE_ANY_EXHDR(terms[i]), &normlen[i]);
+		if (normlen[i] == 0)
+			prevent_report_empty_term(VARDATA_ANY(terms[i]), VARSIZE_ANY_EXHDR(terms[i]));
+	}
+	check_keys_rc(pv_terms_minimal((const char *const *) norm, normlen, nterms, keep));
+
+	bounds[0] = 0;
+	for (int i = 0; i < nterms; i++)
+	{
+		int			p;
+
+		if (!keep[i])
+			continue;
+		if (search_keys(VARDATA_ANY(terms[i]), VARSIZE_ANY_EXHDR(terms[i]), &kb, &p) == PV_SEARCH_NO_KEYS)
+			return false;
+		proves[nkept] = p != 0;
+		bounds[++nkept] = kb.n;
+	}
+
+	out->n = 0;
+	out->keys = palloc(sizeof(Datum) * (kb.n + 1));
+	out->pmatch = palloc(sizeof(bool) * (kb.n + 1));
+	out->extra = palloc(sizeof(Pointer) * (kb.n + 1));
+	plan->proof = palloc(sizeof(int32) * (nkept + 1));
+
+	if (nkept <= GROUP_ABOVE_TERMS)
+	{
+		/* each distinct key an entry */
+		pv_index_key *all = palloc(sizeof(pv_index_key) * (kb.n + 1));
+		int32		nall;
+		EntryExtra *x = palloc(sizeof(EntryExtra));
+
+		if (kb.n > 0)
+			memcpy(all, kb.keys, sizeof(pv_index_key) * kb.n);
+		nall = pv_index_keys_sort_unique(all, kb.n);
+		x->plan = plan;
+		x->group = NULL;
+		for (int32 j = 0; j < nall; j++)
+		{
+			out->keys[j] = Int64GetDatum(all[j]);
+			out->pmatch[j] = pv_index_key_is_range(all[j]);
+			out->extra[j] = (Pointer) x;
+		}
+		out->n = nall;
+
+		plan->start = palloc(sizeof(int32) * (nkept + 1));
+		plan->keyidx = palloc(sizeof(int32) * (kb.n + 1));
+		plan->start[0] = 0;
+		for (int32 t = 0; t < nkept; t++)
+		{
+			int32		base = plan->start[plan->nterms];
+
+			if (proves[t])
+			{
+				/* a proving term has exactly one key */
+				Assert(bounds[t + 1] - bounds[t] == 1);
+				plan->proof[plan->nproof++] = key_index(all, nall, kb.keys[bounds[t]]);
+				continue;
+			}
+			for (int32 j = bounds[t]; j < bounds[t + 1]; j++)
+				plan->keyidx[base + j - bounds[t]] = key_index(all, nall, kb.keys[j]);
+			plan->start[++plan->nterms] = base + bounds[t + 1] - bounds[t];
+		}
+	}
+	else
+	{
+		/* groups of proving keys, of first keys and of last keys */
+		pv_index_key *proving = palloc(sizeof(pv_index_key) * (nkept + 1));
+		pv_index_key *firsts = palloc(sizeof(pv_index_key) * (nkept + 1));
+		pv_index_key *lasts = palloc(sizeof(pv_index_key) * (nkept + 1));
+		int32		nproving = 0,
+					nfirsts = 0,
+					nlasts = 0,
+					tag = 0;
+
+		for (int32 t = 0; t < nkept; t++)
+		{
+			if (proves[t])
+				proving[nproving++] = kb.keys[bounds[t]];
+			else
+			{
+				firsts[nfirsts++] = kb.keys[bounds[t]];
+				lasts[nlasts++] = kb.keys[bounds[t + 1] - 1];
+			}
+		}
+		nproving = pv_index_keys_sort_unique(proving, nproving);
+		nfirsts = pv_index_keys_sort_unique(firsts, nfirsts);
+		nlasts = pv_index_keys_sort_unique(lasts, nlasts);
+		add_groups(proving, nproving, plan, out, &plan->proof, &plan->nproof, &tag);
+		add_groups(firsts, nfirsts, plan, out, &plan->first, &plan->nfirst, &tag);
+		add_groups(lasts, nlasts, plan, out, &plan->last, &plan->nlast, &tag);
+	}
 	return true;
 }
 
@@ -405,9 +459,7 @@ prevent_gin_extract_query(PG_FUNCTION_ARGS)
 
 	/* bool   **nullFlags = (bool **) PG_GETARG_POINTER(5); */
 	int32	   *searchMode = (int32 *) PG_GETARG_POINTER(6);
-	KeyBuf		kb = {0};
-	TermSetPlan *plan = NULL;
-	Datum	   *entries = NULL;
+	QueryEntries qe = {0};
 	text	   *query;
 
 	*nentries = 0;
@@ -415,56 +467,123 @@ prevent_gin_extract_query(PG_FUNCTION_ARGS)
 	{
 		case ContainsStrategyNumber:
 			query = PG_GETARG_TEXT_PP(0);
-			if (search_keys(VARDATA_ANY(query), VARSIZE_ANY_EXHDR(query), &kb) == SEARCH_EMPTY)
-				prevent_report_empty_term(VARDATA_ANY(query), VARSIZE_ANY_EXHDR(query));
-			kb.n = sort_unique(kb.keys, kb.n);	/* 哈哈哈哈 repeats a key */
-			break;
-		case ContainsAnyStrategyNumber:
-			if (!term_set_keys(PG_GETARG_ARRAYTYPE_P(0), &kb, &plan))
+			if (!query_plan(&query, 1, &qe))
 			{
+				/* clause breaks only: scan the whole index, recheck every row */
 				*searchMode = GIN_SEARCH_MODE_ALL;
 				PG_RETURN_POINTER(NULL);
 			}
-			/* no term at all (empty array, NULLs only): nothing matches */
-			if (kb.n == 0)
-				PG_RETURN_POINTER(NULL);
+			break;
+		case ContainsAnyStrategyNumber:
+			{
+				ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
+				Datum	   *elems;
+				bool	   *nulls;
+				int			nelems;
+				int			nterms = 0;
+				text	  **terms;
+
+				deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &nelems);
+				terms = palloc(sizeof(text *) * (nelems + 1));
+				for (int i = 0; i < nelems; i++)
+					if (!nulls[i])
+						terms[nterms++] = DatumGetTextPP(elems[i]);
+				if (!query_plan(terms, nterms, &qe))
+				{
+					*searchMode = GIN_SEARCH_MODE_ALL;
+					PG_RETURN_POINTER(NULL);
+				}
+				/* no term at all (empty array, NULLs only): nothing matches */
+				if (qe.n == 0)
+					PG_RETURN_POINTER(NULL);
+			}
 			break;
 		case LikeStrategyNumber:
-			query = PG_GETARG_TEXT_PP(0);
-			like_keys(VARDATA_ANY(query), VARSIZE_ANY_EXHDR(query), &kb);
-			kb.n = sort_unique(kb.keys, kb.n);
+			{
+				pv_index_keys kb = {0};
+
+				query = PG_GETARG_TEXT_PP(0);
+				like_keys(VARDATA_ANY(query), VARSIZE_ANY_EXHDR(query), &kb);
+				kb.n = pv_index_keys_sort_unique(kb.keys, kb.n);
+				qe.n = kb.n;
+				qe.keys = palloc(sizeof(Datum) * (kb.n + 1));
+				qe.pmatch = palloc(sizeof(bool) * (kb.n + 1));
+				for (int32 j = 0; j < kb.n; j++)
+				{
+					qe.keys[j] = Int64GetDatum(kb.keys[j]);
+					qe.pmatch[j] = pv_index_key_is_range(kb.keys[j]);
+				}
+			}
 			break;
 		default:
 			elog(ERROR, "unrecognized strategy number: %d", strategy);
 			break;
 	}
 
-	if (kb.n == 0)
+	if (qe.n == 0)
 	{
 		/* no key can be required: scan the whole index, recheck every row */
 		*searchMode = GIN_SEARCH_MODE_ALL;
 		PG_RETURN_POINTER(NULL);
 	}
-
-	*nentries = kb.n;
-	entries = (Datum *) palloc(sizeof(Datum) * kb.n);
-	*pmatch = (bool *) palloc(sizeof(bool) * kb.n);
-	for (int32 j = 0; j < kb.n; j++)
-	{
-		entries[j] = Int64GetDatum(kb.keys[j]);
-		(*pmatch)[j] = key_is_range(kb.keys[j]);
-	}
-	if (plan != NULL)
-	{
-		/* the GIN API wants one pointer per key; all share the plan */
-		*extra_data = (Pointer *) palloc(sizeof(Pointer) * kb.n);
-		for (int32 j = 0; j < kb.n; j++)
-			(*extra_data)[j] = (Pointer) plan;
-	}
-	PG_RETURN_POINTER(entries);
+	*nentries = qe.n;
+	*pmatch = qe.pmatch;
+	if (qe.extra != NULL)
+		*extra_data = qe.extra;
+	PG_RETURN_POINTER(qe.keys);
 }
 
 /* ------------------------------------------------------ consistency */
+
+/*
+ * The plan's answer for check values of any kind: GIN_TRUE when a proving
+ * entry is present (no recheck), GIN_MAYBE when some term may have all its
+ * keys, or (grouped) a first and a last key (recheck), else GIN_FALSE.
+ *
+ * GIN keeps a key's recheck flag from one item to the next when the
+ * ternary function says GIN_TRUE (keyGetItem: "triConsistentFn set
+ * recheckCurItem"), so once a scan has had a MAYBE item, its later TRUE
+ * items are rechecked too: never fewer rechecks than needed, sometimes
+ * more.
+ */
+static GinTernaryValue
+plan_consistent(const QueryPlan *plan, const GinTernaryValue *check)
+{
+	GinTernaryValue res = GIN_FALSE;
+
+	for (int32 i = 0; i < plan->nproof; i++)
+	{
+		GinTernaryValue v = check[plan->proof[i]];
+
+		if (v == GIN_TRUE)
+			return GIN_TRUE;
+		if (v == GIN_MAYBE)
+			res = GIN_MAYBE;
+	}
+	for (int32 t = 0; t < plan->nterms && res == GIN_FALSE; t++)
+	{
+		res = GIN_MAYBE;
+		for (int32 j = plan->start[t]; j < plan->start[t + 1]; j++)
+			if (check[plan->keyidx[j]] == GIN_FALSE)
+			{
+				res = GIN_FALSE;
+				break;
+			}
+	}
+	if (res == GIN_FALSE && plan->nfirst > 0)
+	{
+		bool		first = false,
+					last = false;
+
+		for (int32 i = 0; i < plan->nfirst && !first; i++)
+			first = check[plan->first[i]] != GIN_FALSE;
+		for (int32 i = 0; i < plan->nlast && first && !last; i++)
+			last = check[plan->last[i]] != GIN_FALSE;
+		if (first && last)
+			res = GIN_MAYBE;
+	}
+	return res;
+}
 
 Datum
 prevent_gin_consistent(PG_FUNCTION_ARGS)
@@ -478,12 +597,9 @@ prevent_gin_consistent(PG_FUNCTION_ARGS)
 	bool	   *recheck = (bool *) PG_GETARG_POINTER(5);
 	bool		res = false;
 
-	/* keys are necessary, never sufficient: the operator decides */
 	*recheck = true;
-
 	switch (strategy)
 	{
-		case ContainsStrategyNumber:
 		case LikeStrategyNumber:
 			res = true;
 			for (int32 i = 0; i < nkeys; i++)
@@ -493,25 +609,22 @@ prevent_gin_consistent(PG_FUNCTION_ARGS)
 					break;
 				}
 			break;
+		case ContainsStrategyNumber:
 		case ContainsAnyStrategyNumber:
 			if (nkeys == 0)
 				res = true;		/* whole-index scan */
 			else
 			{
-				const TermSetPlan *plan = (const TermSetPlan *) extra_data[0];
+				/* GinTernaryValue is a char: false and true are GIN_FALSE and GIN_TRUE */
+				GinTernaryValue *tcheck = palloc(sizeof(GinTernaryValue) * nkeys);
+				GinTernaryValue v;
 
-				for (int32 t = 0; t < plan->nterms && !res; t++)
-				{
-					bool		all = true;
-
-					for (int32 j = plan->start[t]; j < plan->start[t + 1]; j++)
-						if (!check[plan->keyidx[j]])
-						{
-							all = false;
-							break;
-						}
-					res = all;
-				}
+				for (int32 i = 0; i < nkeys; i++)
+					tcheck[i] = check[i] ? GIN_TRUE : GIN_FALSE;
+				v = plan_consistent(((const EntryExtra *) extra_data[0])->plan, tcheck);
+				pfree(tcheck);
+				res = v != GIN_FALSE;
+				*recheck = v != GIN_TRUE;
 			}
 			break;
 		default:
@@ -521,7 +634,7 @@ prevent_gin_consistent(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(res);
 }
 
-/* as above, on GIN_TRUE / GIN_FALSE / GIN_MAYBE; TRUE is never sure */
+/* as above, on GIN_TRUE / GIN_FALSE / GIN_MAYBE */
 Datum
 prevent_gin_triconsistent(PG_FUNCTION_ARGS)
 {
@@ -535,7 +648,6 @@ prevent_gin_triconsistent(PG_FUNCTION_ARGS)
 
 	switch (strategy)
 	{
-		case ContainsStrategyNumber:
 		case LikeStrategyNumber:
 			for (int32 i = 0; i < nkeys; i++)
 				if (check[i] == GIN_FALSE)
@@ -544,23 +656,10 @@ prevent_gin_triconsistent(PG_FUNCTION_ARGS)
 					break;
 				}
 			break;
+		case ContainsStrategyNumber:
 		case ContainsAnyStrategyNumber:
 			if (nkeys > 0)
-			{
-				const TermSetPlan *plan = (const TermSetPlan *) extra_data[0];
-
-				res = GIN_FALSE;
-				for (int32 t = 0; t < plan->nterms && res == GIN_FALSE; t++)
-				{
-					res = GIN_MAYBE;
-					for (int32 j = plan->start[t]; j < plan->start[t + 1]; j++)
-						if (check[plan->keyidx[j]] == GIN_FALSE)
-						{
-							res = GIN_FALSE;
-							break;
-						}
-				}
-			}
+				res = plan_consistent(((const EntryExtra *) extra_data[0])->plan, check);
 			break;
 		default:
 			elog(ERROR, "unrecognized strategy number: %d", strategy);
@@ -571,16 +670,23 @@ prevent_gin_triconsistent(PG_FUNCTION_ARGS)
 
 /*
  * A range key (a, END, END) matches every key beginning with a, and
- * (a, b, END) every key beginning with a, b.  Keys are scanned in ascending
- * order from the range key itself, so the first key outside the range ends
- * the scan.
+ * (a, b, END) every key beginning with a, b; a group's entry every key in
+ * its set.  Keys are scanned in ascending order from the query key, so the
+ * first key past the range (past the group's last) ends the scan.
  */
 Datum
 prevent_gin_compare_partial(PG_FUNCTION_ARGS)
 {
-	GinKey		range = PG_GETARG_INT64(0);
-	GinKey		key = PG_GETARG_INT64(1);
-	int			shift = key_b(range) == KEY_END ? 2 * CP_BITS : CP_BITS;
+	pv_index_key range = PG_GETARG_INT64(0);
+	pv_index_key key = PG_GETARG_INT64(1);
+	/* StrategyNumber strategy = PG_GETARG_UINT16(2); */
+	const EntryExtra *x = (const EntryExtra *) PG_GETARG_POINTER(3);
 
-	PG_RETURN_INT32((range >> shift) == (key >> shift) ? 0 : 1);
+	if (x != NULL && x->group != NULL)
+	{
+		if (key > x->group->last)
+			PG_RETURN_INT32(1);
+		PG_RETURN_INT32(group_covers(x->group, key) ? 0 : -1);
+	}
+	PG_RETURN_INT32(pv_index_key_in_range(range, key) ? 0 : 1);
 }

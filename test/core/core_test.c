@@ -1,10 +1,12 @@
 /*
  * core_test.c — standalone tests of prevent's pure C core (src/core/:
- * normalize.c, matcher.c, parties.c), no PostgreSQL and no test framework.
+ * normalize.c, matcher.c, parties.c, index_keys.c), no PostgreSQL and no
+ * test framework.
  *
  *   make check-core                       under AddressSanitizer + UBSan
  *   gcc -O1 -g -Isrc/core test/core/core_test.c src/core/normalize.c \
- *       src/core/matcher.c src/core/parties.c -o /tmp/core_valgrind && \
+ *       src/core/matcher.c src/core/parties.c src/core/index_keys.c \
+ *       -o /tmp/core_valgrind && \
  *       CORE_TEST_QUICK=1 valgrind --error-exitcode=1 --leak-check=full /tmp/core_valgrind
  *
  * CORE_TEST_QUICK=1 samples every 97th code point in the idempotence sweep
@@ -21,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "index_keys.h"
 #include "matcher.h"
 #include "normalize.h"
 #include "parties.h"
@@ -2352,6 +2355,307 @@ test_key(void)
 	CHECK(memcmp(out, out2, n) != 0);
 }
 
+/* ------------------------------------------------------------------ */
+/* index keys (prevent.gin_ops)                                        */
+/* ------------------------------------------------------------------ */
+
+/* does the sorted key set have key, or (a range key) one in its range? */
+static int
+keys_have(const pv_index_keys *doc, pv_index_key key)
+{
+	for (int32_t i = 0; i < doc->n; i++)
+		if (pv_index_key_is_range(key) ? pv_index_key_in_range(key, doc->keys[i]) : doc->keys[i] == key)
+			return 1;
+	return 0;
+}
+
+/* do a text's keys have every key of the term (what the index answers)? */
+static int
+keys_say(const pv_index_keys *doc, const pv_index_keys *term)
+{
+	for (int32_t i = 0; i < term->n; i++)
+		if (!keys_have(doc, term->keys[i]))
+			return 0;
+	return 1;
+}
+
+/* is normalize(term) a substring of normalize(doc) (what the operator answers)? */
+static int
+norm_contains(const char *doc, const char *term)
+{
+	size_t		dn,
+				tn;
+	char	   *d = pv_normalize(doc, strlen(doc), &dn);
+	char	   *t = pv_normalize(term, strlen(term), &tn);
+	int			r = 0;
+
+	for (size_t i = 0; !r && i + tn <= dn; i++)
+		r = memcmp(d + i, t, tn) == 0;
+
+	free(d);
+	free(t);
+	return r;
+}
+
+/* the term's keys and whether they prove it: PV_SEARCH_* */
+static int
+term_keys(const char *term, pv_index_keys *out, int *proves)
+{
+	out->n = 0;
+	return pv_term_keys(term, strlen(term), out, proves);
+}
+
+static void
+test_index_keys_basic(void)
+{
+	pv_index_keys doc = {0};
+	pv_index_keys term = {0};
+	int			proves;
+	static const struct
+	{
+		const char *term;
+		int			search;
+		int			proves;
+	}			cases[] = {
+		{"刀", PV_SEARCH_KEYS, 1},
+		{"杀人", PV_SEARCH_KEYS, 1},
+		{"殺 人", PV_SEARCH_KEYS, 1},	/* normalizes to 杀人 */
+		{"杀了你", PV_SEARCH_KEYS, 1},
+		{"尽。", PV_SEARCH_KEYS, 1},	/* a break last: keyed with the break */
+		{"杀人!", PV_SEARCH_KEYS, 1},
+		{"杀。人", PV_SEARCH_KEYS, 0},	/* keyed only up to the break */
+		{"。人", PV_SEARCH_KEYS, 0},		/* the break before it is not keyed */
+		{"。杀人", PV_SEARCH_KEYS, 0},
+		{"同归于尽", PV_SEARCH_KEYS, 0},	/* two trigrams may occur apart */
+		{"㍿", PV_SEARCH_KEYS, 0},		/* 株式会社: four characters */
+		{"式会", PV_SEARCH_KEYS, 1},
+		{"。", PV_SEARCH_NO_KEYS, 0},
+		{"！！", PV_SEARCH_NO_KEYS, 0},
+		{" ，", PV_SEARCH_EMPTY, 0},
+		{"", PV_SEARCH_EMPTY, 0},
+	};
+
+	TEST("index keys: which terms the keys prove");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	{
+		CHECK_INT(term_keys(cases[i].term, &term, &proves), cases[i].search);
+		CHECK_INT(proves, cases[i].proves);
+		if (cases[i].proves)
+			CHECK_INT(term.n, 1);
+	}
+
+	TEST("index keys: a text's keys, sorted and unique");
+	CHECK_INT(pv_text_keys("哈哈哈哈", strlen("哈哈哈哈"), &doc), 0);
+	CHECK_INT(doc.n, 3);		/* 哈哈哈, 哈哈END, 哈END END */
+	CHECK_INT(pv_text_keys("殺 人。刀", strlen("殺 人。刀"), &doc), 0);
+	CHECK_INT(doc.n, 3);		/* 杀人。, 人。END, 刀END END */
+	for (int32_t i = 1; i < doc.n; i++)
+		CHECK(doc.keys[i - 1] < doc.keys[i]);
+	CHECK_INT(pv_text_keys("", 0, &doc), 0);
+	CHECK_INT(doc.n, 0);
+	CHECK_INT(pv_text_keys("。！ ，", strlen("。！ ，"), &doc), 0);
+	CHECK_INT(doc.n, 0);
+
+	TEST("index keys: noise between characters, breaks, expansions");
+	pv_text_keys("要杀 了 你", strlen("要杀 了 你"), &doc);
+	term_keys("杀了你", &term, &proves);
+	CHECK(proves && keys_say(&doc, &term));
+	pv_text_keys("要杀。了你", strlen("要杀。了你"), &doc);
+	CHECK(!keys_say(&doc, &term));
+	term_keys("杀了", &term, &proves);
+	CHECK(!keys_say(&doc, &term));	/* 杀 is followed by a break, not by 了 */
+	pv_text_keys("株式会社の㍿", strlen("株式会社の㍿"), &doc);
+	term_keys("社の", &term, &proves);
+	CHECK(proves && keys_say(&doc, &term));
+	term_keys("社株", &term, &proves);
+	CHECK(proves && !keys_say(&doc, &term) && !norm_contains("株式会社の㍿", "社株"));
+	pv_text_keys("同归于尽的归于尽头", strlen("同归于尽的归于尽头"), &doc);
+	term_keys("归于尽头", &term, &proves);
+	CHECK(!proves && keys_say(&doc, &term));
+	/* ABC ... BCD: both trigrams, not ABCD; a proof would be wrong */
+	pv_text_keys("甲乙丙，乙丙丁", strlen("甲乙丙，乙丙丁"), &doc);
+	term_keys("甲乙丙丁", &term, &proves);
+	CHECK(!proves && keys_say(&doc, &term) && !norm_contains("甲乙丙，乙丙丁", "甲乙丙丁"));
+
+	TEST("index keys: range keys");
+	CHECK(pv_index_key_is_range(pv_index_key_make(0x5200, PV_IKEY_END, PV_IKEY_END)));
+	CHECK(pv_index_key_is_range(pv_index_key_make(0x5200, 0x4EBA, PV_IKEY_END)));
+	CHECK(!pv_index_key_is_range(pv_index_key_make(0x5200, 0x3002, PV_IKEY_END)));	/* 。 */
+	CHECK(!pv_index_key_is_range(pv_index_key_make(0x5200, 0x4EBA, 0x4E86)));
+	CHECK(pv_index_key_in_range(pv_index_key_make(0x5200, PV_IKEY_END, PV_IKEY_END),
+								pv_index_key_make(0x5200, 0x3002, PV_IKEY_END)));
+	CHECK(!pv_index_key_in_range(pv_index_key_make(0x5200, 0x4EBA, PV_IKEY_END),
+								 pv_index_key_make(0x5200, 0x3002, PV_IKEY_END)));
+	free(doc.keys);
+	free(term.keys);
+}
+
+/* a small deterministic generator (xorshift64*) */
+static uint64_t keys_rng = 0x9E3779B97F4A7C15ull;
+
+static uint32_t
+keys_rand(uint32_t n)
+{
+	keys_rng ^= keys_rng >> 12;
+	keys_rng ^= keys_rng << 25;
+	keys_rng ^= keys_rng >> 27;
+	return (uint32_t) ((keys_rng * 0x2545F4914F6CDD1Dull) >> 33) % n;
+}
+
+/*
+ * Pieces texts and terms are made of: a few characters (Simplified and
+ * Traditional, full-width and ASCII letters), noise (spaces, dots,
+ * zero-width space, emoji), soft and hard breaks, and an expansion.
+ */
+static const char *const key_pieces[] = {
+	"杀", "殺", "人", "了", "你", "刀", "扬", "揚", "言", "a", "Ａ", "A",
+	"株", "式", "会", "社", "㍿",
+	" ", ".", "\xE2\x80\x8B", "😀", "，", "：",
+	"。", "！", "\n", ";",
+};
+#define NPIECES ((uint32_t) (sizeof(key_pieces) / sizeof(key_pieces[0])))
+
+static void
+random_text(char *buf, size_t cap, int maxpieces)
+{
+	int			n = (int) keys_rand((uint32_t) maxpieces + 1);
+
+	buf[0] = '\0';
+	for (int i = 0; i < n; i++)
+	{
+		/* characters more often than noise and breaks */
+		uint32_t	p = keys_rand(3) ? keys_rand(12) : keys_rand(NPIECES);
+
+		if (strlen(buf) + strlen(key_pieces[p]) < cap)
+			strcat(buf, key_pieces[p]);
+	}
+}
+
+/*
+ * The index's answer against the operator's over random texts and terms:
+ * every text containing a term has its keys (no row is missed), and a term
+ * the keys prove is contained in every text that has its keys (no row is
+ * returned without recheck that the operator would refuse).
+ */
+static void
+test_index_keys_random(void)
+{
+	int			rounds = quick ? 20000 : 100000;
+	long		missed = 0,
+				wrong_proof = 0,
+				proved = 0,
+				rechecked = 0;
+	pv_index_keys doc = {0};
+	pv_index_keys term = {0};
+
+	TEST("index keys: random texts and terms, keys against the operator");
+	for (int r = 0; r < rounds; r++)
+	{
+		char		d[256],
+					t[64];
+		int			proves,
+					search,
+					truth,
+					say;
+
+		random_text(t, sizeof(t), 1 + (int) keys_rand(5));
+		if (keys_rand(2))
+			random_text(d, sizeof(d), 14);
+		else
+		{
+			/* the term inside, between random pieces */
+			char		a[64],
+						b[64];
+
+			random_text(a, sizeof(a), 6);
+			random_text(b, sizeof(b), 6);
+			snprintf(d, sizeof(d), "%s%s%s", a, t, b);
+		}
+		search = term_keys(t, &term, &proves);
+		if (search != PV_SEARCH_KEYS)
+			continue;			/* an error, or the whole index rechecked */
+		CHECK_INT(pv_text_keys(d, strlen(d), &doc), 0);
+		truth = norm_contains(d, t);
+		say = keys_say(&doc, &term);
+		if (truth && !say)
+		{
+			if (missed++ == 0)
+				fprintf(stderr, "  missed: text \"%s\", term \"%s\"\n", d, t);
+		}
+		if (proves && say && !truth)
+		{
+			if (wrong_proof++ == 0)
+				fprintf(stderr, "  wrong proof: text \"%s\", term \"%s\"\n", d, t);
+		}
+		if (say && proves)
+			proved++;
+		else if (say)
+			rechecked++;
+	}
+	CHECK_INT(missed, 0);
+	CHECK_INT(wrong_proof, 0);
+	/* both paths were taken often */
+	CHECK(proved > rounds / 100);
+	CHECK(rechecked > rounds / 100);
+	free(doc.keys);
+	free(term.keys);
+}
+
+/* any-of: the kept terms find exactly the texts all the terms find */
+static void
+test_terms_minimal(void)
+{
+	const char *terms[] = {"刀", "菜刀", "持刀", "刀", "扬言", "扬言要杀", "杀", "同归于尽", "归于"};
+	size_t		lens[9];
+	uint8_t		keep[9];
+	int			rounds = quick ? 2000 : 20000;
+	long		differ = 0;
+
+	TEST("pv_terms_minimal: substrings and duplicates");
+	for (int i = 0; i < 9; i++)
+		lens[i] = strlen(terms[i]);
+	CHECK_INT(pv_terms_minimal(terms, lens, 9, keep), 0);
+	CHECK(keep[0] && !keep[1] && !keep[2] && !keep[3]);
+	CHECK(keep[4] && !keep[5] && keep[6] && !keep[7] && keep[8]);
+	CHECK_INT(pv_terms_minimal(terms, lens, 0, keep), 0);
+
+	TEST("pv_terms_minimal: random term sets, any-of unchanged");
+	for (int r = 0; r < rounds; r++)
+	{
+		char		tbuf[8][32];
+		char	   *norm[8];
+		size_t		nlen[8];
+		int			n = 1 + (int) keys_rand(8);
+		int			nn = 0;
+		char		d[256];
+		int			all = 0,
+					kept = 0;
+
+		for (int i = 0; i < n; i++)
+		{
+			random_text(tbuf[i], sizeof(tbuf[i]), 1 + (int) keys_rand(3));
+			norm[nn] = pv_normalize(tbuf[i], strlen(tbuf[i]), &nlen[nn]);
+			if (nlen[nn] == 0)
+				free(norm[nn]);
+			else
+				nn++;
+		}
+		CHECK_INT(pv_terms_minimal((const char *const *) norm, nlen, nn, keep), 0);
+		random_text(d, sizeof(d), 14);
+		for (int i = 0; i < nn; i++)
+		{
+			int			c = norm_contains(d, norm[i]);
+
+			all |= c;
+			kept |= c && keep[i];
+		}
+		differ += all != kept;
+		for (int i = 0; i < nn; i++)
+			free(norm[i]);
+	}
+	CHECK_INT(differ, 0);
+}
+
 int
 main(void)
 {
@@ -2389,6 +2693,9 @@ main(void)
 	test_interrupts();
 	test_normalize_chunk();
 	test_key();
+	test_index_keys_basic();
+	test_index_keys_random();
+	test_terms_minimal();
 
 	printf("%d passed, %d failed\n", npass, nfail);
 	return nfail ? 1 : 0;
