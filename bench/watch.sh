@@ -202,6 +202,10 @@ LANGUAGE sql AS $$
 	 WHERE s.work_order_id = w.id AND w.alert_id = a.id AND a.source = ANY (tables);
 	DELETE FROM prevent.work_order w USING prevent.alert a WHERE w.alert_id = a.id AND a.source = ANY (tables);
 	DELETE FROM prevent.alert a WHERE a.source = ANY (tables);
+	-- (deleting alerts takes their parties out of prevent.party_incident, not out of
+	-- prevent.repeat_party: its rows left without an incident go here)
+	DELETE FROM prevent.repeat_party r
+	 WHERE NOT EXISTS (SELECT 1 FROM prevent.party_incident p WHERE p.party = r.party AND p.unit IS NOT DISTINCT FROM r.unit);
 $$;
 CREATE FUNCTION bench_watch.forget_all() RETURNS void
 LANGUAGE sql AS $$
@@ -239,7 +243,7 @@ copy_once() {
 	sql "TRUNCATE bench_watch.$table; SELECT bench_watch.forget_all();" >/dev/null
 	sql "CHECKPOINT" >/dev/null 2>&1 || true
 	t0=$(now_ms)
-	"${PSQL[@]}" -c "\\copy bench_watch.$table (unit, phone, body) FROM '$tmp/src$set.tsv'"
+	"${PSQL[@]}" -c "\\copy bench_watch.$table (unit, phone, body) FROM '$tmp/src$set.tsv'" || return 1
 	t1=$(now_ms)
 	echo $((t1 - t0))
 }
