@@ -66,7 +66,7 @@
 # Usage:   bench/watch.sh [--keep]
 #   --keep   keep schema bench_watch and the alerts / orders the run created (default: the
 #            alerts, work orders, escalations and events of the bench tables are deleted
-#            and the schema dropped at the end)
+#            and the schema dropped at the end; the next run deletes them first)
 # Connection: the standard libpq variables (PGHOST, PGPORT, PGDATABASE, PGUSER, ...).  Run it
 # as a superuser or the owner of the extension's tables (it deletes the alerts it created;
 # those tables have row-level security), in a database where the extension is installed
@@ -120,6 +120,15 @@ fi
 
 # ---------------------------------------------------------------- data
 "${PSQL[@]}" -v rows="$rows" <<'SQL'
+/* a schema kept by --keep: what its tables raised is forgotten before they go (dropping a
+ * table leaves its alerts, whose parties would make this run's alerts repeats) */
+DO $$
+BEGIN
+	IF to_regprocedure('bench_watch.forget_all()') IS NOT NULL THEN
+		PERFORM bench_watch.forget_all();
+	END IF;
+END
+$$;
 DROP SCHEMA IF EXISTS bench_watch CASCADE;
 CREATE SCHEMA bench_watch;
 
