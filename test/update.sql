@@ -9,7 +9,7 @@
 \ir fixtures/pgtap.sql
 
 BEGIN;
-SELECT plan(65);
+SELECT plan(67);
 
 \ir fixtures/lexicon.sql
 -- a 110 table: the call-taker's words (bjnr), the officer's findings later (cjqk)
@@ -177,6 +177,15 @@ SELECT is((SELECT count(*) FROM prevent.repeat_party WHERE party = '13800000003'
 	'nor in the repeat counts');
 UPDATE jq SET bjsj = '2026-01-01 08:00+08' WHERE jqbh = 'J10';
 SELECT is((SELECT occurred_at FROM prevent.alert WHERE source_key = 'J10'), '2026-01-01 08:00+08'::timestamptz, 'a corrected time is followed');
+-- a row fallen below the alert level as it becomes a repeat: flagged, not issued (no order of level none)
+INSERT INTO jq (jqbh, gxdw, bjrdh, bjnr) VALUES ('J11', 'D所', '13900000011', '对方扬言报复'),
+	('J13', 'D所', '13900000013', '对方扬言报复');
+SELECT prevent.review(id, false, '误报') FROM prevent.alert WHERE source_key IN ('J11', 'J13');
+UPDATE jq SET bjnr = '求助开锁', bjrdh = '13900000011' WHERE jqbh = 'J13';
+SELECT is((SELECT level || ' ' || status || ' ' || repeat FROM prevent.alert WHERE source_key = 'J13'), 'none dismissed true',
+	'a dismissed alert that falls to none as it becomes a repeat is flagged, and stays dismissed');
+SELECT is((SELECT count(*) FROM prevent.work_order w JOIN prevent.alert a ON a.id = w.alert_id
+			WHERE a.source_key IN ('J11', 'J13')), 0::bigint, 'and gets no order');
 -- a table without an occurred column: its alert keeps the time it was raised at
 CREATE TABLE nt (id int PRIMARY KEY, body text);
 SELECT prevent.watch('nt', 'body');

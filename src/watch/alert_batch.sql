@@ -125,7 +125,9 @@ WITH b AS MATERIALIZED (
 		   r.ord IS NOT NULL AS is_repeat,
 		   coalesce(pol.auto_issue, false) AND b.issuable
 			 AND (b.old_id IS NULL OR (NOT o.open AND (b.level > b.old_level OR b.old_status = 'pending'))) AS auto_issue,
-		   r.ord IS NOT NULL AND b.issuable AND (b.old_id IS NULL OR (NOT o.open AND NOT b.old_repeat)) AS repeat_issue,
+		   -- (a re-assessed alert fallen below its table's alert level is no risk to issue)
+		   r.ord IS NOT NULL AND b.issuable AND b.level >= b.alert_level
+			 AND (b.old_id IS NULL OR (NOT o.open AND NOT b.old_repeat)) AS repeat_issue,
 		   o.open
 	  FROM b LEFT JOIN prevent.level_policy pol ON pol.level = b.level
 	  LEFT JOIN (SELECT DISTINCT h.ord FROM hits h) r ON r.ord = b.ord
