@@ -9,7 +9,7 @@
 \ir fixtures/pgtap.sql
 
 BEGIN;
-SELECT plan(67);
+SELECT plan(68);
 
 \ir fixtures/lexicon.sql
 -- a 110 table: the call-taker's words (bjnr), the officer's findings later (cjqk)
@@ -216,6 +216,18 @@ SELECT is((SELECT string_agg(a.source_key || ' ' || a.level || ' ' || a.status, 
 ROLLBACK TO SAVEPOINT s;
 SELECT is((SELECT string_agg(a.source_key || ' ' || a.level || ' ' || a.status, ', ' ORDER BY a.source_key) FROM prevent.alert a
 			WHERE a.source_key IN ('J1', 'J6', 'J7')), 'J6 none pending, J7 none dismissed', 'rolled back: nothing of it stays');
+
+-- memory: the queued rows go with each flush, so a large UPDATE holds no more than a batch of
+-- them (20,000 updated rows held 8.6 MB until the end of the transaction before)
+CREATE TABLE mq (id int PRIMARY KEY, body text);
+SELECT prevent.watch('mq', 'body');
+INSERT INTO mq SELECT g, '报警人称邻居噪音' || g FROM generate_series(1, 20000) g;
+CREATE TEMP TABLE mem0 AS SELECT sum(total_bytes) AS b FROM pg_backend_memory_contexts
+ WHERE name = 'TopTransactionContext' OR parent = 'TopTransactionContext';
+UPDATE mq SET body = body || '，民警已到场';
+SELECT cmp_ok((SELECT sum(total_bytes) FROM pg_backend_memory_contexts
+				WHERE name = 'TopTransactionContext' OR parent = 'TopTransactionContext') - (SELECT b FROM mem0),
+	'<', 2000000::numeric, 'an UPDATE of 20,000 rows leaves less than 2 MB in the transaction''s memory');
 
 ------------------------------------------------------------------------------
 -- an application role granted UPDATE and nothing else

@@ -8,7 +8,9 @@
 --
 -- del:  their rows of prevent.party_incident, gone (alert_batch.sql adds
 --       those of the new assessment);
--- cnt:  for each (party, unit) they had, its alerts without them;
+-- cnt:  for each (party, unit) they had that prevent.repeat_party counts,
+--       its alerts without them (the alerts to re-assess hashed once, not
+--       compared with each of a party's alerts);
 -- the rows of prevent.repeat_party of those keys are counted again (the
 -- batch adds the re-assessed alerts back to the parties it flags), and a
 -- key left with no alert goes.  Returns the rows taken out.
@@ -18,9 +20,11 @@ WITH del AS (
 	RETURNING p.party, p.unit
 ), cnt AS MATERIALIZED (
 	SELECT d.party, d.unit, count(p.alert_id) AS n, min(p.occurred_at) AS first_at, max(p.occurred_at) AS last_at
-	  FROM (SELECT DISTINCT del.party, del.unit FROM del) d
+	  FROM (SELECT DISTINCT del.party, del.unit FROM del
+			 WHERE EXISTS (SELECT 1 FROM prevent.repeat_party r
+							WHERE r.party = del.party AND r.unit IS NOT DISTINCT FROM del.unit)) d
 	  LEFT JOIN prevent.party_incident p ON p.party = d.party AND p.unit IS NOT DISTINCT FROM d.unit
-	   AND p.alert_id <> ALL ($1)
+	   AND p.alert_id NOT IN (SELECT x.id FROM unnest($1) x(id))	-- a hashed subplan: ids are never NULL
 	 GROUP BY d.party, d.unit
 ), recount AS (
 	UPDATE prevent.repeat_party r

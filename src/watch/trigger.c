@@ -175,7 +175,7 @@ typedef enum RowOrigin
 	ROW_HISTORIC				/* prevent.backfill(), prevent.rescan() */
 } RowOrigin;
 
-/* the prevent._alert_input value of a row that raised an alert, in TopTransactionContext */
+/* the prevent._alert_input value of a row that raised an alert, in the queue's context */
 static Datum
 alert_input(Relation rel, HeapTuple tup, const WatchInfo *w, const PvLexicon *lex,
 			const PvAssessment *as, ArrayType *parties, RowOrigin origin, bool reassess)
@@ -231,7 +231,7 @@ alert_input(Relation rel, HeapTuple tup, const WatchInfo *w, const PvLexicon *le
 	itemdesc = lookup_rowtype_tupdesc(watch_type(&watch_state.alert_input_type, "_alert_input"), -1);
 	if (itemdesc->natts != ALERT_INPUT_NATTS)
 		elog(ERROR, "type prevent._alert_input has %d attributes, not %d", itemdesc->natts, ALERT_INPUT_NATTS);
-	old = MemoryContextSwitchTo(TopTransactionContext);
+	old = MemoryContextSwitchTo(watch_queue_context());
 	item = HeapTupleGetDatum(heap_form_tuple(itemdesc, values, nulls));
 	MemoryContextSwitchTo(old);
 	ReleaseTupleDesc(itemdesc);

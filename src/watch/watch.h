@@ -115,6 +115,7 @@ extern void watch_persons_forget(void);
 /* how a queued alert came (watch_queue_alert) */
 #define WATCH_ITEM_REASSESS 0x01	/* re-assesses the row's alert, if it has one */
 #define WATCH_ITEM_OPTIONAL 0x02	/* below the alert level: written only if the row has an alert */
+extern MemoryContext watch_queue_context(void);
 extern void watch_queue_alert(Datum item, uint8 flags);
 extern int	watch_queue_length(void);
 extern int64 watch_take_written(void);

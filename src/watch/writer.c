@@ -3,7 +3,9 @@
  * batch writer.
  *
  * Queue rule: the row trigger queues prevent._alert_input values, which
- * live in TopTransactionContext and are tagged with their subtransaction;
+ * live in a context of their own under TopTransactionContext (reset by each
+ * flush, so a statement of any size holds at most FLUSH_AT of them) and are
+ * tagged with their subtransaction;
  * an aborted subtransaction drops its entries, and a transaction that would
  * commit with entries left (a missing flush trigger) fails instead of
  * losing alerts.
@@ -47,6 +49,7 @@
 /* alerts of the running statement(s) waiting for the flush (transaction lifetime) */
 static struct
 {
+	MemoryContext mcxt;			/* the items (NULL: none made in this transaction) */
 	Datum	   *items;
 	uint8	   *flags;			/* WATCH_ITEM_* */
 	SubTransactionId *subids;
@@ -72,6 +75,7 @@ queue_xact_cb(XactEvent event, void *arg)
 			break;
 		default:
 			/* commit, abort, prepare: the memory went with TopTransactionContext */
+			queue.mcxt = NULL;
 			queue.items = NULL;
 			queue.flags = NULL;
 			queue.subids = NULL;
@@ -111,6 +115,16 @@ watch_writer_init(void)
 {
 	RegisterXactCallback(queue_xact_cb, NULL);
 	RegisterSubXactCallback(queue_subxact_cb, NULL);
+}
+
+/* where the row trigger builds the items it queues */
+MemoryContext
+watch_queue_context(void)
+{
+	if (queue.mcxt == NULL)
+		queue.mcxt = AllocSetContextCreate(TopTransactionContext, "prevent alert queue",
+										   ALLOCSET_DEFAULT_SIZES);
+	return queue.mcxt;
 }
 
 void
@@ -211,6 +225,31 @@ prepare_lock_plan(void)
  * party's lock to block its incidents, as any role could with an advisory
  * lock.  Runs inside the owner's SPI section of watch_flush_queue().
  */
+/* the hashes of a text[] of parties, appended to keys (grown as needed) */
+static void
+party_hashes(Datum parties, int32 **keys, int *nkeys, int *cap)
+{
+	Datum	   *pelems;
+	bool	   *enulls;
+	int			ne;
+
+	deconstruct_array(DatumGetArrayTypeP(parties), TEXTOID, -1, false, TYPALIGN_INT, &pelems, &enulls, &ne);
+	for (int k = 0; k < ne; k++)
+	{
+		text	   *t;
+
+		if (enulls[k])
+			continue;
+		if (*nkeys == *cap)
+		{
+			*cap = *cap ? *cap * 2 : 64;
+			*keys = *keys ? repalloc(*keys, *cap * sizeof(int32)) : palloc(*cap * sizeof(int32));
+		}
+		t = DatumGetTextPP(pelems[k]);
+		(*keys)[(*nkeys)++] = (int32) hash_bytes((const unsigned char *) VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+	}
+}
+
 static void
 lock_parties(Datum *items, int n, Datum more)
 {
@@ -223,36 +262,17 @@ lock_parties(Datum *items, int n, Datum more)
 	int			rc;
 
 	/* the parties of each item, then those of more (a text[], or 0) */
-	for (int i = 0; i <= n; i++)
+	for (int i = 0; i < n; i++)
 	{
-		bool		isnull = false;
-		Datum		parties;
-		Datum	   *pelems;
-		bool	   *enulls;
-		int			ne;
+		bool		isnull;
+		Datum		parties = GetAttributeByNum((HeapTupleHeader) DatumGetPointer(items[i]),
+												ALERT_PARTIES_ATT, &isnull);
 
-		if (i < n)
-			parties = GetAttributeByNum((HeapTupleHeader) DatumGetPointer(items[i]), ALERT_PARTIES_ATT, &isnull);
-		else
-			isnull = (parties = more) == (Datum) 0;
-		if (isnull)
-			continue;
-		deconstruct_array(DatumGetArrayTypeP(parties), TEXTOID, -1, false, TYPALIGN_INT, &pelems, &enulls, &ne);
-		for (int k = 0; k < ne; k++)
-		{
-			text	   *t;
-
-			if (enulls[k])
-				continue;
-			if (nkeys == cap)
-			{
-				cap = cap ? cap * 2 : 64;
-				keys = keys ? repalloc(keys, cap * sizeof(int32)) : palloc(cap * sizeof(int32));
-			}
-			t = DatumGetTextPP(pelems[k]);
-			keys[nkeys++] = (int32) hash_bytes((const unsigned char *) VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
-		}
+		if (!isnull)
+			party_hashes(parties, &keys, &nkeys, &cap);
 	}
+	if (more != (Datum) 0)
+		party_hashes(more, &keys, &nkeys, &cap);
 	if (nkeys == 0)
 		return;
 	prepare_lock_plan();
@@ -629,15 +649,19 @@ watch_flush_queue(void)
 	memcpy(flags, queue.flags, n * sizeof(uint8));
 	queue.n = 0;
 	edata = write_batch_guarded(items, flags, n, actor);
-	if (edata == NULL)
-		return;
-	FreeErrorData(edata);
-	for (int i = 0; i < n; i++)
-		if ((edata = write_batch_guarded(&items[i], &flags[i], 1, actor)) != NULL)
-		{
-			keep_failure(items[i], edata);
-			FreeErrorData(edata);
-		}
+	if (edata != NULL)
+	{
+		FreeErrorData(edata);
+		for (int i = 0; i < n; i++)
+			if ((edata = write_batch_guarded(&items[i], &flags[i], 1, actor)) != NULL)
+			{
+				keep_failure(items[i], edata);
+				FreeErrorData(edata);
+			}
+	}
 	pfree(items);
 	pfree(flags);
+	/* written, or kept back: the items can go (none was queued meanwhile) */
+	if (queue.n == 0)
+		MemoryContextReset(queue.mcxt);
 }
