@@ -12,7 +12,7 @@
 #   make update-normtable       regenerate src/core/normtable.h from this host's ICU
 #
 EXTENSION = prevent
-EXTVERSION = 0.3.0
+EXTVERSION = 0.4.0
 MODULE_big = prevent
 # the PostgreSQL glue in src/, the pure C core in src/core/ (its host tools in
 # src/core/gen/ are not part of the module), watching in src/watch/ when present
