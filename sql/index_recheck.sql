@@ -10,7 +10,7 @@
 SET search_path = public, prevent;
 SET jit = off;
 
-CREATE TABLE noisy (id int PRIMARY KEY, doc text);
+CREATE TABLE noisy (id int PRIMARY KEY, doc text) WITH (autovacuum_enabled = off);
 INSERT INTO noisy VALUES
 	(1, '杀人'), (2, '杀 人'), (3, '殺.人'), (4, '杀。人'), (5, '杀，人'), (6, E'杀\n人'),
 	(7, '要杀 了 你'), (8, '杀了。你'), (9, '株式会社'), (10, '㍿'), (11, '甲乙丙，乙丙丁'),
