@@ -65,6 +65,22 @@ SELECT count(*) FROM prevent.match('男子扬言报复，说明天就去他家')
 SELECT prevent.highlight('男子扬言报复，说明天就去他家');
 SELECT '明天' = ANY (prevent.terms()) AS signal_in_terms;
 
+-- a harmless context (kind context) rules out the terms of its sentence, before or after it, and
+-- those written before it, as a disposition does; not those of a later sentence
+INSERT INTO prevent.keyword (term, category, kind) VALUES ('抗战剧', NULL, 'context'), ('灭鼠', 'suicide', 'context');
+SELECT signal, detail, weight, effect FROM prevent.explain('她在看抗战剧，男主角抱着炸药冲进炮楼');
+SELECT signal, detail, weight, effect FROM prevent.explain('隔壁传出像炸药爆炸的声音。到场系老人看抗战剧');
+SELECT level, score, terms FROM prevent.assess('他看完抗战剧睡了。凌晨又扬言拿刀');
+-- a context of one category leaves the others in its sentence
+SELECT level, score, categories, terms FROM prevent.assess('为灭鼠买了自杀用的药，扬言拿刀');
+-- the line break between two narrative columns ends a sentence too
+SELECT level, terms FROM prevent.assess(ARRAY['男子拿着炸药', '抗战剧的片段']);
+SELECT level, terms FROM prevent.assess(ARRAY['抗战剧的片段', '男子拿着炸药']);
+-- a context is no term of match(), highlight() or terms()
+SELECT count(*) FROM prevent.match('她在看抗战剧');
+SELECT prevent.highlight('她在看抗战剧，炸药');
+SELECT '抗战剧' = ANY (prevent.terms()) AS context_in_terms;
+
 -- bad input
 \set VERBOSITY terse
 INSERT INTO prevent.keyword (term, kind) VALUES ('某时间词', 'signal');
@@ -78,4 +94,7 @@ INSERT INTO prevent.keyword (term, category, weight, signal) VALUES ('某信号�
 INSERT INTO prevent.keyword (term, kind, signal) VALUES ('某排除词', 'exclude', 'missing');
 INSERT INTO prevent.combination (categories, level, min_weight) VALUES ('{threat,weapon}', 'high', 0);
 INSERT INTO prevent.keyword (term, kind) VALUES ('另一个', 'other');
+INSERT INTO prevent.keyword (term, kind, min_level) VALUES ('某剧', 'context', 'high');
+INSERT INTO prevent.keyword (term, kind, signal) VALUES ('某剧', 'context', 'imminent');
+INSERT INTO prevent.keyword (term, kind, category) VALUES ('某剧', 'context', 'No Such');
 ROLLBACK;

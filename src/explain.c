@@ -4,7 +4,8 @@
  * One row per signal, in the order the level is made of (lexicon_assess in
  * lexicon_cache.c): every occurrence of a term, in text order, with what it
  * added or what removed it (an exclusion, a negation cue, a later
- * disposition); each disposition; each proximity rule that fired; each
+ * disposition, a harmless context in its sentence); each disposition and
+ * context; each proximity rule that fired; each
  * combination whose categories are all present; then the score with the
  * level it reaches, and the level.  Positions are in characters of doc, as
  * prevent.match() gives them.  Memory does not grow with the text: the text
@@ -112,7 +113,8 @@ explain_sink(void *arg, const pv_hit *hits, int32_t nhits)
 	{
 		const pv_hit *h = &hits[i];
 		const PvKeywordInfo *k = &es->lex->keywords[h->keyword];
-		const char *signal = k->disposition ? "disposition" : k->signal_only ? "signal" : "term";
+		const char *signal = k->disposition ? "disposition" : k->context ? "context" :
+			k->signal_only ? "signal" : "term";
 		int64		pos = h->cstart + 1;
 		int64		len = h->cend - h->cstart;
 
@@ -129,9 +131,15 @@ explain_sink(void *arg, const pv_hit *hits, int32_t nhits)
 			explain_row(es->o, signal, k->term, k->category, pos, len, 0, PV_LEVEL_NONE,
 						k->all_categories ? "rules out the terms not written again after it"
 						: psprintf("rules out the terms of category %s not written again after it", k->category));
+		else if (k->context)
+			explain_row(es->o, signal, k->term, k->category, pos, len, 0, PV_LEVEL_NONE,
+						k->all_categories ? "a harmless context: rules out the terms of its sentence and those before it"
+						: psprintf("a harmless context: rules out the terms of category %s of its sentence and before it", k->category));
 		else if (es->order[h->keyword] >= 0 && !es->as->counted[es->order[h->keyword]])
 			explain_row(es->o, signal, k->term, k->category, pos, len, 0, PV_LEVEL_NONE,
-						"ruled out by a disposition after it");
+						es->as->in_context[es->order[h->keyword]]
+						? "ruled out by a harmless context in its sentence or after it"
+						: "ruled out by a disposition after it");
 		else if (es->seen[h->keyword])
 			explain_row(es->o, signal, k->term, k->category, pos, len, 0, PV_LEVEL_NONE,
 						"counted once already");

@@ -155,7 +155,34 @@ prevent_in_title(PvTitleCursor *tc, size_t bstart, size_t bend)
 }
 
 /*
- * The scan's sink when the lexicon has dispositions or the text a title:
+ * The bit of the sentence that byte offset at of the text is in, counting
+ * the sentence ends (。！？；!?; and line breaks) from where the last call
+ * stopped: occurrences come in text order, so the text is read once.
+ */
+static uint64
+sentence_bit(PvPositions *pos, size_t at)
+{
+	const unsigned char *p = (const unsigned char *) pos->tc.doc;
+
+	for (size_t b = pos->sentence_at; b < at; b++)
+	{
+		if (p[b] == '\n' || p[b] == '!' || p[b] == '?' || p[b] == ';')
+			pos->sentence++;
+		else if (b + 2 < at &&
+				 ((p[b] == 0xE3 && p[b + 1] == 0x80 && p[b + 2] == 0x82) ||	/* 。 */
+				  (p[b] == 0xEF && p[b + 1] == 0xBC &&
+				   (p[b + 2] == 0x81 || p[b + 2] == 0x9F || p[b + 2] == 0x9B))))	/* ！？； */
+		{
+			pos->sentence++;
+			b += 2;
+		}
+	}
+	pos->sentence_at = Max(pos->sentence_at, at);
+	return pos->sentence < 63 ? UINT64CONST(1) << pos->sentence : PV_SENTENCE_OVERFLOW;
+}
+
+/*
+ * The scan's sink when the lexicon has dispositions or contexts or the text a title:
  * the last counted occurrence of each keyword, outside titles.
  */
 static void
@@ -174,6 +201,7 @@ positions_sink(void *arg, const pv_hit *hits, int32_t nhits)
 		if (pos->last[k] < 0)
 			pos->touched[pos->ntouched++] = k;
 		pos->last[k] = hits[i].cstart;	/* hits come in text order */
+		pos->sentences[k] |= sentence_bit(pos, hits[i].bstart);
 	}
 }
 
@@ -182,29 +210,37 @@ prevent_scan_assess(const PvLexicon *lex, const char *doc, size_t len, pv_result
 					PvPositions *pos, MemoryContext mcxt, PvAssessment *a)
 {
 	bool		titles = text_has_title(doc, len);
-	bool		track = lex->ndispositions > 0 || titles;
+	bool		track = lex->ndispositions > 0 || lex->ncontexts > 0 || titles;
 
 	if (track)
 	{
 		pos->titles = titles;
-		if (titles)
-			prevent_title_start(&pos->tc, doc, len);
+		/* the title cursor holds the text for sentence_bit() too */
+		prevent_title_start(&pos->tc, doc, len);
+		pos->sentence_at = 0;
+		pos->sentence = 0;
 		if (pos->generation != lex->generation || pos->last == NULL)
 		{
 			if (pos->last)
 				pfree(pos->last);
 			if (pos->touched)
 				pfree(pos->touched);
+			if (pos->sentences)
+				pfree(pos->sentences);
 			pos->size = lex->nkeywords;
 			pos->last = MemoryContextAlloc(pos->alloc_mcxt, sizeof(int64) * (pos->size + 1));
 			pos->touched = MemoryContextAlloc(pos->alloc_mcxt, sizeof(int32) * (pos->size + 1));
+			pos->sentences = MemoryContextAllocZero(pos->alloc_mcxt, sizeof(uint64) * (pos->size + 1));
 			for (int32 i = 0; i <= pos->size; i++)
 				pos->last[i] = -1;
 			pos->ntouched = 0;
 			pos->generation = lex->generation;
 		}
 		for (int32 i = 0; i < pos->ntouched; i++)
+		{
 			pos->last[pos->touched[i]] = -1;
+			pos->sentences[pos->touched[i]] = 0;
+		}
 		pos->ntouched = 0;
 	}
 	prevent_scan_stream(lex, doc, len, res, mcxt, track ? positions_sink : NULL, track ? pos : NULL);
@@ -215,10 +251,12 @@ prevent_scan_assess(const PvLexicon *lex, const char *doc, size_t len, pv_result
  * See PvAssessment in prevent.h; prevent.explain() lists the same, signal
  * by signal.  With pos, a term is ruled out when an in-scope disposition
  * occurs after the term's last occurrence, and does not count when it
- * occurs only inside titles; without pos (no dispositions in the lexicon,
- * no title in the text), nothing is.  A category-scoped disposition touches its category
- * only; proximity rules are ruled out only when a disposition of every
- * category ruled out every term (rules carry no position).
+ * occurs only inside titles; without pos (no dispositions or contexts in
+ * the lexicon, no title in the text), nothing is.  A context rules out as
+ * a disposition does, and also every term all of whose occurrences are in
+ * sentences where it occurs.  A category-scoped disposition or context
+ * touches its category only; proximity rules are ruled out only when one of
+ * every category ruled out every term (rules carry no position).
  */
 void
 lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *pos, PvAssessment *a)
@@ -228,22 +266,44 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 	int32		nmatch = 0,
 				nkept = 0;
 	bool		by_all = false;
+	uint64		context_all = 0;
+	uint64	   *context_of = NULL;	/* per category code */
 	int64		score = 0;
 	int			level = PV_LEVEL_NONE;
 
 	a->counted = palloc(sizeof(bool) * (res->nkeywords + 1));
+	a->in_context = palloc0(sizeof(bool) * (res->nkeywords + 1));
 	a->present = palloc(sizeof(bool) * (lex->ncombinations + 1));
 	if (lex->ncodes > (int32) lengthof(weights))
 		catw = palloc0(sizeof(int32) * lex->ncodes);
 	else
 		memset(weights, 0, sizeof(weights));
 
+	/* the sentences with a harmless context, of every category and of each */
+	if (pos != NULL && lex->ncontexts > 0)
+		for (int i = 0; i < res->nkeywords; i++)
+		{
+			const PvKeywordInfo *k = &lex->keywords[res->keywords[i]];
+			uint64		s = pos->sentences[res->keywords[i]] & ~PV_SENTENCE_OVERFLOW;
+
+			if (!k->context || s == 0)
+				continue;
+			if (k->all_categories)
+				context_all |= s;
+			else
+			{
+				if (context_of == NULL)
+					context_of = palloc0(sizeof(uint64) * lex->ncodes);
+				context_of[k->category_code] |= s;
+			}
+		}
+
 	for (int i = 0; i < res->nkeywords; i++)
 	{
 		const PvKeywordInfo *k = &lex->keywords[res->keywords[i]];
 
-		a->counted[i] = !k->disposition;
-		if (k->disposition)
+		a->counted[i] = !k->disposition && !k->context;
+		if (!a->counted[i])
 			continue;
 		if (!k->signal_only)
 			nmatch++;
@@ -257,11 +317,26 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 		{
 			const PvKeywordInfo *d = &lex->keywords[res->keywords[j]];
 
-			if (d->disposition && (d->all_categories || d->category_code == k->category_code) &&
+			if ((d->disposition || d->context) && (d->all_categories || d->category_code == k->category_code) &&
 				pos->last[res->keywords[j]] > pos->last[res->keywords[i]])
 			{
 				a->counted[i] = false;
+				a->in_context[i] = d->context;
 				if (d->all_categories)
+					by_all = true;
+			}
+		}
+		if (a->counted[i] && (context_all != 0 || context_of != NULL))
+		{
+			/* every occurrence in a sentence with a context of every category or of its own */
+			uint64		s = pos->sentences[res->keywords[i]];
+			uint64		harmless = context_all | (context_of ? context_of[k->category_code] : 0);
+
+			if (s != 0 && (s & ~harmless) == 0)
+			{
+				a->counted[i] = false;
+				a->in_context[i] = true;
+				if ((s & ~(context_of ? context_of[k->category_code] : 0)) != 0)
 					by_all = true;
 			}
 		}
@@ -306,6 +381,8 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 	a->level = level;
 	if (catw != weights)
 		pfree(catw);
+	if (context_of != NULL)
+		pfree(context_of);
 }
 
 /* the position of a label in prevent.risk_level (loaded first into pl) */
@@ -459,10 +536,10 @@ lexicon_build(void)
 			pl->thresholds[l] = (int32) spi_int(r, 2);
 	}
 
-	/* match terms, exclusions and dispositions (which the core scans as terms: see lexicon_assess) */
+	/* match terms, exclusions, dispositions and contexts (which the core scans as terms: see lexicon_assess) */
 	spi_run("SELECT k.id, k.term, k.category, k.weight, k.kind OPERATOR(pg_catalog.=) 'exclude', "
 			"k.min_level::pg_catalog.text, k.kind OPERATOR(pg_catalog.=) 'disposition', k.signal, "
-			"k.kind OPERATOR(pg_catalog.=) 'signal' "
+			"k.kind OPERATOR(pg_catalog.=) 'signal', k.kind OPERATOR(pg_catalog.=) 'context' "
 			"FROM prevent.keyword k WHERE k.enabled ORDER BY k.id");
 	n = SPI_processed;
 	pl->keywords = MemoryContextAllocZero(mcxt, sizeof(PvKeywordInfo) * (n + 1));
@@ -484,6 +561,8 @@ lexicon_build(void)
 			rc = pv_lexicon_add_keyword(pl->lex, term, strlen(term),
 										strcmp(spi_text(r, 7), "t") == 0
 										? category_code(&categories, "#disposition")
+										: strcmp(spi_text(r, 10), "t") == 0
+										? category_code(&categories, "#context")
 										: strcmp(spi_text(r, 9), "t") == 0
 										? category_code(&categories, "#signal")
 										: category_code(&categories, category ? category : ""),
@@ -510,9 +589,12 @@ lexicon_build(void)
 			/* signal classes share the code space of categories, prefixed so they never clash */
 			k->signal_code = spi_text(r, 8) ? category_code(&categories, psprintf("~%s", spi_text(r, 8))) : -1;
 			k->signal = spi_text(r, 8) ? MemoryContextStrdup(mcxt, spi_text(r, 8)) : NULL;
-			k->all_categories = k->disposition && category == NULL;
+			k->context = strcmp(spi_text(r, 10), "t") == 0;
+			k->all_categories = (k->disposition || k->context) && category == NULL;
 			if (k->disposition)
 				pl->ndispositions++;
+			if (k->context)
+				pl->ncontexts++;
 			old = MemoryContextSwitchTo(mcxt);
 			k->term_text = CStringGetTextDatum(term);
 			k->category_text = CStringGetTextDatum(k->category);

@@ -137,7 +137,7 @@ match_sink(void *arg, const pv_hit *hits, int32_t nhits)
 		Datum		values[6];
 		bool		nulls[6] = {false};
 
-		if (h->status != PV_HIT_OK || k->disposition || k->signal_only)
+		if (h->status != PV_HIT_OK || !PV_KEYWORD_IS_TERM(k))
 			continue;
 		values[0] = Int64GetDatum(k->id);
 		values[1] = k->term_text;
@@ -439,8 +439,7 @@ highlight_sink(void *arg, const pv_hit *hits, int32_t nhits)
 
 	for (int32 i = 0; i < nhits; i++)
 	{
-		if (hits[i].status != PV_HIT_OK || hs->lex->keywords[hits[i].keyword].disposition ||
-			hs->lex->keywords[hits[i].keyword].signal_only)
+		if (hits[i].status != PV_HIT_OK || !PV_KEYWORD_IS_TERM(&hs->lex->keywords[hits[i].keyword]))
 			continue;
 		if (hs->in_span && hits[i].bstart < hs->end)
 		{
@@ -589,7 +588,7 @@ prevent_terms(PG_FUNCTION_ARGS)
 					 errmsg("unknown category \"%s\"", category),
 					 errhint("See SELECT name, label FROM prevent.category.")));
 		for (int32 i = 0; i < lex->nkeywords; i++)
-			if (!lex->keywords[i].disposition && !lex->keywords[i].signal_only &&
+			if (PV_KEYWORD_IS_TERM(&lex->keywords[i]) &&
 				(category == NULL || strcmp(lex->keywords[i].category, category) == 0))
 				elems[n++] = lex->keywords[i].term_text;
 		old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);

@@ -35,11 +35,15 @@ typedef struct PvKeywordInfo
 	int32		signal_code;	/* code of its signal class, -1 if none */
 	char	   *signal;			/* its signal class, NULL if none */
 	bool		disposition;	/* kind disposition: rules out the terms before it */
+	bool		context;		/* kind context: rules out the terms of its sentence */
 	bool		signal_only;	/* kind signal: evidence of its signal class, nothing else */
-	bool		all_categories;	/* a disposition without a category: of every category */
+	bool		all_categories;	/* a disposition or context without a category: of every category */
 	Datum		term_text;		/* term and category as text, built once */
 	Datum		category_text;
 } PvKeywordInfo;
+
+/* a keyword that is a risk term: not a disposition, a context or a signal term */
+#define PV_KEYWORD_IS_TERM(k) (!(k)->disposition && !(k)->context && !(k)->signal_only)
 
 typedef struct PvRuleInfo
 {
@@ -84,6 +88,7 @@ typedef struct PvLexicon
 	int32		ncombinations;
 	PvCombination *combinations;
 	int32		ndispositions;	/* keywords of kind disposition */
+	int32		ncontexts;		/* keywords of kind context */
 	int32		ncategories;	/* every row of prevent.category */
 	char	  **categories;
 	uint64		generation;		/* increases with every rebuild */
@@ -109,6 +114,7 @@ typedef struct PvAssessment
 	int32		score;
 	int			level;
 	bool	   *counted;		/* per res->keywords entry (palloc'd) */
+	bool	   *in_context;		/* per res->keywords entry: ruled out by a context (palloc'd) */
 	bool		rules_counted;
 	bool	   *present;		/* per lexicon combination: all its categories present (palloc'd) */
 } PvAssessment;
@@ -138,11 +144,21 @@ typedef struct PvTitleCursor
 extern void prevent_title_start(PvTitleCursor *tc, const char *doc, size_t len);
 extern bool prevent_in_title(PvTitleCursor *tc, size_t bstart, size_t bend);
 
+/*
+ * ... and, for contexts, in which sentences each keyword occurred: bit i
+ * for the i-th sentence (between 。！？；!?; and line breaks), bit 63 for
+ * the 64th and every later one, where no context reaches.
+ */
+#define PV_SENTENCE_OVERFLOW (UINT64CONST(1) << 63)
+
 typedef struct PvPositions
 {
 	bool		titles;			/* this scan tracks titles: last[] ignores occurrences in them */
 	PvTitleCursor tc;
 	int64	   *last;			/* per lexicon keyword */
+	uint64	   *sentences;		/* per lexicon keyword */
+	size_t		sentence_at;	/* bytes of the text before this are counted ... */
+	int32		sentence;		/* ... into this many sentence ends */
 	int32	   *touched;		/* keywords set since the last reset */
 	int32		ntouched;
 	int32		size;

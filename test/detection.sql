@@ -4,7 +4,7 @@
 \ir fixtures/pgtap.sql
 
 BEGIN;
-SELECT plan(21);
+SELECT plan(27);
 
 DELETE FROM prevent.combination; DELETE FROM prevent.proximity; DELETE FROM prevent.negation; DELETE FROM prevent.keyword;
 INSERT INTO prevent.keyword (term, category, weight, min_level) VALUES
@@ -78,6 +78,26 @@ SET ROLE regress_detect_bi;
 SELECT results_eq($$SELECT term, alerts FROM prevent.review_outcome ORDER BY term$$, $$VALUES ('纠纷', 1::bigint)$$,
 	'review_outcome applies row-level security');
 RESET ROLE;
+
+-- a harmless context (kind context) reaches the alerts too, and a context added is seen at once
+INSERT INTO prevent.keyword (term, category, kind) VALUES ('抗战剧', NULL, 'context');
+INSERT INTO public.incident VALUES (20, 'A所', '老人在看抗战剧，剧中有人拿刀扬言报复');
+SELECT ok(NOT EXISTS (SELECT 1 FROM prevent.alert WHERE source_key = '20'),
+	'no alert: the terms were in the sentence of a harmless context (抗战剧)');
+INSERT INTO public.incident VALUES (21, 'A所', '报警人称邻居拿刀扬言报复。到场核实为小品排练');
+SELECT ok(EXISTS (SELECT 1 FROM prevent.alert WHERE source_key = '21'), 'an unknown context leaves the alert');
+INSERT INTO prevent.keyword (term, category, kind) VALUES ('小品排练', NULL, 'context');
+INSERT INTO public.incident VALUES (22, 'A所', '报警人称邻居拿刀扬言报复。到场核实为小品排练');
+SELECT ok(NOT EXISTS (SELECT 1 FROM prevent.alert WHERE source_key = '22'),
+	'a context added to the lexicon rules out the terms before it, from the next statement on');
+INSERT INTO public.incident VALUES (23, 'A所', '小品排练结束后。男子拿刀扬言报复');
+SELECT is((SELECT level::text FROM prevent.alert WHERE source_key = '23'), 'high',
+	'the terms of a later sentence still count');
+INSERT INTO public.incident VALUES (24, 'A所', repeat('今日巡逻无事。', 70) || '晚上看小品排练，男子拿刀扬言报复');
+SELECT is((SELECT level::text FROM prevent.alert WHERE source_key = '24'), 'high',
+	'past the 63rd sentence no context rules out the terms of its own sentence');
+SELECT throws_ok($$INSERT INTO prevent.keyword (term, kind, min_level) VALUES ('某剧', 'context', 'high')$$, '23514',
+	'only a match term can have a min_level', 'min_level on a context is refused');
 
 -- dispositions and min_level are validated
 SELECT throws_ok($$INSERT INTO prevent.keyword (term, kind, min_level) VALUES ('无害', 'exclude', 'high')$$, '23514',

@@ -24,7 +24,7 @@ CREATE TABLE prevent.keyword (
 	weight int NOT NULL DEFAULT 10
 		CONSTRAINT keyword_weight_range CHECK (weight BETWEEN 1 AND 100),
 	kind text NOT NULL DEFAULT 'match'
-		CONSTRAINT keyword_kind_check CHECK (kind IN ('match', 'exclude', 'disposition', 'signal')),
+		CONSTRAINT keyword_kind_check CHECK (kind IN ('match', 'exclude', 'disposition', 'context', 'signal')),
 	min_level prevent.risk_level
 		CONSTRAINT keyword_min_level_check CHECK (min_level OPERATOR(pg_catalog.<>) 'none'),
 	signal text
@@ -38,11 +38,11 @@ CREATE TABLE prevent.keyword (
 	CONSTRAINT keyword_signal_has_class CHECK (kind OPERATOR(pg_catalog.<>) 'signal' OR (signal IS NOT NULL AND category IS NULL))
 );
 CREATE INDEX keyword_category_idx ON prevent.keyword (category);
-COMMENT ON TABLE prevent.keyword IS 'Risk terms (kind match), innocent phrases that suppress matches inside them (kind exclude), dispositions that rule out the risks written before them (kind disposition: 经核实系误会), and evidence of a signal class for prevent.combination only (kind signal: 今晚)';
+COMMENT ON TABLE prevent.keyword IS 'Risk terms (kind match), innocent phrases that suppress matches inside them (kind exclude), dispositions that rule out the risks written before them (kind disposition: 经核实系误会), harmless contexts that rule out the risks of their sentence (kind context: 抗战剧, 课本剧), and evidence of a signal class for prevent.combination only (kind signal: 今晚)';
 COMMENT ON COLUMN prevent.keyword.term IS 'The term as written; matched after normalization, so 殺人, 杀 人 and 杀人 are one term';
 COMMENT ON COLUMN prevent.keyword.category IS 'Category of a match term (required for kind match)';
 COMMENT ON COLUMN prevent.keyword.weight IS 'Score contribution, 1-100, counted once per text however often the term occurs';
-COMMENT ON COLUMN prevent.keyword.kind IS 'match: a risk term; exclude: an innocent phrase suppressing every match inside its span; disposition: a finding that rules out every match before it in the text (of its category, or of all when category is NULL); signal: evidence of its signal class only (no score, no category, not a term of prevent.terms()), which prevent.combination may pair with a category';
+COMMENT ON COLUMN prevent.keyword.kind IS 'match: a risk term; exclude: an innocent phrase suppressing every match inside its span; disposition: a finding that rules out every match before it in the text (of its category, or of all when category is NULL); context: a harmless context (a film, a game, a prop, a sale) that rules out every match in its sentence (of its category, or of all when category is NULL), sentences ending at 。！？；!?; and line breaks; signal: evidence of its signal class only (no score, no category, not a term of prevent.terms()), which prevent.combination may pair with a category';
 COMMENT ON COLUMN prevent.keyword.signal IS 'A signal class the term is evidence of, beside its category (minor_age, missing, means, farewell ...), for prevent.combination';
 COMMENT ON COLUMN prevent.keyword.min_level IS 'Level the term reaches on its own, whatever the score (NULL: none); e.g. high for 炸药 or 烧炭';
 COMMENT ON COLUMN prevent.keyword.term_norm IS 'The normalized term (maintained automatically, unique)';
@@ -178,10 +178,10 @@ AS $$
 DECLARE
 	dup record;
 BEGIN
-	IF NEW.kind IS NULL OR NEW.kind NOT IN ('match', 'exclude', 'disposition', 'signal') THEN
+	IF NEW.kind IS NULL OR NEW.kind NOT IN ('match', 'exclude', 'disposition', 'context', 'signal') THEN
 		RAISE EXCEPTION 'invalid keyword kind "%"', NEW.kind
 			USING ERRCODE = 'check_violation',
-				  HINT = 'Use ''match'' for a risk term, ''exclude'' for an innocent phrase, ''disposition'' for a finding that rules the risk out, ''signal'' for evidence of a signal class.';
+				  HINT = 'Use ''match'' for a risk term, ''exclude'' for an innocent phrase, ''disposition'' for a finding that rules the risk out, ''context'' for a harmless context that rules out the risks of its sentence, ''signal'' for evidence of a signal class.';
 	END IF;
 	IF NEW.signal IS NOT NULL AND (NEW.kind NOT IN ('match', 'signal') OR EXISTS (SELECT 1 FROM prevent.category c WHERE c.name = NEW.signal)) THEN
 		RAISE EXCEPTION 'invalid signal "%" for keyword "%"', NEW.signal, NEW.term

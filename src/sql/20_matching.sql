@@ -82,7 +82,7 @@ RETURNS SETOF record
 LANGUAGE c STABLE STRICT PARALLEL SAFE ROWS 8
 AS 'MODULE_PATHNAME', 'prevent_explain';
 COMMENT ON FUNCTION prevent.explain(text) IS
-'Why doc gets its level: one row per signal (term occurrences with what they added or what removed them, dispositions, proximity rules, combinations), then the score and the level';
+'Why doc gets its level: one row per signal (term occurrences with what they added or what removed them, dispositions and harmless contexts, proximity rules, combinations), then the score and the level';
 
 CREATE FUNCTION prevent.explain(docs text[],
 	OUT signal text, OUT detail text, OUT category text, OUT column_no int, OUT "position" int, OUT length int,
