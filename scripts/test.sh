@@ -113,7 +113,7 @@ run_eval() {
 	# a clean database with the extension and its default lexicon
 	createdb prevent_eval &&
 		psql -X -q -v ON_ERROR_STOP=1 -d prevent_eval -c 'CREATE EXTENSION prevent' &&
-		PGDATABASE=prevent_eval EVAL_MIN_PRECISION=0.87 EVAL_MIN_RECALL=0.87 EVAL_MIN_SEVERE=0.83 \
+		PGDATABASE=prevent_eval EVAL_MIN_PRECISION=0.88 EVAL_MIN_RECALL=0.88 EVAL_MIN_SEVERE=0.85 \
 			bash bench/eval.sh "$eval_dir"/*.jsonl
 }
 
