@@ -20,7 +20,7 @@
  * Risk said without the word for it (src/sql/86_unsaid.sql as 0.4.0 has
  * it): its built-in rows, where the database has no row with the term, the
  * cue, the pair of proximity terms or the combination; and the built-in
- * rows it changes (the signal of 走丢, 未到校, 没到校; strangling high)
+ * rows it changes (the signal of 走丢, 未到校, 没到校, 水库; strangling high)
  * ------------------------------------------------------------------------ */
 
 /* ------------------------------------------------------------------------
@@ -43,8 +43,10 @@
  *     adult ages that contain them (18岁, 二十三岁);
  *   - gone missing said of a place (未到家, 走丢) and findings that rule
  *     out what a caller saw (报警人看错, 无威胁行为).
- * And three combinations an officer issues at once: a farewell, a wish to
- * die, or a high place, each with the person gone unreachable.
+ * And four combinations an officer issues at once: a farewell, a wish to
+ * die, or a high place or water, each with the person gone unreachable;
+ * and a farewell with a time set.  Explicit intents to kill (做了他,
+ * 白发人送黑发人, 劈死) are high on their own, as in 82_severity.sql.
  *
  * Written from domain knowledge, by class; measured before and after on
  * every labelled set (bench/eval.sh; README, Detection quality).
@@ -88,26 +90,33 @@ SELECT v.term, v.category, v.weight, v.min_level::prevent.risk_level, v.signal, 
 	('摇人', 'threat', 15, NULL, NULL, 'slang: call people for a fight'),
 	('平事', 'threat', 10, NULL, NULL, 'slang: settle it by force'),
 	-- death slang
-	('白发人送黑发人', 'threat', 40, NULL, NULL, 'death threat: your parents will bury you'),
-	('吃你家的席', 'threat', 40, NULL, NULL, 'death slang: the funeral banquet of your family'),
+	('白发人送黑发人', 'threat', 40, 'high', NULL, 'death threat: your parents will bury you'),
+	('吃你家的席', 'threat', 40, 'high', NULL, 'death slang: the funeral banquet of your family'),
 	('请你吃席', 'threat', 35, NULL, NULL, 'death slang: the funeral banquet'),
 	('准备吃席', 'threat', 35, NULL, NULL, 'death slang: the funeral banquet'),
 	('等着吃席', 'threat', 35, NULL, NULL, 'death slang: the funeral banquet'),
 	('花生米', 'threat', 30, NULL, NULL, 'slang: 吃颗花生米, to be shot: accepts execution (see exclusions)'),
-	('做了他', 'threat', 40, NULL, NULL, 'slang: kill him'),
-	('把他做了', 'threat', 40, NULL, NULL, 'slang: kill him'),
-	('把你做了', 'threat', 40, NULL, NULL, 'slang: kill you'),
-	('那个人做了', 'threat', 40, NULL, NULL, 'slang: 把那个人做了'),
+	('做了他', 'threat', 40, 'high', NULL, 'slang: kill him'),
+	('把他做了', 'threat', 40, 'high', NULL, 'slang: kill him'),
+	('把你做了', 'threat', 40, 'high', NULL, 'slang: kill you'),
+	('那个人做了', 'threat', 40, 'high', NULL, 'slang: 把那个人做了'),
 	('做掉', 'threat', 35, NULL, NULL, 'slang: kill'),
 	('放放血', 'threat', 30, NULL, NULL, 'slang: 给他放放血, to cut'),
 	('放他的血', 'threat', 30, NULL, NULL, 'slang: to cut'),
 	('点个灯', 'extreme', 35, NULL, NULL, 'slang: set a fire (去他厂里点个灯)'),
 	('上个头条', 'extreme', 15, NULL, NULL, 'slang: make the news, with a means of harm an attack'),
 	('一起上天', 'extreme', 40, NULL, NULL, 'slang: blow us all up'),
-	('挖死', 'threat', 35, NULL, NULL, 'dialect: 一锄头挖死他'),
-	('锄死', 'threat', 35, NULL, NULL, 'dialect: kill with a hoe'),
-	('剁死', 'threat', 40, NULL, NULL, 'intent: chop to death'),
-	('砸死你', 'threat', 40, NULL, NULL, 'intent'),
+	('挖死', 'threat', 35, 'high', NULL, 'dialect: 一锄头挖死他'),
+	('劈死', 'threat', 40, 'high', NULL, 'intent: 拿斧头劈死他'),
+	('让我好看', 'threat', 20, NULL, NULL, 'menace, reported by the victim (说…就让我好看)'),
+	('让他好看', 'threat', 20, NULL, NULL, 'menace'),
+	('让她好看', 'threat', 20, NULL, NULL, 'menace'),
+	('迟早要算', 'threat', 20, NULL, NULL, 'menace: 那笔账迟早要算'),
+	('一个个找回来', 'threat', 20, NULL, NULL, 'menace: revenge on informers'),
+	('上新闻', 'extreme', 15, NULL, NULL, 'slang: make the news (一起上新闻)'),
+	('锄死', 'threat', 35, 'high', NULL, 'dialect: kill with a hoe'),
+	('剁死', 'threat', 40, 'high', NULL, 'intent: chop to death'),
+	('砸死你', 'threat', 40, 'high', NULL, 'intent'),
 	('砸死他', 'threat', 35, NULL, NULL, 'intent'),
 	-- firearms in slang and dialect, and blades at hand
 	('喷子', 'weapon', 30, NULL, NULL, 'slang: a shotgun (see exclusion 键盘喷子)'),
@@ -141,6 +150,17 @@ SELECT v.term, v.category, v.weight, v.min_level::prevent.risk_level, v.signal, 
 	('该去陪', 'suicide', 15, NULL, 'farewell', 'euphemism: 我该去陪他了'),
 	('早点去陪', 'suicide', 15, NULL, 'farewell', 'euphemism'),
 	('喝给你看', 'suicide', 45, 'high', 'intent_self', 'intent: drink (the poison) in front of you'),
+	('不活咧', 'suicide', 35, NULL, 'intent_self', 'dialect: 不活了'),
+	('不活啦', 'suicide', 35, NULL, 'intent_self', 'dialect: 不活了'),
+	('不活嘞', 'suicide', 35, NULL, 'intent_self', 'dialect: 不活了'),
+	('我死了你们', 'suicide', 25, NULL, 'intent_self', 'intent: 我死了你们就不用争了'),
+	('跟着我也是受罪', 'suicide', 25, NULL, 'intent_self', 'intent: a mother of her child (extended suicide)'),
+	('跟着我受罪', 'suicide', 25, NULL, 'intent_self', 'intent: a mother of her child (extended suicide)'),
+	('从这儿下去', 'suicide', 30, NULL, 'intent_self', 'intent: jump from here'),
+	('从这里下去', 'suicide', 30, NULL, 'intent_self', 'intent: jump from here'),
+	('用不上了', 'suicide', 12, NULL, 'farewell', 'farewell: 以后用不上了, of belongings'),
+	('送给邻居', 'suicide', 6, NULL, 'farewell', 'farewell: belongings given away'),
+	('送了人', 'suicide', 6, NULL, 'farewell', 'farewell: belongings given away'),
 	('跳给你看', 'suicide', 45, 'high', 'intent_self', 'intent: jump in front of you'),
 	('一口药', 'suicide', 10, NULL, 'means', 'means: 一口药下去'),
 	('女儿墙', 'suicide', 5, NULL, 'high_place', 'the parapet of a roof'),
@@ -149,6 +169,18 @@ SELECT v.term, v.category, v.weight, v.min_level::prevent.risk_level, v.signal, 
 	-- gone missing, said of a place
 	('未到家', 'minor', 4, NULL, 'missing', 'gone missing: not home'),
 	('没到家', 'minor', 4, NULL, 'missing', 'gone missing: not home'),
+	('再无回复', 'minor', 4, NULL, 'missing', 'gone unreachable'),
+	('没有回复', 'minor', 2, NULL, 'missing', 'gone unreachable'),
+	('联系不到', 'minor', 4, NULL, 'missing', 'gone unreachable'),
+	-- injuries that mark abuse, and a person tied up
+	('新旧瘀伤', 'domestic', 25, NULL, NULL, 'injuries of different ages: repeated abuse'),
+	('新旧伤痕', 'domestic', 25, NULL, NULL, 'injuries of different ages: repeated abuse'),
+	('多处瘀伤', 'domestic', 20, NULL, NULL, 'injuries'),
+	('多处伤痕', 'domestic', 20, NULL, NULL, 'injuries'),
+	('条状伤痕', 'domestic', 20, NULL, NULL, 'injuries from a strap or a hanger'),
+	('绑在椅子', 'domestic', 40, 'high', NULL, 'a person tied up'),
+	('用绳子绑', 'domestic', 40, 'high', NULL, 'a person tied up'),
+	('喊救命', 'threat', 20, NULL, NULL, 'a cry for help heard'),
 	('留守儿童', 'minor', 3, NULL, 'minor_age', 'a child'),
 	('婴儿', 'minor', 3, NULL, 'minor_age', 'a child'),
 	('女童', 'minor', 3, NULL, 'minor_age', 'a child'),
@@ -160,6 +192,10 @@ SELECT v.term, v.category, v.weight, v.min_level::prevent.risk_level, v.signal, 
 	('驱邪', 'mental', 10, NULL, NULL, 'delusion: 要拿刀去驱邪')
   ) v(term, category, weight, min_level, signal, note)
  WHERE NOT EXISTS (SELECT 1 FROM prevent.keyword k WHERE k.term_norm = prevent.normalize(v.term));
+
+-- water a person walks into, said before as a term without its class
+UPDATE prevent.keyword SET signal = 'high_place'
+ WHERE builtin AND kind = 'match' AND signal IS NULL AND term IN ('水库');
 
 -- gone missing said before: the terms were there, not their signal
 UPDATE prevent.keyword SET signal = 'missing'
@@ -215,6 +251,7 @@ INSERT INTO prevent.proximity (term_a, term_b, within, category, weight, min_lev
 SELECT v.term_a, v.term_b, v.within, v.category, v.weight, v.min_level::prevent.risk_level, v.note, v.builtin
   FROM (VALUES
 	('勒', '脖子', 3, 'domestic', 40, 'high', 'strangling', true),
+	('娃', '一起走', 8, 'suicide', 40, NULL, 'a parent taking the children along (as 孩子…一起走)', true),
 	('抵住', '脖子', 6, 'weapon', 40, 'high', 'a blade or glass at the neck', true),
 	('抵住', '颈', 6, 'weapon', 40, 'high', 'a blade or glass at the neck', true),
 	('架在', '脖子', 4, 'weapon', 40, 'high', 'a blade at the neck', true),
@@ -237,8 +274,9 @@ SELECT v.term, 'signal', 'imminent', 30, 'the means in use', true
 INSERT INTO prevent.combination (categories, min_weight, level, note, builtin)
 SELECT v.categories::text[], v.min_weight, v.level::prevent.risk_level, v.note, v.builtin
   FROM (VALUES
-	('{farewell,missing}', 10, 'high', 'a farewell, then gone unreachable', true),
-	('{intent_self,missing}', 15, 'high', 'the wish to die, then gone unreachable', true),
+	('{farewell,missing}', 4, 'high', 'a farewell, then gone unreachable', true),
+	('{intent_self,missing}', 4, 'high', 'the wish to die, then gone unreachable', true),
+	('{farewell,imminent}', 5, 'high', 'a farewell with a time set', true),
 	('{high_place,missing}', 2, 'high', 'a high place or water, and gone unreachable', true)) v (categories, min_weight, level, note, builtin)
  WHERE NOT EXISTS (SELECT 1 FROM prevent.combination c
 				   WHERE c.categories = v.categories::text[] AND c.level = v.level::prevent.risk_level);
@@ -370,7 +408,7 @@ COMMENT ON FUNCTION prevent.explain(text) IS
  * 游戏 or 电视 (children who play games do run away), only the jargon of
  * playing (开黑, 上号) and the genres of fiction (抗战剧, 课本剧).  An
  * exclusion (kind exclude) is better where the harmless phrase contains
- * the term (射钉枪, 煤气灶, 磨刀石).
+ * the term (射钉枪, 煤气表, 磨刀石); not 煤气灶, the stove a gas suicide opens.
  * ------------------------------------------------------------------------ */
 
 INSERT INTO prevent.keyword (term, category, weight, kind, note, builtin)
@@ -407,7 +445,7 @@ SELECT v.term, v.category, 1, 'context', v.note, true
 INSERT INTO prevent.keyword (term, kind, weight, note, builtin)
 SELECT v.term, 'exclude', 1, v.note, true
   FROM (VALUES
-	('煤气灶', 'a stove'), ('燃气灶', 'a stove'), ('煤气表', 'a meter'), ('燃气表', 'a meter'),
+	('煤气表', 'a meter'), ('燃气表', 'a meter'),
 	('磨刀石', 'a whetstone'), ('磨镰刀', 'farm work'), ('收割机刀片', 'a machine'), ('焊枪', 'a tool'),
 	('喷枪', 'a tool'), ('胶枪', 'a tool'), ('钉枪', 'a tool'), ('油枪', 'a petrol pump'), ('枪术', 'martial arts')
   ) v(term, note)

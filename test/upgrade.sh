@@ -208,7 +208,7 @@ check "the $from_version database has alerts of every level and status, orders i
 # Rows the update is meant to change, by table (a WHERE condition), are left out of the
 # comparison; tables it is meant to add rows to (the built-in rows of 0.2.0) may have more.
 declare -A changed=(
-	[keyword]="t.builtin AND t.kind = 'match' AND t.term IN ('走失', '走丢', '未到校', '没到校')"	# signal missing (84_findings.sql, 86_unsaid.sql)
+	[keyword]="t.builtin AND t.kind = 'match' AND t.term IN ('走失', '走丢', '未到校', '没到校', '水库')"	# signal missing (84_findings.sql, 86_unsaid.sql)
 	[proximity]="t.builtin AND t.term_a = '掐' AND t.term_b = '脖子'"	# strangling high (86_unsaid.sql)
 )
 adds_rows=" keyword negation proximity setting combination _job_lock "	# _job_lock: alert_stats (60_stats.sql)
