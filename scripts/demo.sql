@@ -99,6 +99,11 @@ SELECT signal, detail, weight, level, effect
   FROM prevent.explain('初二学生王某放学后至今未归，电话关机');
 SELECT signal, detail, effect
   FROM prevent.explain('网传某小区有人持刀砍人，经核实系谣言；她在读《自杀俱乐部》');
+-- a harmless context rules out its sentence and what came before it; a later sentence still counts
+SELECT signal, detail, effect
+  FROM prevent.explain('报警人称隔壁传出枪声和爆炸声。到场系老人看抗战剧，电视声开得太大');
+SELECT signal, detail, weight, level, effect
+  FROM prevent.explain('老人说“我该去陪老伴了，寿衣都摆好了”，今早电话打不通');
 
 \echo
 \echo '################################################################################'
