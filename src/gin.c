@@ -1,19 +1,12 @@
 /*
  * gin.c — GIN support functions of the operator class prevent.gin_ops.
  *
- * The keys are character bigrams of the normalized text; their layout,
+ * The keys are character trigrams of the normalized text; their layout,
  * what a search term needs and when the keys prove a match are in
- * core/index_keys.h, where the standalone tests check them.  Bigrams since
- * 0.4.0: a two-character term, the commonest length in a lexicon, is one
- * posting list rather than a range of trigrams (a partial match, which GIN
- * gathers into a bitmap of its own first), and the index is smaller.
- * Indexes built by 0.3.0 hold trigrams: their SQL functions name the C
- * functions prevent_gin_extract_value and prevent_gin_extract_query, which
- * key trigrams (PV_KEYS_TRIGRAM), until ALTER EXTENSION UPDATE names the
- * _bigram ones and rebuilds the indexes, so a new library never reads an
- * old index with the wrong keys.  The scheme is read from the catalog on
- * every call (key_scheme), not taken from the symbol called.  The other
- * support functions serve both (the plan and the groups say which).
+ * core/index_keys.h, where the standalone tests check them.  Trigrams
+ * rather than bigrams: terms made of common pairs (10岁, 16岁 in texts full
+ * of ages and dates) stay selective, and a &~| query over a whole lexicon
+ * then visits few rows.
  *
  * Strategies:
  *   1  doc &~ term      the term's keys, all of them
@@ -29,7 +22,7 @@
  *
  * Recheck.  For &~ and &~| the query's plan (QueryPlan, reached from every
  * entry's extra_data) lists the entries that prove a term on their own (a
- * term of at most two normalized characters, index_keys.h): a row found
+ * term of at most three normalized characters, index_keys.h): a row found
  * through one of them is a match and is not rechecked (triConsistent says
  * GIN_TRUE, consistent clears *recheck).  Every other row the keys let
  * through is rechecked by the operator's own function (contains.c), and
@@ -47,12 +40,10 @@
 
 #include "access/gin.h"
 #include "access/stratnum.h"
-#include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "utils/array.h"
-#include "utils/syscache.h"
 
 #include "core/index_keys.h"
 #include "core/normalize.h"
@@ -64,8 +55,6 @@
 
 PG_FUNCTION_INFO_V1(prevent_gin_extract_value);
 PG_FUNCTION_INFO_V1(prevent_gin_extract_query);
-PG_FUNCTION_INFO_V1(prevent_gin_extract_value_bigram);
-PG_FUNCTION_INFO_V1(prevent_gin_extract_query_bigram);
 PG_FUNCTION_INFO_V1(prevent_gin_consistent);
 PG_FUNCTION_INFO_V1(prevent_gin_triconsistent);
 PG_FUNCTION_INFO_V1(prevent_gin_compare_partial);
@@ -79,7 +68,6 @@ PG_FUNCTION_INFO_V1(prevent_gin_compare_partial);
  */
 typedef struct KeyGroup
 {
-	pv_key_scheme scheme;
 	int32		nkeys;
 	pv_index_key *keys;			/* sorted, unique; exact and range keys */
 	pv_index_key last;			/* the greatest index key any of them covers */
@@ -88,7 +76,6 @@ typedef struct KeyGroup
 /* which query entries decide a &~ or &~| query */
 typedef struct QueryPlan
 {
-	pv_key_scheme scheme;		/* the index's keys */
 	int32		nproof;			/* entries each of which proves a match alone */
 	int32	   *proof;
 	int32		nterms;			/* terms the keys cannot prove, each an AND of entries */
@@ -116,9 +103,7 @@ typedef struct EntryExtra
  * keys, last keys) is cut into at most GROUPS_PER_ROLE groups (add_groups).
  */
 #define GROUP_ABOVE_TERMS 64
-#ifndef GROUPS_PER_ROLE
 #define GROUPS_PER_ROLE 16
-#endif
 
 /* ------------------------------------------------------------ keys */
 
@@ -131,9 +116,9 @@ check_keys_rc(int rc)
 
 /* the keys every text containing the string must have, appended to kb */
 static pv_search
-search_keys(const char *s, size_t len, pv_key_scheme scheme, pv_index_keys *kb, int *proves)
+search_keys(const char *s, size_t len, pv_index_keys *kb, int *proves)
 {
-	int			rc = pv_term_keys(s, len, scheme, kb, proves);
+	int			rc = pv_term_keys(s, len, kb, proves);
 
 	check_keys_rc(rc);
 	return (pv_search) rc;
@@ -146,7 +131,7 @@ search_keys(const char *s, size_t len, pv_key_scheme scheme, pv_index_keys *kb, 
  * reads the raw text, so these keys never prove a match.
  */
 static void
-like_keys(const char *pat, size_t len, pv_key_scheme scheme, pv_index_keys *kb)
+like_keys(const char *pat, size_t len, pv_index_keys *kb)
 {
 	StringInfoData run;
 	size_t		i = 0;
@@ -158,7 +143,7 @@ like_keys(const char *pat, size_t len, pv_key_scheme scheme, pv_index_keys *kb)
 		if (i == len || pat[i] == '%' || pat[i] == '_')
 		{
 			if (run.len > 0)
-				(void) search_keys(run.data, run.len, scheme, kb, &proves);
+				(void) search_keys(run.data, run.len, kb, &proves);
 			resetStringInfo(&run);
 			i++;
 			continue;
@@ -178,55 +163,15 @@ like_keys(const char *pat, size_t len, pv_key_scheme scheme, pv_index_keys *kb)
 
 /* ------------------------------------------------------ extraction */
 
-/*
- * The keys of the index a call serves: bigrams when the SQL function GIN
- * called names a C function whose name ends in _bigram, else trigrams.  It
- * is read from the catalog, not implied by the C function running: the
- * relcache keeps an index's support functions as looked up when it was
- * first opened, across a CREATE OR REPLACE FUNCTION and across a REINDEX
- * of an index the session has open, so the session that runs ALTER
- * EXTENSION UPDATE (or one that had the index open while it ran) may still
- * call the trigram function for an index the update rebuilds with bigrams.
- * One syscache probe a call.
- */
-static pv_key_scheme
-key_scheme(FunctionCallInfo fcinfo, pv_key_scheme named)
-{
-	static const char suffix[] = "_bigram";
-	const size_t suffix_len = sizeof(suffix) - 1;
-	Oid			fn = fcinfo->flinfo != NULL ? fcinfo->flinfo->fn_oid : InvalidOid;
-	HeapTuple	tup;
-	Datum		src;
-	bool		isnull;
-	pv_key_scheme scheme = named;
-
-	if (!OidIsValid(fn))
-		return named;
-	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
-	if (!HeapTupleIsValid(tup))
-		return named;
-	src = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_prosrc, &isnull);
-	if (!isnull)
-	{
-		text	   *name = DatumGetTextPP(src);
-		size_t		len = VARSIZE_ANY_EXHDR(name);
-
-		scheme = len >= suffix_len && memcmp(VARDATA_ANY(name) + len - suffix_len, suffix, suffix_len) == 0
-			? PV_KEYS_BIGRAM : PV_KEYS_TRIGRAM;
-	}
-	ReleaseSysCache(tup);
-	return scheme;
-}
-
-static Datum
-extract_value(FunctionCallInfo fcinfo, pv_key_scheme scheme)
+Datum
+prevent_gin_extract_value(PG_FUNCTION_ARGS)
 {
 	text	   *doc = PG_GETARG_TEXT_PP(0);
 	int32	   *nentries = (int32 *) PG_GETARG_POINTER(1);
 	pv_index_keys kb = {0};
 	Datum	   *entries = NULL;
 
-	check_keys_rc(pv_text_keys(VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), scheme, &kb));
+	check_keys_rc(pv_text_keys(VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &kb));
 	*nentries = kb.n;
 	if (kb.n > 0)
 	{
@@ -237,19 +182,6 @@ extract_value(FunctionCallInfo fcinfo, pv_key_scheme scheme)
 	if (kb.keys)
 		pfree(kb.keys);
 	PG_RETURN_POINTER(entries);
-}
-
-/* the keys of a text: bigrams; trigrams for an index built by 0.3.0 */
-Datum
-prevent_gin_extract_value_bigram(PG_FUNCTION_ARGS)
-{
-	return extract_value(fcinfo, key_scheme(fcinfo, PV_KEYS_BIGRAM));
-}
-
-Datum
-prevent_gin_extract_value(PG_FUNCTION_ARGS)
-{
-	return extract_value(fcinfo, key_scheme(fcinfo, PV_KEYS_TRIGRAM));
 }
 
 /* index of key in the sorted unique array keys[0..n) */
@@ -292,12 +224,12 @@ cmp_index_key(const void *a, const void *b)
 
 /* the greatest index key the query key covers (itself if it is exact) */
 static pv_index_key
-key_last_covered(pv_index_key key, pv_key_scheme scheme)
+key_last_covered(pv_index_key key)
 {
 	pv_index_key a = key >> (2 * PV_IKEY_CP_BITS);
 	pv_index_key b = (key >> PV_IKEY_CP_BITS) & PV_IKEY_CP_MASK;
 
-	if (!pv_index_key_is_range(key, scheme))
+	if (!pv_index_key_is_range(key))
 		return key;
 	if (b == PV_IKEY_END)
 		return pv_index_key_make(a, PV_IKEY_CP_MASK, PV_IKEY_CP_MASK);
@@ -317,7 +249,7 @@ group_covers(const KeyGroup *g, pv_index_key key)
 	probe[2] = pv_index_key_make(a, PV_IKEY_END, PV_IKEY_END);	/* the range of a */
 	for (int i = 0; i < 3; i++)
 	{
-		if (i > 0 && !pv_index_key_is_range(probe[i], g->scheme))
+		if (i > 0 && !pv_index_key_is_range(probe[i]))
 			continue;
 		if (bsearch(&probe[i], g->keys, g->nkeys, sizeof(pv_index_key), cmp_index_key))
 			return true;
@@ -374,13 +306,12 @@ add_groups(pv_index_key *keys, int32 n, QueryPlan *plan, QueryEntries *out,
 
 		while (to < n && !cut[to])
 			to++;
-		g->scheme = plan->scheme;
 		g->nkeys = to - from;
 		g->keys = &keys[from];
 		/* a range may reach past the keys after it: (a, END, END) past (a, b, c) */
 		g->last = 0;
 		for (int32 i = 0; i < g->nkeys; i++)
-			g->last = Max(g->last, key_last_covered(g->keys[i], g->scheme));
+			g->last = Max(g->last, key_last_covered(g->keys[i]));
 		x->plan = plan;
 		x->group = g;
 		/* just below every key beginning with a (no text has code point 0) */
@@ -408,7 +339,7 @@ add_groups(pv_index_key *keys, int32 n, QueryPlan *plan, QueryEntries *out,
  * normalizes to nothing is an error.
  */
 static bool
-query_plan(text **terms, int nterms, pv_key_scheme scheme, QueryEntries *out)
+query_plan(text **terms, int nterms, QueryEntries *out)
 {
 	char	  **norm = palloc(sizeof(char *) * (nterms + 1));
 	size_t	   *normlen = palloc(sizeof(size_t) * (nterms + 1));
@@ -420,8 +351,6 @@ query_plan(text **terms, int nterms, pv_key_scheme scheme, QueryEntries *out)
 	int32		nkept = 0;
 	pv_index_keys kb = {0};
 	QueryPlan  *plan = palloc0(sizeof(QueryPlan));
-
-	plan->scheme = scheme;
 
 	for (int i = 0; i < nterms; i++)
 	{
@@ -438,8 +367,7 @@ query_plan(text **terms, int nterms, pv_key_scheme scheme, QueryEntries *out)
 
 		if (!keep[i])
 			continue;
-		if (search_keys(VARDATA_ANY(terms[i]), VARSIZE_ANY_EXHDR(terms[i]), scheme, &kb, &p) ==
-			PV_SEARCH_NO_KEYS)
+		if (search_keys(VARDATA_ANY(terms[i]), VARSIZE_ANY_EXHDR(terms[i]), &kb, &p) == PV_SEARCH_NO_KEYS)
 			return false;
 		proves[nkept] = p != 0;
 		bounds[++nkept] = kb.n;
@@ -466,7 +394,7 @@ query_plan(text **terms, int nterms, pv_key_scheme scheme, QueryEntries *out)
 		for (int32 j = 0; j < nall; j++)
 		{
 			out->keys[j] = Int64GetDatum(all[j]);
-			out->pmatch[j] = pv_index_key_is_range(all[j], scheme);
+			out->pmatch[j] = pv_index_key_is_range(all[j]);
 			out->extra[j] = (Pointer) x;
 		}
 		out->n = nall;
@@ -521,8 +449,8 @@ query_plan(text **terms, int nterms, pv_key_scheme scheme, QueryEntries *out)
 	return true;
 }
 
-static Datum
-extract_query(FunctionCallInfo fcinfo, pv_key_scheme scheme)
+Datum
+prevent_gin_extract_query(PG_FUNCTION_ARGS)
 {
 	int32	   *nentries = (int32 *) PG_GETARG_POINTER(1);
 	StrategyNumber strategy = PG_GETARG_UINT16(2);
@@ -539,7 +467,7 @@ extract_query(FunctionCallInfo fcinfo, pv_key_scheme scheme)
 	{
 		case ContainsStrategyNumber:
 			query = PG_GETARG_TEXT_PP(0);
-			if (!query_plan(&query, 1, scheme, &qe))
+			if (!query_plan(&query, 1, &qe))
 			{
 				/* clause breaks only: scan the whole index, recheck every row */
 				*searchMode = GIN_SEARCH_MODE_ALL;
@@ -560,7 +488,7 @@ extract_query(FunctionCallInfo fcinfo, pv_key_scheme scheme)
 				for (int i = 0; i < nelems; i++)
 					if (!nulls[i])
 						terms[nterms++] = DatumGetTextPP(elems[i]);
-				if (!query_plan(terms, nterms, scheme, &qe))
+				if (!query_plan(terms, nterms, &qe))
 				{
 					*searchMode = GIN_SEARCH_MODE_ALL;
 					PG_RETURN_POINTER(NULL);
@@ -575,7 +503,7 @@ extract_query(FunctionCallInfo fcinfo, pv_key_scheme scheme)
 				pv_index_keys kb = {0};
 
 				query = PG_GETARG_TEXT_PP(0);
-				like_keys(VARDATA_ANY(query), VARSIZE_ANY_EXHDR(query), scheme, &kb);
+				like_keys(VARDATA_ANY(query), VARSIZE_ANY_EXHDR(query), &kb);
 				kb.n = pv_index_keys_sort_unique(kb.keys, kb.n);
 				qe.n = kb.n;
 				qe.keys = palloc(sizeof(Datum) * (kb.n + 1));
@@ -583,7 +511,7 @@ extract_query(FunctionCallInfo fcinfo, pv_key_scheme scheme)
 				for (int32 j = 0; j < kb.n; j++)
 				{
 					qe.keys[j] = Int64GetDatum(kb.keys[j]);
-					qe.pmatch[j] = pv_index_key_is_range(kb.keys[j], scheme);
+					qe.pmatch[j] = pv_index_key_is_range(kb.keys[j]);
 				}
 			}
 			break;
@@ -603,19 +531,6 @@ extract_query(FunctionCallInfo fcinfo, pv_key_scheme scheme)
 	if (qe.extra != NULL)
 		*extra_data = qe.extra;
 	PG_RETURN_POINTER(qe.keys);
-}
-
-/* the entries of a search: bigrams; trigrams for an index built by 0.3.0 */
-Datum
-prevent_gin_extract_query_bigram(PG_FUNCTION_ARGS)
-{
-	return extract_query(fcinfo, key_scheme(fcinfo, PV_KEYS_BIGRAM));
-}
-
-Datum
-prevent_gin_extract_query(PG_FUNCTION_ARGS)
-{
-	return extract_query(fcinfo, key_scheme(fcinfo, PV_KEYS_TRIGRAM));
 }
 
 /* ------------------------------------------------------ consistency */
@@ -754,10 +669,9 @@ prevent_gin_triconsistent(PG_FUNCTION_ARGS)
 }
 
 /*
- * A range key (a, END, END) matches every key beginning with a, and (in the
- * trigram scheme) (a, b, END) every key beginning with a, b; a group's entry
- * every key in its set.  Both schemes: a bigram search asks for no range of
- * the second kind.  Keys are scanned in ascending order from the query key, so the
+ * A range key (a, END, END) matches every key beginning with a, and
+ * (a, b, END) every key beginning with a, b; a group's entry every key in
+ * its set.  Keys are scanned in ascending order from the query key, so the
  * first key past the range (past the group's last) ends the scan.
  */
 Datum

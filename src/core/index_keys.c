@@ -1,8 +1,7 @@
 /*
- * index_keys.c — the keys of prevent.gin_ops: a text's bigrams (trigrams for
- * indexes built by 0.3.0), a search term's keys and whether they prove it,
- * and the any-of reduction of a term set (pure C; see index_keys.h for the
- * layout and the proof rule).
+ * index_keys.c — the keys of prevent.gin_ops: a text's trigrams, a search
+ * term's keys and whether they prove it, and the any-of reduction of a term
+ * set (pure C; see index_keys.h for the layout and the proof rule).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -38,10 +37,8 @@ key_c(pv_index_key key)
 }
 
 int
-pv_index_key_is_range(pv_index_key key, pv_key_scheme scheme)
+pv_index_key_is_range(pv_index_key key)
 {
-	if (scheme == PV_KEYS_BIGRAM)
-		return key_b(key) == PV_IKEY_END;
 	return key_c(key) == PV_IKEY_END && (key_b(key) == PV_IKEY_END || !is_break(key_b(key)));
 }
 
@@ -103,10 +100,10 @@ keys_push(pv_index_keys *kb, pv_index_key key)
 
 /* the key stored for position i of cps[0..n) */
 static inline pv_index_key
-key_at(const uint32_t *cps, int32_t n, int32_t i, pv_key_scheme scheme)
+key_at(const uint32_t *cps, int32_t n, int32_t i)
 {
 	uint32_t	b = i + 1 < n ? cps[i + 1] : PV_IKEY_END;
-	uint32_t	c = (scheme == PV_KEYS_TRIGRAM && i + 2 < n && !is_break(b)) ? cps[i + 2] : PV_IKEY_END;
+	uint32_t	c = (i + 2 < n && !is_break(b)) ? cps[i + 2] : PV_IKEY_END;
 
 	return pv_index_key_make(cps[i], b, c);
 }
@@ -135,7 +132,7 @@ pv_index_keys_sort_unique(pv_index_key *keys, int32_t n)
 }
 
 int
-pv_text_keys(const char *s, size_t len, pv_key_scheme scheme, pv_index_keys *out)
+pv_text_keys(const char *s, size_t len, pv_index_keys *out)
 {
 	cp_buf		cb = {0};
 	int			rc;
@@ -144,7 +141,7 @@ pv_text_keys(const char *s, size_t len, pv_key_scheme scheme, pv_index_keys *out
 	rc = normalize_cps(s, len, &cb);
 	for (int32_t i = 0; rc == PV_OK && i < cb.n; i++)
 		if (!is_break(cb.cps[i]))
-			rc = keys_push(out, key_at(cb.cps, cb.n, i, scheme));
+			rc = keys_push(out, key_at(cb.cps, cb.n, i));
 	pv_release(cb.cps);
 	if (rc == PV_OK)
 		out->n = pv_index_keys_sort_unique(out->keys, out->n);
@@ -152,27 +149,26 @@ pv_text_keys(const char *s, size_t len, pv_key_scheme scheme, pv_index_keys *out
 }
 
 int
-pv_term_keys(const char *s, size_t len, pv_key_scheme scheme, pv_index_keys *out, int *proves)
+pv_term_keys(const char *s, size_t len, pv_index_keys *out, int *proves)
 {
 	cp_buf		cb = {0};
 	int			rc;
 	int32_t		m;
 	int32_t		n0 = out->n;
-	int32_t		gram = (int32_t) scheme;
 
 	*proves = 0;
 	rc = normalize_cps(s, len, &cb);
 	m = cb.n;
-	for (int32_t i = 0; rc == PV_OK && i + gram <= m; i++)
+	for (int32_t i = 0; rc == PV_OK && i + 2 < m; i++)
 		if (!is_break(cb.cps[i]))
-			rc = keys_push(out, key_at(cb.cps, m, i, scheme));
+			rc = keys_push(out, key_at(cb.cps, m, i));
 	if (rc != PV_OK)
 		;
 	else if (m == 0)
 		rc = PV_SEARCH_EMPTY;
 	else if (out->n > n0)
 		rc = PV_SEARCH_KEYS;
-	else if (scheme == PV_KEYS_TRIGRAM && m >= 2 && !is_break(cb.cps[m - 2]))
+	else if (m >= 2 && !is_break(cb.cps[m - 2]))
 		rc = keys_push(out, pv_index_key_make(cb.cps[m - 2], cb.cps[m - 1], PV_IKEY_END));
 	else if (!is_break(cb.cps[m - 1]))
 		rc = keys_push(out, pv_index_key_make(cb.cps[m - 1], PV_IKEY_END, PV_IKEY_END));
@@ -181,8 +177,8 @@ pv_term_keys(const char *s, size_t len, pv_key_scheme scheme, pv_index_keys *out
 	if (rc == PV_OK)
 		rc = PV_SEARCH_KEYS;
 
-	/* at most one gram long, none but the last character a break: its one key proves it */
-	if (rc == PV_SEARCH_KEYS && m <= gram)
+	/* at most three characters, none but the last a break: its one key proves it */
+	if (rc == PV_SEARCH_KEYS && m <= 3)
 	{
 		*proves = 1;
 		for (int32_t i = 0; i + 1 < m; i++)

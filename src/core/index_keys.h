@@ -3,40 +3,35 @@
  * no PostgreSQL headers): what a text stores, what a search term needs, and
  * when the keys a text has prove that it contains the term.
  *
- * Keys are character bigrams of the normalized text (normalize.h), so the
+ * Keys are character trigrams of the normalized text (normalize.h), so the
  * index sees what prevent.normalize() returns: Traditional characters,
  * full-width forms, case and evasion noise are gone, clause breaks remain.
- * A key is a 64-bit integer with three slots of 21 bits for code points,
- * (a << 42) | (b << 21) | c, and one is stored for every position of the
- * normalized text whose character a is not a clause break: b is the next
- * character (a break too), or 0 (END) past the end of the text, and c is
- * END.  Keys sort as the sequences they hold (as signed int8, all being
- * positive), so all keys that begin with a are one contiguous range.
+ * A key is a 64-bit integer holding three code points of 21 bits, (a << 42)
+ * | (b << 21) | c, and one is stored for every position of the normalized
+ * text whose character a is not a clause break: b and c are the next two
+ * characters, or 0 (END) past the end of the text; after a break (b is one)
+ * c is END too, since no search needs what follows a break.  Keys sort as
+ * the sequences they hold (as signed int8, all being positive), so all keys
+ * that begin with a, or with a b, are one contiguous range.
  *
  * What a search string t1..tm (normalized) needs:
- *   - the bigram at every position i <= m-1 whose ti is not a break (AND);
- *   - if there is none: the range of keys beginning with tm (a partial
- *     match), unless tm is a break;
+ *   - the trigram at every position i <= m-2 whose ti is not a break (AND);
+ *   - if there is none: the range of keys beginning with t(m-1) tm (a
+ *     partial match; an exact key if tm is a break), or, if t(m-1) is a
+ *     break or m = 1, the range beginning with tm;
  *   - if the string is made of breaks only, nothing (the whole index).
  *
- * Proof.  A stored key (a, b, END) with b not END says that a b occur
- * adjacent, in this order, in the normalized text; any key beginning with a,
- * that a occurs.  Noise never reaches the keys (it is dropped before them),
- * and an expansion (㍿ -> 株式会社) is keyed as the characters it becomes,
- * which is what the operators compare.  So a term of at most two normalized
- * characters, the first not a break, is contained in every text that has its
- * one key: such a term "proves" (pv_term_keys sets *proves), and the index
- * need not recheck it.  Longer terms need several bigrams, which may occur
- * apart (AB ... BC is not ABC), and a term with a break before its end is
- * keyed only up to the break: both are rechecked.
- *
- * The trigram scheme (PV_KEYS_TRIGRAM) is that of prevent 0.3.0, kept for
- * the C functions an index built by 0.3.0 still calls until ALTER EXTENSION
- * UPDATE rebuilds it: c is the character after b (END after a break or past
- * the end), a search needs the trigrams at i <= m-2, or the range of keys
- * beginning with t(m-1) tm, and terms of up to three characters prove.  A
- * two-character term was a range there, which GIN gathers into a bitmap of
- * its own; a bigram is one posting list, and bigram indexes are smaller.
+ * Proof.  A stored key (a, b, c) with c not END says that a b c occur in
+ * this order, adjacent, in the normalized text; (a, b, END) with b a break,
+ * that a is followed by that break; any key beginning with a, that a
+ * occurs.  Noise never reaches the keys (it is dropped before them), and an
+ * expansion (㍿ -> 株式会社) is keyed as the characters it becomes, which is
+ * what the operators compare.  So a term of at most three normalized
+ * characters, none but the last a break, is contained in every text that
+ * has its one key: such a term "proves" (pv_term_keys sets *proves), and
+ * the index need not recheck it.  Longer terms need several trigrams, which
+ * may occur apart (ABC ... BCD is not ABCD), and a term with a break before
+ * its end is keyed only up to the break: both are rechecked.
  *
  * Allocation goes through pv_alloc (normalize.h); nothing is kept between
  * calls.
@@ -48,13 +43,6 @@
 #include <stdint.h>
 
 typedef int64_t pv_index_key;
-
-/* which keys an index holds; the value is the length of a key in characters */
-typedef enum pv_key_scheme
-{
-	PV_KEYS_BIGRAM = 2,			/* prevent 0.4.0 and later */
-	PV_KEYS_TRIGRAM = 3			/* indexes built by prevent 0.3.0 */
-} pv_key_scheme;
 
 #define PV_IKEY_END 0u
 #define PV_IKEY_CP_BITS 21
@@ -83,15 +71,13 @@ pv_index_key_make(uint32_t a, uint32_t b, uint32_t c)
 }
 
 /*
- * Is this query key a range (partial match) rather than one key?  In the
- * bigram scheme a range key is (a, END, END): every key beginning with a
- * (the stored key of an a ending a text is never asked for exactly).  In
- * the trigram scheme it has c = END and b either END (every key beginning
- * with a) or not a break (every key beginning with a b); stored keys and
- * exact query keys with c = END have a break as b there (or b = END at the
- * end of a text), so the value tells.
+ * Is this query key a range (partial match) rather than one key?  A range
+ * key has c = END and b either END (every key beginning with a) or not a
+ * break (every key beginning with a b).  Stored keys and exact query keys
+ * with c = END have a break as b (or b = END at the end of a text, which no
+ * query asks for exactly), so the value tells.
  */
-int			pv_index_key_is_range(pv_index_key key, pv_key_scheme scheme);
+int			pv_index_key_is_range(pv_index_key key);
 
 /* Does the range key cover key?  (Keys are visited in ascending order.) */
 int			pv_index_key_in_range(pv_index_key range, pv_index_key key);
@@ -101,7 +87,7 @@ int			pv_index_key_in_range(pv_index_key range, pv_index_key key);
  * *out (which is emptied first).  Returns 0, or PV_ERR_NOMEM (matcher.h)
  * when pv_alloc returns NULL.
  */
-int			pv_text_keys(const char *s, size_t len, pv_key_scheme scheme, pv_index_keys *out);
+int			pv_text_keys(const char *s, size_t len, pv_index_keys *out);
 
 /*
  * Append to out the keys every text containing the search string must
@@ -109,8 +95,7 @@ int			pv_text_keys(const char *s, size_t len, pv_key_scheme scheme, pv_index_key
  * enough: the term is contained in every text that has them (see Proof
  * above).  Returns a pv_search, or PV_ERR_NOMEM.
  */
-int			pv_term_keys(const char *s, size_t len, pv_key_scheme scheme, pv_index_keys *out,
-						 int *proves);
+int			pv_term_keys(const char *s, size_t len, pv_index_keys *out, int *proves);
 
 /* sort keys[0..n) ascending and drop duplicates; returns the new count */
 int32_t		pv_index_keys_sort_unique(pv_index_key *keys, int32_t n);

@@ -10,14 +10,9 @@
  * the operator over the column's most common values and histogram, so the
  * planner takes the index for rare terms and a sequential scan for common
  * ones.  Both functions normalize the whole text, hence COST 100 (that of
- * to_tsvector): cheaper conditions are tested first, and rechecks weigh.
- * The operator class also serves LIKE on the raw text (strategy 3):
+ * to_tsvector): cheaper conditions are tested first, and rechecks weigh.  The operator class also serves LIKE on the raw text (strategy 3):
  * normalization maps each character on its own, so whatever a LIKE pattern's
  * literal parts need in the normalized text, the index can look up.
- *
- * The keys are bigrams (src/core/index_keys.h); 0.3.0 stored trigrams, in
- * the C functions prevent_gin_extract_value and prevent_gin_extract_query,
- * which the library keeps for the indexes of a database not yet updated.
  * ------------------------------------------------------------------------ */
 
 CREATE FUNCTION prevent.contains(doc text, term text) RETURNS boolean
@@ -54,12 +49,12 @@ COMMENT ON OPERATOR prevent.&~| (text, text[]) IS
 
 CREATE FUNCTION prevent.gin_extract_value(text, internal) RETURNS internal
 LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
-AS 'MODULE_PATHNAME', 'prevent_gin_extract_value_bigram';
+AS 'MODULE_PATHNAME', 'prevent_gin_extract_value';
 
 CREATE FUNCTION prevent.gin_extract_query(text, internal, int2, internal, internal, internal, internal)
 RETURNS internal
 LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
-AS 'MODULE_PATHNAME', 'prevent_gin_extract_query_bigram';
+AS 'MODULE_PATHNAME', 'prevent_gin_extract_query';
 
 CREATE FUNCTION prevent.gin_consistent(internal, int2, text, int4, internal, internal, internal, internal)
 RETURNS boolean
@@ -89,4 +84,4 @@ AS
 	FUNCTION	6	prevent.gin_triconsistent (internal, int2, text, int4, internal, internal, internal),
 	STORAGE		int8;
 COMMENT ON OPERATOR CLASS prevent.gin_ops USING gin IS
-'GIN index on character bigrams of prevent.normalize(text), for &~, &~| and LIKE';
+'GIN index on character trigrams of prevent.normalize(text), for &~, &~| and LIKE';

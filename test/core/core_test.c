@@ -2361,21 +2361,20 @@ test_key(void)
 
 /* does the sorted key set have key, or (a range key) one in its range? */
 static int
-keys_have(const pv_index_keys *doc, pv_index_key key, pv_key_scheme scheme)
+keys_have(const pv_index_keys *doc, pv_index_key key)
 {
 	for (int32_t i = 0; i < doc->n; i++)
-		if (pv_index_key_is_range(key, scheme) ? pv_index_key_in_range(key, doc->keys[i])
-			: doc->keys[i] == key)
+		if (pv_index_key_is_range(key) ? pv_index_key_in_range(key, doc->keys[i]) : doc->keys[i] == key)
 			return 1;
 	return 0;
 }
 
 /* do a text's keys have every key of the term (what the index answers)? */
 static int
-keys_say(const pv_index_keys *doc, const pv_index_keys *term, pv_key_scheme scheme)
+keys_say(const pv_index_keys *doc, const pv_index_keys *term)
 {
 	for (int32_t i = 0; i < term->n; i++)
-		if (!keys_have(doc, term->keys[i], scheme))
+		if (!keys_have(doc, term->keys[i]))
 			return 0;
 	return 1;
 }
@@ -2400,16 +2399,10 @@ norm_contains(const char *doc, const char *term)
 
 /* the term's keys and whether they prove it: PV_SEARCH_* */
 static int
-term_keys(const char *term, pv_key_scheme scheme, pv_index_keys *out, int *proves)
+term_keys(const char *term, pv_index_keys *out, int *proves)
 {
 	out->n = 0;
-	return pv_term_keys(term, strlen(term), scheme, out, proves);
-}
-
-static int
-text_keys(const char *text, pv_key_scheme scheme, pv_index_keys *out)
-{
-	return pv_text_keys(text, strlen(text), scheme, out);
+	return pv_term_keys(term, strlen(term), out, proves);
 }
 
 static void
@@ -2422,102 +2415,73 @@ test_index_keys_basic(void)
 	{
 		const char *term;
 		int			search;
-		int			proves_bigram;
-		int			proves_trigram;
+		int			proves;
 	}			cases[] = {
-		{"刀", PV_SEARCH_KEYS, 1, 1},
-		{"杀人", PV_SEARCH_KEYS, 1, 1},
-		{"殺 人", PV_SEARCH_KEYS, 1, 1},	/* normalizes to 杀人 */
-		{"杀了你", PV_SEARCH_KEYS, 0, 1},	/* two bigrams may occur apart */
-		{"尽。", PV_SEARCH_KEYS, 1, 1},	/* a break last: keyed with the break */
-		{"杀人!", PV_SEARCH_KEYS, 0, 1},
-		{"杀。人", PV_SEARCH_KEYS, 0, 0},	/* keyed only up to the break */
-		{"。人", PV_SEARCH_KEYS, 0, 0},	/* the break before it is not keyed */
-		{"。杀人", PV_SEARCH_KEYS, 0, 0},
-		{"同归于尽", PV_SEARCH_KEYS, 0, 0},	/* two trigrams may occur apart */
-		{"㍿", PV_SEARCH_KEYS, 0, 0},	/* 株式会社: four characters */
-		{"式会", PV_SEARCH_KEYS, 1, 1},
-		{"。", PV_SEARCH_NO_KEYS, 0, 0},
-		{"！！", PV_SEARCH_NO_KEYS, 0, 0},
-		{" ，", PV_SEARCH_EMPTY, 0, 0},
-		{"", PV_SEARCH_EMPTY, 0, 0},
+		{"刀", PV_SEARCH_KEYS, 1},
+		{"杀人", PV_SEARCH_KEYS, 1},
+		{"殺 人", PV_SEARCH_KEYS, 1},	/* normalizes to 杀人 */
+		{"杀了你", PV_SEARCH_KEYS, 1},
+		{"尽。", PV_SEARCH_KEYS, 1},	/* a break last: keyed with the break */
+		{"杀人!", PV_SEARCH_KEYS, 1},
+		{"杀。人", PV_SEARCH_KEYS, 0},	/* keyed only up to the break */
+		{"。人", PV_SEARCH_KEYS, 0},		/* the break before it is not keyed */
+		{"。杀人", PV_SEARCH_KEYS, 0},
+		{"同归于尽", PV_SEARCH_KEYS, 0},	/* two trigrams may occur apart */
+		{"㍿", PV_SEARCH_KEYS, 0},		/* 株式会社: four characters */
+		{"式会", PV_SEARCH_KEYS, 1},
+		{"。", PV_SEARCH_NO_KEYS, 0},
+		{"！！", PV_SEARCH_NO_KEYS, 0},
+		{" ，", PV_SEARCH_EMPTY, 0},
+		{"", PV_SEARCH_EMPTY, 0},
 	};
 
-	TEST("index keys: which terms the keys prove, bigrams and trigrams");
+	TEST("index keys: which terms the keys prove");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 	{
-		CHECK_INT(term_keys(cases[i].term, PV_KEYS_BIGRAM, &term, &proves), cases[i].search);
-		CHECK_INT(proves, cases[i].proves_bigram);
-		if (proves)
-			CHECK_INT(term.n, 1);
-		CHECK_INT(term_keys(cases[i].term, PV_KEYS_TRIGRAM, &term, &proves), cases[i].search);
-		CHECK_INT(proves, cases[i].proves_trigram);
-		if (proves)
+		CHECK_INT(term_keys(cases[i].term, &term, &proves), cases[i].search);
+		CHECK_INT(proves, cases[i].proves);
+		if (cases[i].proves)
 			CHECK_INT(term.n, 1);
 	}
-	/* a two-character term is one exact bigram, where trigrams needed a range */
-	term_keys("杀人", PV_KEYS_BIGRAM, &term, &proves);
-	CHECK(term.n == 1 && !pv_index_key_is_range(term.keys[0], PV_KEYS_BIGRAM));
-	term_keys("杀人", PV_KEYS_TRIGRAM, &term, &proves);
-	CHECK(term.n == 1 && pv_index_key_is_range(term.keys[0], PV_KEYS_TRIGRAM));
-	term_keys("同归于尽", PV_KEYS_BIGRAM, &term, &proves);
-	CHECK_INT(term.n, 3);
 
 	TEST("index keys: a text's keys, sorted and unique");
-	CHECK_INT(text_keys("哈哈哈哈", PV_KEYS_BIGRAM, &doc), 0);
-	CHECK_INT(doc.n, 2);		/* 哈哈, 哈END */
-	CHECK_INT(text_keys("哈哈哈哈", PV_KEYS_TRIGRAM, &doc), 0);
+	CHECK_INT(pv_text_keys("哈哈哈哈", strlen("哈哈哈哈"), &doc), 0);
 	CHECK_INT(doc.n, 3);		/* 哈哈哈, 哈哈END, 哈END END */
-	CHECK_INT(text_keys("殺 人。刀", PV_KEYS_BIGRAM, &doc), 0);
-	CHECK_INT(doc.n, 3);		/* 杀人, 人。, 刀END */
-	CHECK_INT(text_keys("殺 人。刀", PV_KEYS_TRIGRAM, &doc), 0);
+	CHECK_INT(pv_text_keys("殺 人。刀", strlen("殺 人。刀"), &doc), 0);
 	CHECK_INT(doc.n, 3);		/* 杀人。, 人。END, 刀END END */
 	for (int32_t i = 1; i < doc.n; i++)
 		CHECK(doc.keys[i - 1] < doc.keys[i]);
-	CHECK_INT(text_keys("", PV_KEYS_BIGRAM, &doc), 0);
+	CHECK_INT(pv_text_keys("", 0, &doc), 0);
 	CHECK_INT(doc.n, 0);
-	CHECK_INT(text_keys("。！ ，", PV_KEYS_BIGRAM, &doc), 0);
+	CHECK_INT(pv_text_keys("。！ ，", strlen("。！ ，"), &doc), 0);
 	CHECK_INT(doc.n, 0);
 
 	TEST("index keys: noise between characters, breaks, expansions");
-	for (pv_key_scheme scheme = PV_KEYS_BIGRAM; scheme <= PV_KEYS_TRIGRAM; scheme++)
-	{
-		text_keys("要杀 了 你", scheme, &doc);
-		term_keys("杀了你", scheme, &term, &proves);
-		CHECK(keys_say(&doc, &term, scheme));
-		text_keys("要杀。了你", scheme, &doc);
-		CHECK(!keys_say(&doc, &term, scheme));
-		term_keys("杀了", scheme, &term, &proves);
-		CHECK(!keys_say(&doc, &term, scheme));	/* 杀 is followed by a break, not by 了 */
-		text_keys("株式会社の㍿", scheme, &doc);
-		term_keys("社の", scheme, &term, &proves);
-		CHECK(proves && keys_say(&doc, &term, scheme));
-		term_keys("社株", scheme, &term, &proves);
-		CHECK(proves && !keys_say(&doc, &term, scheme) && !norm_contains("株式会社の㍿", "社株"));
-		text_keys("同归于尽的归于尽头", scheme, &doc);
-		term_keys("归于尽头", scheme, &term, &proves);
-		CHECK(!proves && keys_say(&doc, &term, scheme));
-		/* ABC ... BCD: both trigrams, not ABCD; a proof would be wrong */
-		text_keys("甲乙丙，乙丙丁", scheme, &doc);
-		term_keys("甲乙丙丁", scheme, &term, &proves);
-		CHECK(!proves && keys_say(&doc, &term, scheme) && !norm_contains("甲乙丙，乙丙丁", "甲乙丙丁"));
-	}
-	/* AB ... BC: both bigrams, not ABC, which trigrams would prove */
-	text_keys("甲乙，乙丙", PV_KEYS_BIGRAM, &doc);
-	term_keys("甲乙丙", PV_KEYS_BIGRAM, &term, &proves);
-	CHECK(!proves && keys_say(&doc, &term, PV_KEYS_BIGRAM) && !norm_contains("甲乙，乙丙", "甲乙丙"));
-	text_keys("甲乙，乙丙", PV_KEYS_TRIGRAM, &doc);
-	term_keys("甲乙丙", PV_KEYS_TRIGRAM, &term, &proves);
-	CHECK(proves && !keys_say(&doc, &term, PV_KEYS_TRIGRAM));
+	pv_text_keys("要杀 了 你", strlen("要杀 了 你"), &doc);
+	term_keys("杀了你", &term, &proves);
+	CHECK(proves && keys_say(&doc, &term));
+	pv_text_keys("要杀。了你", strlen("要杀。了你"), &doc);
+	CHECK(!keys_say(&doc, &term));
+	term_keys("杀了", &term, &proves);
+	CHECK(!keys_say(&doc, &term));	/* 杀 is followed by a break, not by 了 */
+	pv_text_keys("株式会社の㍿", strlen("株式会社の㍿"), &doc);
+	term_keys("社の", &term, &proves);
+	CHECK(proves && keys_say(&doc, &term));
+	term_keys("社株", &term, &proves);
+	CHECK(proves && !keys_say(&doc, &term) && !norm_contains("株式会社の㍿", "社株"));
+	pv_text_keys("同归于尽的归于尽头", strlen("同归于尽的归于尽头"), &doc);
+	term_keys("归于尽头", &term, &proves);
+	CHECK(!proves && keys_say(&doc, &term));
+	/* ABC ... BCD: both trigrams, not ABCD; a proof would be wrong */
+	pv_text_keys("甲乙丙，乙丙丁", strlen("甲乙丙，乙丙丁"), &doc);
+	term_keys("甲乙丙丁", &term, &proves);
+	CHECK(!proves && keys_say(&doc, &term) && !norm_contains("甲乙丙，乙丙丁", "甲乙丙丁"));
 
 	TEST("index keys: range keys");
-	CHECK(pv_index_key_is_range(pv_index_key_make(0x5200, PV_IKEY_END, PV_IKEY_END), PV_KEYS_BIGRAM));
-	CHECK(!pv_index_key_is_range(pv_index_key_make(0x5200, 0x4EBA, PV_IKEY_END), PV_KEYS_BIGRAM));
-	CHECK(!pv_index_key_is_range(pv_index_key_make(0x5200, 0x3002, PV_IKEY_END), PV_KEYS_BIGRAM));
-	CHECK(pv_index_key_is_range(pv_index_key_make(0x5200, PV_IKEY_END, PV_IKEY_END), PV_KEYS_TRIGRAM));
-	CHECK(pv_index_key_is_range(pv_index_key_make(0x5200, 0x4EBA, PV_IKEY_END), PV_KEYS_TRIGRAM));
-	CHECK(!pv_index_key_is_range(pv_index_key_make(0x5200, 0x3002, PV_IKEY_END), PV_KEYS_TRIGRAM));	/* 。 */
-	CHECK(!pv_index_key_is_range(pv_index_key_make(0x5200, 0x4EBA, 0x4E86), PV_KEYS_TRIGRAM));
+	CHECK(pv_index_key_is_range(pv_index_key_make(0x5200, PV_IKEY_END, PV_IKEY_END)));
+	CHECK(pv_index_key_is_range(pv_index_key_make(0x5200, 0x4EBA, PV_IKEY_END)));
+	CHECK(!pv_index_key_is_range(pv_index_key_make(0x5200, 0x3002, PV_IKEY_END)));	/* 。 */
+	CHECK(!pv_index_key_is_range(pv_index_key_make(0x5200, 0x4EBA, 0x4E86)));
 	CHECK(pv_index_key_in_range(pv_index_key_make(0x5200, PV_IKEY_END, PV_IKEY_END),
 								pv_index_key_make(0x5200, 0x3002, PV_IKEY_END)));
 	CHECK(!pv_index_key_in_range(pv_index_key_make(0x5200, 0x4EBA, PV_IKEY_END),
@@ -2584,10 +2548,9 @@ test_index_keys_random(void)
 	pv_index_keys doc = {0};
 	pv_index_keys term = {0};
 
-	TEST("index keys: random texts and terms, keys against the operator (both schemes)");
+	TEST("index keys: random texts and terms, keys against the operator");
 	for (int r = 0; r < rounds; r++)
 	{
-		pv_key_scheme scheme = r % 2 ? PV_KEYS_TRIGRAM : PV_KEYS_BIGRAM;
 		char		d[256],
 					t[64];
 		int			proves,
@@ -2608,12 +2571,12 @@ test_index_keys_random(void)
 			random_text(b, sizeof(b), 6);
 			snprintf(d, sizeof(d), "%s%s%s", a, t, b);
 		}
-		search = term_keys(t, scheme, &term, &proves);
+		search = term_keys(t, &term, &proves);
 		if (search != PV_SEARCH_KEYS)
 			continue;			/* an error, or the whole index rechecked */
-		CHECK_INT(text_keys(d, scheme, &doc), 0);
+		CHECK_INT(pv_text_keys(d, strlen(d), &doc), 0);
 		truth = norm_contains(d, t);
-		say = keys_say(&doc, &term, scheme);
+		say = keys_say(&doc, &term);
 		if (truth && !say)
 		{
 			if (missed++ == 0)
