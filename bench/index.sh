@@ -33,9 +33,14 @@
 # the median of BENCH_RUNS (5) runs in one session (the first run reads what the later ones
 # find in shared buffers); a query whose first run takes longer than BENCH_SLOW_MS (5000) ms is
 # run once, and one still running after BENCH_CAP_S (30) seconds is cancelled and reported as
-# such.  Sessions run with max_parallel_workers_per_gather = 0 and jit = off, so every method is
-# one serial scan.  The load average is printed with the figures: on a shared host, re-run
-# when it is high.
+# such.  Next to it, the mean CPU time of the backend per run after the first (the first
+# alone if it was the only one), from its /proc/self/schedstat, which the kernel brings up to
+# date at scheduler ticks: a query that took less than 1 s in all is run again until it has,
+# for this figure only (shown when the role may read server files).  The wall clock of a
+# shared host moves by 2x and more with other work, CPU time much less, and the targets print
+# both ratios.  Sessions run with max_parallel_workers_per_gather = 0 and jit = off, so every
+# method is one serial scan.  The load average is printed with the figures: on a shared host,
+# re-run when it is high.
 #
 # The terms: the installed lexicon (prevent.terms()), or, while it has fewer than 100 terms,
 # the match terms of bench/lib/standin_lexicon.tsv.  (1) and (2) are the lexicon's first one-
@@ -118,14 +123,29 @@ CREATE TABLE IF NOT EXISTS bench_index.meta (key text PRIMARY KEY, value text NO
  * first run slower than slow_ms is not repeated, one cancelled by statement_timeout gives
  * median_ms NULL
  */
+/* CPU time of this backend so far, in ns (NULL when /proc/self/schedstat cannot be read) */
+CREATE OR REPLACE FUNCTION bench_index.backend_cpu_ns() RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN split_part(pg_read_file('/proc/self/schedstat'), ' ', 1)::bigint;
+EXCEPTION WHEN OTHERS THEN
+	RETURN NULL;
+END
+$$;
+
 DROP FUNCTION IF EXISTS bench_index.time_query(text, int, numeric);
 CREATE FUNCTION bench_index.time_query(q text, runs int, slow_ms numeric,
-	OUT median_ms numeric, OUT n bigint, OUT done int, OUT plan text)
+	OUT median_ms numeric, OUT n bigint, OUT done int, OUT plan text, OUT cpu_ms numeric)
 LANGUAGE plpgsql AS $$
 DECLARE
 	t0 timestamptz;
+	c0 bigint;
 	ms numeric;
 	times numeric[] := '{}';
+	cpu_ns bigint := 0;
+	first_ns bigint;
+	cpu_runs int;
+	t_all timestamptz;
 	line text;
 BEGIN
 	FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
@@ -135,15 +155,31 @@ BEGIN
 	END LOOP;
 	done := 0;
 	BEGIN
+		t_all := clock_timestamp();
 		FOR i IN 1..runs LOOP
+			c0 := bench_index.backend_cpu_ns();
 			t0 := clock_timestamp();
 			EXECUTE q INTO n;
 			ms := extract(epoch FROM clock_timestamp() - t0) * 1000;
 			times := times || ms;
+			IF i = 1 THEN		/* it reads what the others find in shared buffers */
+				first_ns := bench_index.backend_cpu_ns() - c0;
+			ELSE
+				cpu_ns := cpu_ns + bench_index.backend_cpu_ns() - c0;
+			END IF;
 			done := done + 1;
 			EXIT WHEN ms > slow_ms;
 		END LOOP;
 		SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t) INTO median_ms FROM unnest(times) t;
+		/* more runs of a fast query, for a CPU time above the scheduler's resolution */
+		cpu_runs := done - 1;
+		WHILE clock_timestamp() - t_all < interval '1 second' AND cpu_runs < 10000 LOOP
+			c0 := bench_index.backend_cpu_ns();
+			EXECUTE q INTO n;
+			cpu_ns := cpu_ns + bench_index.backend_cpu_ns() - c0;
+			cpu_runs := cpu_runs + 1;
+		END LOOP;
+		cpu_ms := CASE WHEN cpu_runs > 0 THEN cpu_ns / 1e6 / cpu_runs ELSE first_ns / 1e6 END;
 	EXCEPTION WHEN query_canceled THEN
 		n := NULL;
 	END;
@@ -364,12 +400,13 @@ BEGIN;
 $(for ix in $drop; do echo "DROP INDEX IF EXISTS bench_index.narrative_${ix}_idx;"; done)
 $settings
 SET LOCAL statement_timeout = '${cap_s}s';
-SELECT round(median_ms, 1), n, done, plan FROM bench_index.time_query(\$q\$$query\$q\$, $runs, $slow_ms);
+SELECT round(median_ms, 1), n, done, plan, round(cpu_ms, 1) FROM bench_index.time_query(\$q\$$query\$q\$, $runs, $slow_ms);
 ROLLBACK;
 SQL
 )
 	echo "$search|$method|$out" >>"$tmp/results"
-	echo "  $search, $method: $(cut -d'|' -f1 <<<"$out") ms" | sed 's/:  ms/: cancelled after '"$cap_s"' s/' >&2
+	echo "  $search, $method: $(cut -d'|' -f1 <<<"$out") ms, cpu $(cut -d'|' -f5 <<<"$out") ms" |
+		sed 's/:  ms.*/: cancelled after '"$cap_s"' s/' >&2
 }
 
 index_only="SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off;"
@@ -423,7 +460,7 @@ time_it "prevent index" terms "$index_only" "$from OPERATOR(prevent.&~|) prevent
 "${PSQL[@]}" -v one="$one" -v two="$two" -v rare="$rare" -v lexicon_source="$lexicon_source" \
 	-v cap_s="$cap_s" -v runs="$runs" -v load="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)" \
 	-v host="$(uname -srm), $(nproc 2>/dev/null) cores" <<SQL
-CREATE TEMP TABLE result (search text, method text, ms numeric, n bigint, done int, plan text);
+CREATE TEMP TABLE result (search text, method text, ms numeric, n bigint, done int, plan text, cpu_ms numeric);
 \copy result FROM '$tmp/results' WITH (FORMAT csv, DELIMITER '|')
 \pset footer off
 \echo
@@ -455,7 +492,7 @@ SELECT opclass AS "operator class", build_s AS "build s", bytes / 1048576 AS "si
   FROM index_size;
 
 \echo
-\echo 'Searches (ms: median of the runs done)'
+\echo 'Searches (ms: median of the runs done by the clock; cpu ms: mean CPU time of the backend a run after the first)'
 SELECT CASE r.search WHEN 'one' THEN '(1) one character: ' || :'one'
 					 WHEN 'two' THEN '(2) two characters: ' || :'two'
 					 WHEN 'rare' THEN '(3) rare term: ' || :'rare'
@@ -466,6 +503,8 @@ SELECT CASE r.search WHEN 'one' THEN '(1) one character: ' || :'one'
 	   CASE WHEN r.method = 'prevent index' THEN NULL
 			WHEN r.ms IS NULL THEN '> ' || round(:cap_s * 1000 / nullif(p.ms, 0), 1)
 			ELSE round(r.ms / nullif(p.ms, 0), 2)::text END AS "x prevent index",
+	   r.cpu_ms AS "cpu ms",
+	   CASE WHEN r.method <> 'prevent index' THEN round(r.cpu_ms / nullif(p.cpu_ms, 0), 2) END AS "x (cpu)",
 	   r.plan
   FROM result r
   LEFT JOIN result p ON p.search = r.search AND p.method = 'prevent index'
@@ -478,14 +517,16 @@ SELECT CASE r.search WHEN 'one' THEN '(1) one character: ' || :'one'
 SELECT t.target, t.measured,
 	   CASE WHEN t.ok IS NULL THEN 'not measured' WHEN t.ok THEN 'PASS' ELSE 'MISS' END AS result
   FROM (SELECT 'all lexicon terms: prevent index no slower than PGroonga &@|' AS target,
-			   (SELECT p.ms || ' ms vs ' || coalesce(g.ms::text, '-') || ' ms' FROM result p
+			   (SELECT p.ms || ' ms vs ' || coalesce(g.ms::text, '-') || ' ms (cpu '
+					   || coalesce(p.cpu_ms::text, '-') || ' vs ' || coalesce(g.cpu_ms::text, '-') || ')' FROM result p
 				  LEFT JOIN result g ON g.search = 'all' AND g.method = 'PGroonga index'
 				 WHERE p.search = 'all' AND p.method = 'prevent index') AS measured,
 			   (SELECT p.ms <= g.ms FROM result p JOIN result g ON g.search = p.search AND g.method = 'PGroonga index'
 				 WHERE p.search = 'all' AND p.method = 'prevent index') AS ok
 		UNION ALL
 		SELECT 'single terms: prevent index within 1.5x of pg_bigm',
-			   (SELECT string_agg(p.search || ' ' || round(p.ms / nullif(b.ms, 0), 2) || 'x', ', '
+			   (SELECT string_agg(p.search || ' ' || round(p.ms / nullif(b.ms, 0), 2) || 'x (cpu '
+								  || coalesce(round(p.cpu_ms / nullif(b.cpu_ms, 0), 2) || 'x', '-') || ')', ', '
 								  ORDER BY array_position(ARRAY['one', 'two', 'rare'], p.search))
 				  FROM result p JOIN result b ON b.search = p.search AND b.method = 'pg_bigm index'
 				 WHERE p.method = 'prevent index'),

@@ -15,7 +15,8 @@ INSERT INTO noisy VALUES
 	(1, '杀人'), (2, '杀 人'), (3, '殺.人'), (4, '杀。人'), (5, '杀，人'), (6, E'杀\n人'),
 	(7, '要杀 了 你'), (8, '杀了。你'), (9, '株式会社'), (10, '㍿'), (11, '甲乙丙，乙丙丁'),
 	(12, '甲乙丙丁'), (13, 'ＫＴＶ门口'), (14, '同归于尽。'), (15, '同归于尽'), (16, '尽！'),
-	(17, ''), (18, NULL), (19, '。！'), (20, '扬言要杀人'), (21, '揚 言'), (22, '社株');
+	(17, ''), (18, NULL), (19, '。！'), (20, '扬言要杀人'), (21, '揚 言'), (22, '社株'),
+	(23, '甲乙，乙丙'), (24, '言要。要杀');
 
 -- generated texts: up to 24 pieces each, characters more often than noise and breaks
 SELECT setseed(0.18);
@@ -71,11 +72,12 @@ END
 $$;
 
 -- the hand-made texts, term by term: the first three characters of a
--- term prove it only when no break comes before its end
+-- term prove it only when no break comes before its end (甲乙丙 is a key
+-- of rows 11 and 12, not of row 23, which has both of its bigrams)
 SELECT t.term, r.*
   FROM (VALUES ('杀人'), ('殺 人'), ('杀了你'), ('杀了'), ('式会'), ('社株'), ('㍿'), ('甲乙丙丁'),
 			   ('乙丙'), ('ktv'), ('尽。'), ('尽！'), ('尽'), ('同归于尽'), ('杀。人'), ('。人'),
-			   ('扬言'), ('言要杀')) AS t(term),
+			   ('扬言'), ('言要杀'), ('甲乙丙'), ('要。'), ('。要')) AS t(term),
 	   index_vs_seq(format('doc &~ %L', t.term)) r
  ORDER BY t.term;
 

@@ -101,9 +101,13 @@ typedef struct EntryExtra
  * with the number of entries of the query, and a lexicon of hundreds of
  * terms would spend most of its time there.  Each role (proving keys, first
  * keys, last keys) is cut into at most GROUPS_PER_ROLE groups (add_groups).
+ * Four rather than 16: each group read costs once a query, each entry once
+ * a candidate row; for the default lexicon over 1,000,000 rows, 16 groups
+ * took 1.1-1.2 s of CPU where two in three rows match and 4 took 0.64-0.75 s,
+ * with 0.28-0.30 s for both where one row in eleven does (bench/index.sh).
  */
 #define GROUP_ABOVE_TERMS 64
-#define GROUPS_PER_ROLE 16
+#define GROUPS_PER_ROLE 4
 
 /* ------------------------------------------------------------ keys */
 

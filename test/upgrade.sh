@@ -13,6 +13,8 @@
 # into the copy and checks:
 #   - between make install and the update, the new library refuses a watched
 #     INSERT with SQLSTATE 55000 naming both versions (no crash, no row);
+#   - an index of prevent.gin_ops built by 0.1.0 finds the rows of a sequential scan, before
+#     the update (new library, old SQL objects) and after it (the keys are unchanged);
 #   - ALTER EXTENSION prevent UPDATE reaches the control file's version;
 #   - every row of every table 0.1.0 had is still there with the same values
 #     (the columns 0.1.0 had; the rows the update is meant to change and add
@@ -187,6 +189,13 @@ SELECT prevent.refresh_stats();
 -- a table with history, not watched yet: back-filled after the update
 CREATE TABLE public.old_incident (id bigint PRIMARY KEY, station text, narrative text);
 INSERT INTO public.old_incident VALUES (1, 'D所', '嫌疑人持刀扬言同归于尽'), (2, 'D所', '今日无事'), (3, 'D所', '男子持刀在街上游荡');
+-- a table searched through prevent.gin_ops, its index built by $from_version
+CREATE TABLE public.search_note (id int PRIMARY KEY, narrative text);
+INSERT INTO public.search_note
+SELECT i, (ARRAY['报警人称其丈夫持刀威胁要同归于尽', '对方扬言报复', '揚 言要殺人', '今日无事。刀', '男子持刀在街上游荡',
+				 '扬。言', '他说杀了你。刀', '邻里纠纷'])[1 + i % 8] || i
+  FROM generate_series(1, 2000) i;
+CREATE INDEX search_note_idx ON public.search_note USING gin (narrative prevent.gin_ops);
 -- an alert that could not be written, as the writer keeps it (input of type prevent._alert_input)
 INSERT INTO prevent.alert_failure (input, sqlstate, message)
 SELECT ROW('public.incident'::regclass, '999', 'A所', now(), 60, 'high', '{weapon}', '{持刀}', '{}',
@@ -265,6 +274,25 @@ check "no incident or alert was written by the failed INSERTs" \
 check "detection keeps working before the update (the library is $to_version)" \
 	"$(q "$db" "SELECT prevent.level(prevent.score('嫌疑人持刀扬言要同归于尽')) || ' ' || (prevent.version()).extension")" "critical $to_version"
 
+# searches through public.search_note's index, each against a sequential scan: prints those that differ
+searches=("&~ '刀'" "&~ '扬言'" "&~ '揚 言'" "&~ '杀了你'" "&~ '同归于尽'" "&~ '持刀威胁要'" "&~| '{扬言,纠纷,殺人}'"
+		  "&~| (SELECT array_agg(term) FROM prevent.keyword WHERE kind = 'match')")
+index_differs() {
+	local s by_index by_seq
+	for s in "${searches[@]}"; do
+		by_index=$(q "$db" "SET enable_seqscan = off; SET enable_indexscan = off;
+			SELECT count(*) || ':' || coalesce(string_agg(id::text, ',' ORDER BY id), '')
+			  FROM public.search_note WHERE narrative OPERATOR(prevent.${s%% *}) ${s#* }")
+		by_seq=$(q "$db" "SET enable_bitmapscan = off; SET enable_indexscan = off;
+			SELECT count(*) || ':' || coalesce(string_agg(id::text, ',' ORDER BY id), '')
+			  FROM public.search_note WHERE narrative OPERATOR(prevent.${s%% *}) ${s#* }")
+		[ "$by_index" = "$by_seq" ] || echo "$s: index ${by_index%%:*} rows, sequential scan ${by_seq%%:*}"
+	done
+}
+check "the plan searches public.search_note through its prevent.gin_ops index" \
+	"$(q "$db" "SET enable_seqscan = off; EXPLAIN (COSTS OFF) SELECT id FROM public.search_note WHERE narrative OPERATOR(prevent.&~) '扬言'" | grep -c 'Bitmap Index Scan on search_note_idx')" 1
+check "before the update, the $from_version index finds the rows of a sequential scan" "$(index_differs)" ""
+
 # ---- ALTER EXTENSION prevent UPDATE ----
 if psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "ALTER EXTENSION prevent UPDATE" >"$work/update.log" 2>&1; then
 	ok "ALTER EXTENSION prevent UPDATE succeeds"
@@ -274,6 +302,8 @@ else
 fi
 check "the extension is at $to_version" \
 	"$(q "$db" "SELECT extversion FROM pg_extension WHERE extname = 'prevent'")" "$to_version"
+check "after the update, the $from_version index (keys unchanged, not rebuilt) finds the rows of a sequential scan" \
+	"$(index_differs)" ""
 
 # ---- every row kept ----
 snapshot "$work/after"
