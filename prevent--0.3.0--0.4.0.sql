@@ -21,7 +21,10 @@
  * _on_sql_drop() no longer calls pg_event_trigger_dropped_objects() inside
  * its DELETE (on Citus, prevent.watched is a reference table); three SQL
  * functions that read a table get BEGIN ATOMIC bodies instead of RETURN
- * (Citus fails on those); prevent.distribute() and the shard writer are new.
+ * (Citus fails on those); order_breaches() is IMMUTABLE (it is); _review()
+ * and _transition() find the unit before they lock the row (Citus needs the
+ * distribution column in FOR UPDATE); prevent.distribute(), the shard
+ * writer and the link job are new.
  * Self-contained: new functions are closed to PUBLIC here.
  */
 
@@ -41,6 +44,8 @@ BEGIN
 END
 $$;
 REVOKE ALL ON FUNCTION prevent._on_citus_worker() FROM PUBLIC;
+
+ALTER FUNCTION prevent.order_breaches(prevent.work_order, timestamptz) IMMUTABLE;
 
 CREATE OR REPLACE FUNCTION prevent._on_sql_drop() RETURNS event_trigger
 LANGUAGE plpgsql SECURITY DEFINER
@@ -149,13 +154,169 @@ BEGIN ATOMIC
 	SELECT coalesce(pg_catalog.array_agg(b.upper_bound ORDER BY b.upper_bound), '{}') FROM prevent.feedback_bucket b;
 END;
 
-CREATE FUNCTION prevent.sees_unit(unit text) RETURNS boolean
-LANGUAGE sql STABLE
+CREATE OR REPLACE FUNCTION prevent._review(alert_id bigint, issue boolean, note text, actor name) RETURNS prevent.alert
+LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-	SELECT EXISTS (SELECT 1 FROM prevent.my_units() m(m)
-					WHERE m.m OPERATOR(pg_catalog.=) '*' OR m.m OPERATOR(pg_catalog.=) sees_unit.unit);
-END;
+AS $$
+DECLARE
+	a prevent.alert;
+BEGIN
+	IF issue IS NULL THEN
+		RAISE EXCEPTION 'issue must be true or false'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	-- the unit first, then the row locked by unit and id: on a Citus cluster a row lock must
+	-- name the distribution column (README, Distributed deployment)
+	SELECT x.unit INTO a.unit FROM prevent.alert x WHERE x.id = alert_id;
+	IF a.unit IS NULL THEN
+		SELECT * INTO a FROM prevent.alert WHERE id = alert_id FOR NO KEY UPDATE;
+	ELSE
+		SELECT * INTO a FROM prevent.alert x WHERE x.unit = a.unit AND x.id = alert_id FOR NO KEY UPDATE;
+	END IF;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'alert % does not exist', alert_id
+			USING ERRCODE = 'no_data_found';
+	END IF;
+	PERFORM prevent._require_unit(actor, a.unit, pg_catalog.format('alert %s', alert_id));
+	IF a.status <> 'pending' THEN
+		RAISE EXCEPTION 'alert % was already reviewed or issued', alert_id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = pg_catalog.format('Its status is %s.', a.status);
+	END IF;
+	UPDATE prevent.alert
+	   SET status = CASE WHEN issue THEN 'issued' ELSE 'dismissed' END,
+		   reviewed_at = pg_catalog.now(), reviewed_by = SESSION_USER, review_note = note
+	 WHERE id = alert_id
+	RETURNING * INTO a;
+	INSERT INTO prevent.event (alert_id, unit, action, from_status, to_status, at, actor, acting_role, note)
+	VALUES (a.id, a.unit, 'review', 'pending', a.status, pg_catalog.now(), SESSION_USER, actor, note);
+	IF issue THEN
+		PERFORM prevent._issue(ARRAY[ROW(a.id, a.level, a.unit, a.repeat, 'review', NULL,
+										 prevent._recipients(a.persons, a.categories, a.level))::prevent._issue_request],
+							   actor, pg_catalog.now());
+	END IF;
+	RETURN a;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION prevent._transition(order_id bigint, action text, at timestamptz, note text,
+									resolved boolean, rating int, actor name) RETURNS prevent.work_order
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	o prevent.work_order;
+	from_status text;
+	to_status text;
+	need text;
+	previous timestamptz;
+BEGIN
+	IF order_id IS NULL THEN
+		RAISE EXCEPTION 'order_id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	-- the unit first, then the row locked by unit and id (as _review() does)
+	SELECT x.unit INTO o.unit FROM prevent.work_order x WHERE x.id = order_id;
+	IF o.unit IS NULL THEN
+		SELECT * INTO o FROM prevent.work_order WHERE id = order_id FOR NO KEY UPDATE;
+	ELSE
+		SELECT * INTO o FROM prevent.work_order x WHERE x.unit = o.unit AND x.id = order_id FOR NO KEY UPDATE;
+	END IF;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'work order % does not exist', order_id
+			USING ERRCODE = 'no_data_found';
+	END IF;
+	PERFORM prevent._require_unit(actor, o.unit, pg_catalog.format('work order %s', order_id));
+	from_status := o.status;
+	CASE action
+		WHEN 'accept' THEN need := 'issued'; to_status := 'accepted'; previous := o.issued_at;
+		WHEN 'feedback' THEN need := 'accepted'; to_status := 'fed_back'; previous := o.accepted_at;
+		WHEN 'close' THEN need := 'fed_back'; to_status := 'closed'; previous := o.fed_back_at;
+		WHEN 'evaluate' THEN need := 'closed'; to_status := 'evaluated'; previous := o.closed_at;
+		ELSE RAISE EXCEPTION 'unknown action "%"', action USING ERRCODE = 'invalid_parameter_value';
+	END CASE;
+	-- feedback may be given again while the order is open; the first one counts for the KPIs
+	IF action = 'feedback' AND o.status = 'fed_back' THEN
+		need := 'fed_back';
+		to_status := 'fed_back';
+		previous := o.fed_back_at;
+	END IF;
+	IF o.status <> need THEN
+		RAISE EXCEPTION 'cannot % work order %: it is %', action, order_id, o.status
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = pg_catalog.format('Only an order that is %s can be %s.', need, replace(to_status, '_', ' ')),
+				  HINT = 'The lifecycle is issued -> accepted -> fed_back -> closed -> evaluated.';
+	END IF;
+	-- no time given: now, by the clock (the transaction's start can precede the previous
+	-- stage, written by a transaction that started later and committed first)
+	IF at IS NULL THEN
+		at := greatest(pg_catalog.clock_timestamp(), previous);
+	END IF;
+	IF at < previous THEN
+		RAISE EXCEPTION 'cannot % work order % at %: that precedes its previous stage (%)', action, order_id, at, previous
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF at > pg_catalog.clock_timestamp() + interval '5 minutes' THEN
+		RAISE EXCEPTION 'cannot % work order % at %: that is in the future', action, order_id, at
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF action = 'feedback' AND (note IS NULL OR btrim(note) = '') THEN
+		RAISE EXCEPTION 'feedback needs a note' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF action = 'close' AND resolved IS NULL THEN
+		RAISE EXCEPTION 'closing work order % needs resolved true or false', order_id
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF action = 'evaluate' AND (rating IS NULL OR rating < 1 OR rating > 5) THEN
+		RAISE EXCEPTION 'rating % is out of range', coalesce(rating::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'Ratings are whole numbers from 1 to 5.';
+	END IF;
+
+	-- the order as it will be, so that its next deadline to escalate is derived from it
+	o.status := to_status;
+	CASE action
+		WHEN 'accept' THEN o.accepted_at := at;
+		WHEN 'feedback' THEN o.fed_back_at := coalesce(o.fed_back_at, at);
+		WHEN 'close' THEN o.closed_at := at; o.resolved := _transition.resolved;
+		WHEN 'evaluate' THEN o.evaluated_at := at; o.rating := _transition.rating;
+	END CASE;
+	o.next_escalation_due := (SELECT min(b.due) FROM prevent._unescalated_breaches(o, 'infinity') b);
+	UPDATE prevent.work_order w
+	   SET status = o.status, accepted_at = o.accepted_at, fed_back_at = o.fed_back_at, closed_at = o.closed_at,
+		   resolved = o.resolved, evaluated_at = o.evaluated_at, rating = o.rating,
+		   next_escalation_due = o.next_escalation_due
+	 WHERE w.id = order_id
+	RETURNING * INTO o;
+	INSERT INTO prevent.event (work_order_id, alert_id, unit, action, from_status, to_status, at, actor, acting_role, note)
+	VALUES (o.id, o.alert_id, o.unit, action, from_status, to_status, at, SESSION_USER, actor, note);
+	RETURN o;
+END
+$$;
+
+CREATE FUNCTION prevent.sees_unit(unit text) RETURNS boolean
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	units text[];
+	shard text;
+BEGIN
+	-- (as prevent._on_citus_worker(), which its callers may not execute)
+	IF to_regclass('pg_catalog.pg_dist_local_group') IS NOT NULL THEN
+		SELECT format('prevent.%I', 'unit_member_' || s.shardid) INTO shard
+		  FROM pg_dist_shard s
+		 WHERE s.logicalrelid = 'prevent.unit_member'::regclass
+		   AND EXISTS (SELECT 1 FROM pg_dist_local_group g WHERE g.groupid <> 0);
+	END IF;
+	IF shard IS NOT NULL THEN
+		EXECUTE format('SELECT array_agg(DISTINCT m.unit) FROM %s m JOIN pg_roles r ON r.oid = m.member::oid '
+					   'WHERE pg_has_role(current_user, r.oid, ''MEMBER'')', shard) INTO units;
+	ELSE
+		units := ARRAY(SELECT prevent.my_units());
+	END IF;
+	RETURN '*' = ANY (units) OR sees_unit.unit = ANY (units);
+END
+$$;
 COMMENT ON FUNCTION prevent.sees_unit(text) IS 'Whether the current role sees the rows of a unit (prevent.my_units())';
 REVOKE ALL ON FUNCTION prevent.sees_unit(text) FROM PUBLIC;
 
@@ -281,7 +442,7 @@ BEGIN
 	EXECUTE format('ALTER DATABASE %I SET citus.enable_binary_protocol = off', current_database());
 	PERFORM set_config('citus.enable_binary_protocol', 'off', false);
 	-- the policies call it as the reading role
-	GRANT EXECUTE ON FUNCTION prevent.sees_unit(text) TO PUBLIC;
+	PERFORM prevent._on_every_node('GRANT EXECUTE ON FUNCTION prevent.sees_unit(text) TO PUBLIC');
 	-- ids unique across nodes: each node draws from its own range, 2^48 ids from its group's
 	-- number times 2^48 (the coordinator, group 0, from 1), as Citus does for bigint sequences
 	PERFORM prevent._on_every_node('SELECT pg_catalog.count(pg_catalog.setval(s, ((SELECT g.groupid FROM pg_catalog.pg_dist_local_group g)::pg_catalog.int8 '

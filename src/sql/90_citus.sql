@@ -10,15 +10,34 @@
  * watched.  Nothing here runs on a single node.
  * ------------------------------------------------------------------------ */
 
--- whether the current role sees a unit's rows (the policies on distributed tables: Citus
--- refuses policies with subqueries)
+-- whether the current role sees a unit's rows: the policies on distributed tables (Citus
+-- refuses policies with subqueries).  On a worker, where the policy is evaluated on the
+-- shards, it reads that node's copy of the reference table prevent.unit_member (a query on the
+-- table itself would be a distributed query nested in one on a shard, which Citus refuses).
 CREATE FUNCTION prevent.sees_unit(unit text) RETURNS boolean
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-	SELECT EXISTS (SELECT 1 FROM prevent.my_units() m(m)
-					WHERE m.m OPERATOR(pg_catalog.=) '*' OR m.m OPERATOR(pg_catalog.=) sees_unit.unit);
-END;
+AS $$
+DECLARE
+	units text[];
+	shard text;
+BEGIN
+	-- (as prevent._on_citus_worker(), which its callers may not execute)
+	IF to_regclass('pg_catalog.pg_dist_local_group') IS NOT NULL THEN
+		SELECT format('prevent.%I', 'unit_member_' || s.shardid) INTO shard
+		  FROM pg_dist_shard s
+		 WHERE s.logicalrelid = 'prevent.unit_member'::regclass
+		   AND EXISTS (SELECT 1 FROM pg_dist_local_group g WHERE g.groupid <> 0);
+	END IF;
+	IF shard IS NOT NULL THEN
+		EXECUTE format('SELECT array_agg(DISTINCT m.unit) FROM %s m JOIN pg_roles r ON r.oid = m.member::oid '
+					   'WHERE pg_has_role(current_user, r.oid, ''MEMBER'')', shard) INTO units;
+	ELSE
+		units := ARRAY(SELECT prevent.my_units());
+	END IF;
+	RETURN '*' = ANY (units) OR sees_unit.unit = ANY (units);
+END
+$$;
 COMMENT ON FUNCTION prevent.sees_unit(text) IS 'Whether the current role sees the rows of a unit (prevent.my_units())';
 
 /*
@@ -149,7 +168,7 @@ BEGIN
 	EXECUTE format('ALTER DATABASE %I SET citus.enable_binary_protocol = off', current_database());
 	PERFORM set_config('citus.enable_binary_protocol', 'off', false);
 	-- the policies call it as the reading role
-	GRANT EXECUTE ON FUNCTION prevent.sees_unit(text) TO PUBLIC;
+	PERFORM prevent._on_every_node('GRANT EXECUTE ON FUNCTION prevent.sees_unit(text) TO PUBLIC');
 	-- ids unique across nodes: each node draws from its own range, 2^48 ids from its group's
 	-- number times 2^48 (the coordinator, group 0, from 1), as Citus does for bigint sequences
 	PERFORM prevent._on_every_node('SELECT pg_catalog.count(pg_catalog.setval(s, ((SELECT g.groupid FROM pg_catalog.pg_dist_local_group g)::pg_catalog.int8 '

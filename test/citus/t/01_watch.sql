@@ -7,6 +7,7 @@
 \pset tuples_only true
 \pset pager off
 SET client_min_messages = warning;
+SET search_path = "$user", public, jingqing;
 SELECT min(unit) FILTER (WHERE nodeport = (SELECT min(nodeport) FROM unit_node)) AS ua,
 	   min(unit) FILTER (WHERE nodeport = (SELECT max(nodeport) FROM unit_node)) AS ub
   FROM unit_node \gset
@@ -15,14 +16,14 @@ SELECT plan(14);
 SELECT is((SELECT count(DISTINCT nodeport) FROM unit_node WHERE unit IN (:'ua', :'ub')), 2::bigint,
 	'the two test units lie on different workers');
 SELECT is((SELECT count(DISTINCT colocationid) FROM pg_dist_partition
-			WHERE logicalrelid IN ('jq'::regclass, 'prevent.alert'::regclass, 'prevent.work_order'::regclass,
+			WHERE logicalrelid IN ('jingqing.jq'::regclass, 'prevent.alert'::regclass, 'prevent.work_order'::regclass,
 								   'prevent.escalation'::regclass, 'prevent.event'::regclass)), 1::bigint,
 	'the incident table and the per-unit tables are co-located');
 
 -- INSERT
 INSERT INTO jq (gxdw, jjbh, bjdh, bjnr) VALUES (:'ua', 'w1', '13900000001', '他扬言要杀了她全家，持刀威胁');
 SELECT results_eq($$SELECT unit, level::text, status, source::text FROM prevent.alert WHERE source_key = 'w1'$$,
-	format($$VALUES (%L, 'critical', 'issued', 'jq')$$, :'ua'), 'INSERT: an issued alert, its table named on the coordinator');
+	format($$VALUES (%L, 'critical', 'issued', 'jingqing.jq')$$, :'ua'), 'INSERT: an issued alert, its table named on the coordinator');
 SELECT results_eq($$SELECT o.unit, o.reason, o.status FROM prevent.work_order o JOIN prevent.alert a
 					 ON a.unit = o.unit AND a.id = o.alert_id WHERE a.source_key = 'w1'$$,
 	format($$VALUES (%L, 'risk_level', 'issued')$$, :'ua'), 'its own unit''s order, joined by unit');

@@ -8,6 +8,7 @@
 \pset tuples_only true
 \pset pager off
 SET client_min_messages = warning;
+SET search_path = "$user", public, jingqing;
 SELECT min(unit) FILTER (WHERE nodeport = (SELECT min(nodeport) FROM unit_node)) AS ua,
 	   max(unit) FILTER (WHERE nodeport = (SELECT max(nodeport) FROM unit_node)) AS ub
   FROM unit_node \gset

@@ -8,6 +8,7 @@
 \pset tuples_only true
 \pset pager off
 SET client_min_messages = warning;
+SET search_path = "$user", public, jingqing;
 SELECT min(unit) FILTER (WHERE nodeport = (SELECT min(nodeport) FROM unit_node)) AS ua,
 	   max(unit) FILTER (WHERE nodeport = (SELECT max(nodeport) FROM unit_node)) AS ub
   FROM unit_node \gset
@@ -27,7 +28,7 @@ SELECT is((SELECT count(*) FROM prevent.alert WHERE source_key IN ('x5', 'x6') A
 	'disabled again: no longer matched');
 
 -- move the shards of unit ua to the worker of ub
-SELECT get_shard_id_for_distribution_column('jq', :'ua') AS shard,
+SELECT get_shard_id_for_distribution_column('jingqing.jq', :'ua') AS shard,
 	   (SELECT nodeport FROM unit_node WHERE unit = :'ua') AS from_port,
 	   (SELECT nodeport FROM unit_node WHERE unit = :'ub') AS to_port \gset
 SELECT lives_ok(format($$SELECT citus_move_shard_placement(%s, '127.0.0.1', %s, '127.0.0.1', %s, shard_transfer_mode => 'block_writes')$$,
