@@ -23,7 +23,8 @@
  * functions that read a table get BEGIN ATOMIC bodies instead of RETURN
  * (Citus fails on those); order_breaches() is IMMUTABLE (it is); _review()
  * and _transition() find the unit before they lock the row (Citus needs the
- * distribution column in FOR UPDATE); prevent.distribute(), the shard
+ * distribution column in FOR UPDATE); escalate_overdue() hands over to
+ * _escalate_overdue_cluster() on a cluster; prevent.distribute(), the shard
  * writer and the link job are new.
  * Self-contained: new functions are closed to PUBLIC here.
  */
@@ -292,6 +293,58 @@ BEGIN
 	RETURN o;
 END
 $$;
+
+CREATE OR REPLACE FUNCTION prevent.escalate_overdue(at timestamptz DEFAULT pg_catalog.now()) RETURNS int
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	due_orders bigint[];
+	n int;
+BEGIN
+	IF at IS NULL THEN
+		RAISE EXCEPTION 'at must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	-- on a Citus cluster, without row locks over every shard (90_citus.sql); NULL elsewhere
+	n := prevent._escalate_overdue_cluster(at);
+	IF n IS NOT NULL THEN
+		RETURN n;
+	END IF;
+	SELECT coalesce(array_agg(c.id), '{}') INTO due_orders
+	  FROM (SELECT w.id FROM prevent.work_order w
+			 WHERE w.next_escalation_due < escalate_overdue.at
+			   FOR UPDATE SKIP LOCKED) c;
+	IF cardinality(due_orders) = 0 THEN
+		RETURN 0;
+	END IF;
+	WITH breach AS (
+		SELECT w.id, w.unit, b.breach, b.n
+		  FROM prevent.work_order w
+		  CROSS JOIN LATERAL prevent._unescalated_breaches(w, escalate_overdue.at) b
+		 WHERE w.id = ANY (due_orders)
+		 ORDER BY w.id, b.n
+	), ins AS (
+		INSERT INTO prevent.escalation (work_order_id, unit, tier, reason, breach, created_at)
+		SELECT b.id, b.unit,
+			   greatest(1, coalesce((SELECT min(e.tier) FROM prevent.escalation e WHERE e.work_order_id = b.id), 4) - 1
+						   - (row_number() OVER (PARTITION BY b.id ORDER BY b.n) - 1)::int),
+			   'overdue', b.breach, escalate_overdue.at
+		  FROM breach b
+		ON CONFLICT DO NOTHING
+		RETURNING 1
+	), advance AS (
+		-- every deadline missed at this time is escalated now (or was): the next is the first after it
+		UPDATE prevent.work_order w
+		   SET next_escalation_due = (SELECT min(b.due) FROM prevent._unescalated_breaches(w, 'infinity') b
+									   WHERE b.due >= escalate_overdue.at)
+		 WHERE w.id = ANY (due_orders)
+	)
+	SELECT count(*) INTO n FROM ins;
+	RETURN n;
+END
+$$;
+COMMENT ON FUNCTION prevent.escalate_overdue(timestamptz) IS
+'Escalate open work orders past a deadline one tier up, once per missed deadline; returns the number of escalations made. Orders another transaction has locked are left to the next run. Meant for pg_cron; runs with the extension owner''s rights (EXECUTE is not granted to PUBLIC)';
 
 CREATE FUNCTION prevent.sees_unit(unit text) RETURNS boolean
 LANGUAGE plpgsql STABLE
@@ -672,6 +725,65 @@ $$;
 COMMENT ON FUNCTION prevent.link_alerts() IS
 'On a Citus cluster: flag repeats over every unit and issue their orders and escalations to other units (run by pg_cron on the coordinator)';
 REVOKE ALL ON FUNCTION prevent.link_alerts() FROM PUBLIC;
+
+CREATE FUNCTION prevent._escalate_overdue_cluster(at timestamptz) RETURNS int
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	distributed boolean;
+	ids bigint[];
+	n int;
+	r record;
+BEGIN
+	IF to_regclass('pg_catalog.pg_dist_partition') IS NULL THEN
+		RETURN NULL;
+	END IF;
+	EXECUTE 'SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition p '
+			'WHERE p.logicalrelid OPERATOR(pg_catalog.=) ''prevent.work_order''::pg_catalog.regclass)' INTO distributed;
+	IF NOT distributed THEN
+		RETURN NULL;
+	END IF;
+	IF NOT pg_try_advisory_xact_lock(pg_catalog.hashtext('prevent.escalate_overdue')) THEN
+		RETURN 0;
+	END IF;
+	CREATE TEMP TABLE overdue_order ON COMMIT DROP AS
+	SELECT w.* FROM prevent.work_order w WHERE w.next_escalation_due < _escalate_overdue_cluster.at;
+	ids := ARRAY(SELECT o.id FROM overdue_order o);
+	IF ids = '{}' THEN
+		RETURN 0;
+	END IF;
+	CREATE TEMP TABLE overdue_escalation ON COMMIT DROP AS
+	SELECT e.work_order_id, e.tier, e.reason, e.breach FROM prevent.escalation e WHERE e.work_order_id = ANY (ids);
+	-- as escalate_overdue(): each missed deadline not escalated yet, one tier up from the
+	-- order's highest tier so far (tier 1 is the top), one more for each further deadline
+	CREATE TEMP TABLE overdue_new ON COMMIT DROP AS
+	SELECT b.id, b.unit, b.breach,
+		   greatest(1, coalesce((SELECT min(e.tier) FROM overdue_escalation e WHERE e.work_order_id = b.id), 4) - 1
+					   - (row_number() OVER (PARTITION BY b.id ORDER BY b.n) - 1)::int) AS tier
+	  FROM (SELECT o.id, o.unit, x.breach, x.n
+			  FROM overdue_order o
+			 CROSS JOIN LATERAL prevent.order_breaches(ROW(o.*)::prevent.work_order, _escalate_overdue_cluster.at) x
+			 WHERE NOT EXISTS (SELECT 1 FROM overdue_escalation e
+								WHERE e.work_order_id = o.id AND e.reason = 'overdue' AND e.breach = x.breach)) b;
+	INSERT INTO prevent.escalation (id, work_order_id, unit, tier, reason, breach, created_at)
+	SELECT nextval('prevent.escalation_id_seq'::regclass), x.id, x.unit, x.tier, 'overdue', x.breach,
+		   _escalate_overdue_cluster.at
+	  FROM overdue_new x;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	-- the next deadline not escalated, after this time
+	FOR r IN SELECT o.unit, o.id,
+					(SELECT min(x.due) FROM prevent.order_breaches(ROW(o.*)::prevent.work_order, 'infinity') x
+					  WHERE x.due >= _escalate_overdue_cluster.at
+						AND NOT EXISTS (SELECT 1 FROM overdue_escalation e
+										 WHERE e.work_order_id = o.id AND e.reason = 'overdue' AND e.breach = x.breach)) AS next_due
+			   FROM overdue_order o LOOP
+		UPDATE prevent.work_order w SET next_escalation_due = r.next_due WHERE w.unit = r.unit AND w.id = r.id;
+	END LOOP;
+	RETURN n;
+END
+$$;
+REVOKE ALL ON FUNCTION prevent._escalate_overdue_cluster(timestamptz) FROM PUBLIC;
 
 /* ---- end of Citus (issue 15) ---- */
 

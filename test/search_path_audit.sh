@@ -501,7 +501,8 @@ SQL
 	# job and the shard writer do nothing, _on_every_node() stops at run_command_on_workers()
 	if has_fn distribute; then
 		cat <<SQL
-SELECT prevent.sees_unit('U_$s'), prevent._on_citus_worker(), prevent.link_alerts(), prevent._write_shard('{}', CURRENT_USER);
+SELECT prevent.sees_unit('U_$s'), prevent._on_citus_worker(), prevent.link_alerts(), prevent._write_shard('{}', CURRENT_USER),
+	prevent._escalate_overdue_cluster(pg_catalog.now());
 DO \$x\$ BEGIN PERFORM prevent.distribute(4); EXCEPTION WHEN object_not_in_prerequisite_state THEN NULL; END \$x\$;
 DO \$x\$ BEGIN PERFORM prevent._on_every_node('SELECT 1'); EXCEPTION WHEN undefined_function THEN NULL; END \$x\$;
 SQL

@@ -720,6 +720,11 @@ BEGIN
 	IF at IS NULL THEN
 		RAISE EXCEPTION 'at must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
+	-- on a Citus cluster, without row locks over every shard (90_citus.sql); NULL elsewhere
+	n := prevent._escalate_overdue_cluster(at);
+	IF n IS NOT NULL THEN
+		RETURN n;
+	END IF;
 	SELECT coalesce(array_agg(c.id), '{}') INTO due_orders
 	  FROM (SELECT w.id FROM prevent.work_order w
 			 WHERE w.next_escalation_due < escalate_overdue.at

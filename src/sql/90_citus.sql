@@ -431,3 +431,71 @@ $$;
 COMMENT ON FUNCTION prevent.link_alerts() IS
 'On a Citus cluster: flag repeats over every unit and issue their orders and escalations to other units (run by pg_cron on the coordinator)';
 REVOKE ALL ON FUNCTION prevent.link_alerts() FROM PUBLIC;
+
+/*
+ * prevent.escalate_overdue() on a Citus cluster (it calls this first; NULL
+ * when prevent.work_order is not distributed, and it goes on as on a single
+ * node).  The same rule, without row locks (Citus takes none over every
+ * shard): one run at a time (a second one returns 0 at once), the due
+ * orders, their escalations and the new ones worked out on the coordinator,
+ * then written by unit.  A transition committed while it runs may see its
+ * order escalated for a deadline it just met, as a run just before it would.
+ */
+CREATE FUNCTION prevent._escalate_overdue_cluster(at timestamptz) RETURNS int
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	distributed boolean;
+	ids bigint[];
+	n int;
+	r record;
+BEGIN
+	IF to_regclass('pg_catalog.pg_dist_partition') IS NULL THEN
+		RETURN NULL;
+	END IF;
+	EXECUTE 'SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition p '
+			'WHERE p.logicalrelid OPERATOR(pg_catalog.=) ''prevent.work_order''::pg_catalog.regclass)' INTO distributed;
+	IF NOT distributed THEN
+		RETURN NULL;
+	END IF;
+	IF NOT pg_try_advisory_xact_lock(pg_catalog.hashtext('prevent.escalate_overdue')) THEN
+		RETURN 0;
+	END IF;
+	CREATE TEMP TABLE overdue_order ON COMMIT DROP AS
+	SELECT w.* FROM prevent.work_order w WHERE w.next_escalation_due < _escalate_overdue_cluster.at;
+	ids := ARRAY(SELECT o.id FROM overdue_order o);
+	IF ids = '{}' THEN
+		RETURN 0;
+	END IF;
+	CREATE TEMP TABLE overdue_escalation ON COMMIT DROP AS
+	SELECT e.work_order_id, e.tier, e.reason, e.breach FROM prevent.escalation e WHERE e.work_order_id = ANY (ids);
+	-- as escalate_overdue(): each missed deadline not escalated yet, one tier up from the
+	-- order's highest tier so far (tier 1 is the top), one more for each further deadline
+	CREATE TEMP TABLE overdue_new ON COMMIT DROP AS
+	SELECT b.id, b.unit, b.breach,
+		   greatest(1, coalesce((SELECT min(e.tier) FROM overdue_escalation e WHERE e.work_order_id = b.id), 4) - 1
+					   - (row_number() OVER (PARTITION BY b.id ORDER BY b.n) - 1)::int) AS tier
+	  FROM (SELECT o.id, o.unit, x.breach, x.n
+			  FROM overdue_order o
+			 CROSS JOIN LATERAL prevent.order_breaches(ROW(o.*)::prevent.work_order, _escalate_overdue_cluster.at) x
+			 WHERE NOT EXISTS (SELECT 1 FROM overdue_escalation e
+								WHERE e.work_order_id = o.id AND e.reason = 'overdue' AND e.breach = x.breach)) b;
+	INSERT INTO prevent.escalation (id, work_order_id, unit, tier, reason, breach, created_at)
+	SELECT nextval('prevent.escalation_id_seq'::regclass), x.id, x.unit, x.tier, 'overdue', x.breach,
+		   _escalate_overdue_cluster.at
+	  FROM overdue_new x;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	-- the next deadline not escalated, after this time
+	FOR r IN SELECT o.unit, o.id,
+					(SELECT min(x.due) FROM prevent.order_breaches(ROW(o.*)::prevent.work_order, 'infinity') x
+					  WHERE x.due >= _escalate_overdue_cluster.at
+						AND NOT EXISTS (SELECT 1 FROM overdue_escalation e
+										 WHERE e.work_order_id = o.id AND e.reason = 'overdue' AND e.breach = x.breach)) AS next_due
+			   FROM overdue_order o LOOP
+		UPDATE prevent.work_order w SET next_escalation_due = r.next_due WHERE w.unit = r.unit AND w.id = r.id;
+	END LOOP;
+	RETURN n;
+END
+$$;
+REVOKE ALL ON FUNCTION prevent._escalate_overdue_cluster(timestamptz) FROM PUBLIC;

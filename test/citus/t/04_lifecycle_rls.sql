@@ -1,7 +1,7 @@
 -- pgTAP on the Citus cluster of run.sh: review and the lifecycle on the coordinator, for
 -- orders on the workers; the views; row-level security as a station's LOGIN role, which sees
--- its unit only.  (Not yet on a cluster: the views overdue_orders and unit_dashboard, and
--- escalate_overdue(); README, Distributed deployment.)
+-- its unit only; escalate_overdue().  (Not yet on a cluster: the views overdue_orders and
+-- unit_dashboard; README, Distributed deployment.)
 \set ON_ERROR_STOP 1
 \set QUIET 1
 \pset format unaligned
@@ -12,7 +12,7 @@ SET search_path = "$user", public, jingqing;
 SELECT min(unit) FILTER (WHERE nodeport = (SELECT min(nodeport) FROM unit_node)) AS ua,
 	   max(unit) FILTER (WHERE nodeport = (SELECT max(nodeport) FROM unit_node)) AS ub
   FROM unit_node \gset
-SELECT plan(13);
+SELECT plan(16);
 
 INSERT INTO jq (gxdw, jjbh, bjdh, bjnr) VALUES
 	(:'ua', 'l1', '13500000001', '持刀威胁要杀人'), (:'ub', 'l2', '13500000002', '家暴');
@@ -30,6 +30,17 @@ SELECT results_eq(format($$SELECT action FROM prevent.event WHERE work_order_id 
 SELECT is((prevent.review(:pending_id, true, 'issue it')).status, 'issued', 'review issues a pending alert');
 SELECT count(*) AS review_orders FROM prevent.work_order WHERE alert_id = :pending_id AND reason = 'review' \gset
 SELECT is(:review_orders::bigint, 1::bigint, 'with its order');
+
+-- overdue escalation: the review's order missed its acceptance deadline
+SELECT id AS review_order FROM prevent.work_order WHERE alert_id = :pending_id AND reason = 'review' \gset
+UPDATE prevent.work_order SET issued_at = now() - interval '3 hours', accept_due = now() - interval '1 hour',
+	   next_escalation_due = '-infinity'
+ WHERE unit = :'ub' AND id = :review_order;
+SELECT is(prevent.escalate_overdue(), 1, 'escalate_overdue() on the coordinator escalates the missed deadline');
+SELECT count(*) AS overdue FROM prevent.escalation
+ WHERE work_order_id = :review_order AND reason = 'overdue' AND breach = 'accept' \gset
+SELECT is(:overdue::bigint, 1::bigint, 'an overdue escalation for the acceptance, in the order''s unit');
+SELECT is(prevent.escalate_overdue(), 0, 'and once');
 
 -- views
 SELECT lives_ok('SELECT prevent.refresh_stats()', 'refresh_stats() counts the distributed tables');
