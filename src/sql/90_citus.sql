@@ -351,6 +351,11 @@ BEGIN
 	SELECT a.unit, a.id, p.party, a.occurred_at
 	  FROM prevent.alert a CROSS JOIN LATERAL unnest(a.parties) p(party)
 	 WHERE a.parties OPERATOR(pg_catalog.&&) link_parties AND p.party = ANY (link_parties);
+	-- (indexed and analyzed: the repeat check probes them once per party of each new alert)
+	CREATE INDEX ON link_history (party, occurred_at);
+	CREATE INDEX ON link_new (unit, id);
+	ANALYZE link_history;
+	ANALYZE link_new;
 	CREATE TEMP TABLE link_policy ON COMMIT DROP AS
 	SELECT p.level, p.accept_within, p.feedback_within, p.close_within FROM prevent.level_policy p;
 	-- the repeats: a party of the alert with repeat_threshold incidents within the window (the
