@@ -28,6 +28,9 @@ packages=(
 	                                        # and servers for the build-time installcheck
 	lintian                                 # checks the .deb (test/debian_package.sh)
 	git                                     # the package is built from a clean clone of HEAD
+	# Citus, built from ../shared/vendor/citus/ for the cluster tests (scripts/citus.sh):
+	libcurl4-openssl-dev liblz4-dev libzstd-dev libkrb5-dev libssl-dev libselinux1-dev
+	libxslt1-dev libpam0g-dev libreadline-dev autoconf flex bison
 )
 
 missing=()

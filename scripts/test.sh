@@ -18,6 +18,9 @@
 #   in two so that each half is reported on its own)
 #   eval           bench/eval.sh over every ../shared/eval/*.jsonl: each source, the union and a
 #                  leave-one-source-out run; fails when the union misses its targets
+#   citus          scripts/citus.sh: builds Citus from ../shared/vendor/citus/ in a private copy
+#                  of the installation and runs test/citus/run.sh on a coordinator and two
+#                  workers on loopback; skipped without the vendor sources, unless CI=true
 #   then, last and with no cluster of ours running:
 #   debian-package test/debian_package.sh under prove: builds postgresql-15-prevent from a clean
 #                  clone of HEAD (dpkg-buildpackage, with its build-time installcheck), installs
@@ -28,7 +31,9 @@
 #
 # Environment: PG_CONFIG (default: scripts/pg-config.sh), PREVENT_TEST_PORT
 # (default 54329; the package test's clusters use the next port, on localhost),
-# PREVENT_EVAL_DIR (default ../shared/eval), PREVENT_REQUIRE_DEB (see debian-package).
+# PREVENT_EVAL_DIR (default ../shared/eval), PREVENT_REQUIRE_DEB (see debian-package),
+# PREVENT_VENDOR_DIR (default ../shared/vendor) and PREVENT_CITUS_PORT (default 55400, and the
+# next two; see citus).
 #
 # The eval targets on the union are what the default lexicon reaches today (see README,
 # Detection quality), so that no change makes detection worse unnoticed.
@@ -192,6 +197,17 @@ else
 	for name in pg_regress isolation pgtap tap-scripts eval; do
 		not_run "$name" "the extension did not build and install"
 	done
+fi
+
+# prevent on a Citus cluster, with Citus built from the vendor sources in a private copy of the
+# installation; skipped when they are missing, except in CI (CI=true), where they must be there
+vendor_dir=${PREVENT_VENDOR_DIR:-../shared/vendor}
+if [ -f "$vendor_dir/citus/citus-13.2.2.tar.gz" ]; then
+	stage citus scripts/citus.sh
+elif [ "${CI:-}" = true ]; then
+	not_run citus "no Citus sources in $vendor_dir/citus (CI=true needs them)"
+else
+	skip citus "no Citus sources in $vendor_dir/citus"
 fi
 
 # last: it replaces the installed extension with the package's for a while, and puts the

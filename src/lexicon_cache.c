@@ -17,6 +17,7 @@
 #include "postgres.h"
 
 #include "catalog/namespace.h"
+#include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
@@ -64,6 +65,31 @@ lexicon_cache_init(void)
 }
 
 /* AFTER ... FOR EACH STATEMENT trigger on every lexicon table */
+/*
+ * On a Citus cluster the trigger fires on a shard of a reference table
+ * (prevent.keyword_102010), on every node that has one: the backends of
+ * that node know the table by its own name (prevent.keyword), so that
+ * table is invalidated too (README, Distributed deployment).  Nothing
+ * without Citus.
+ */
+static void
+invalidate_citus_table(Relation rel)
+{
+	const char *name = RelationGetRelationName(rel);
+	const char *sep = strrchr(name, '_');
+	char		table[NAMEDATALEN];
+	Oid			relid;
+
+	if (sep == NULL || sep == name || strspn(sep + 1, "0123456789") != strlen(sep + 1) || sep[1] == '\0' ||
+		!OidIsValid(get_relname_relid("pg_dist_shard", PG_CATALOG_NAMESPACE)))
+		return;
+	memcpy(table, name, sep - name);
+	table[sep - name] = '\0';
+	relid = get_relname_relid(table, RelationGetNamespace(rel));
+	if (OidIsValid(relid) && relid != RelationGetRelid(rel))
+		CacheInvalidateRelcacheByRelid(relid);
+}
+
 Datum
 prevent_lexicon_changed(PG_FUNCTION_ARGS)
 {
@@ -78,6 +104,7 @@ prevent_lexicon_changed(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("prevent.lexicon_changed() must be fired AFTER ... FOR EACH STATEMENT")));
 	CacheInvalidateRelcache(trigdata->tg_relation);
+	invalidate_citus_table(trigdata->tg_relation);
 	PG_RETURN_POINTER(NULL);
 }
 

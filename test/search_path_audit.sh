@@ -497,6 +497,16 @@ SQL
 	# functions of some builds only
 	has_fn _grant_for_access && echo "SELECT prevent._grant_for_access('$ATT');"
 	has_fn _is_text_type && echo "SELECT prevent._is_text_type('pg_catalog.text'), prevent._is_text_type('pg_catalog.int4');"
+	# the Citus deployment mode (src/sql/90_citus.sql): on a single node distribute() refuses, the
+	# job and the shard writer do nothing, _on_every_node() stops at run_command_on_workers()
+	if has_fn distribute; then
+		cat <<SQL
+SELECT prevent.sees_unit('U_$s'), prevent._on_citus_worker(), prevent.link_alerts(), prevent._write_shard('{}', CURRENT_USER),
+	prevent._escalate_overdue_cluster(pg_catalog.now());
+DO \$x\$ BEGIN PERFORM prevent.distribute(4); EXCEPTION WHEN object_not_in_prerequisite_state THEN NULL; END \$x\$;
+DO \$x\$ BEGIN PERFORM prevent._on_every_node('SELECT 1'); EXCEPTION WHEN undefined_function THEN NULL; END \$x\$;
+SQL
+	fi
 	return 0
 }
 g_history() {	# back-fill of rows inserted before watch(): the procedure, its steps, the progress view

@@ -180,10 +180,11 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN status OPERATOR(pg_catalog.=) ANY ('{issued,accepted,fed_back}'::text[]);
 COMMENT ON FUNCTION prevent.order_is_open(text) IS 'Whether a work order of this status is open (issued, accepted or fed_back)';
 
--- the deadlines an order has missed at a time, in the order they fall due
+-- the deadlines an order has missed at a time, in the order they fall due (IMMUTABLE: its
+-- arguments only; Citus pushes only immutable table functions down to the shards)
 CREATE FUNCTION prevent.order_breaches(o prevent.work_order, at timestamptz)
 RETURNS TABLE (breach text, due timestamptz, n int)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
 BEGIN ATOMIC
 	SELECT d.breach, d.due, d.n
 	  FROM (VALUES (1, 'accept', o.accepted_at, o.accept_due),
@@ -532,7 +533,14 @@ BEGIN
 		RAISE EXCEPTION 'issue must be true or false'
 			USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	SELECT * INTO a FROM prevent.alert WHERE id = alert_id FOR NO KEY UPDATE;
+	-- the unit first, then the row locked by unit and id: on a Citus cluster a row lock must
+	-- name the distribution column (README, Distributed deployment)
+	SELECT x.unit INTO a.unit FROM prevent.alert x WHERE x.id = alert_id;
+	IF a.unit IS NULL THEN
+		SELECT * INTO a FROM prevent.alert WHERE id = alert_id FOR NO KEY UPDATE;
+	ELSE
+		SELECT * INTO a FROM prevent.alert x WHERE x.unit = a.unit AND x.id = alert_id FOR NO KEY UPDATE;
+	END IF;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'alert % does not exist', alert_id
 			USING ERRCODE = 'no_data_found';
@@ -575,7 +583,13 @@ BEGIN
 	IF order_id IS NULL THEN
 		RAISE EXCEPTION 'order_id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	SELECT * INTO o FROM prevent.work_order WHERE id = order_id FOR NO KEY UPDATE;
+	-- the unit first, then the row locked by unit and id (as _review() does)
+	SELECT x.unit INTO o.unit FROM prevent.work_order x WHERE x.id = order_id;
+	IF o.unit IS NULL THEN
+		SELECT * INTO o FROM prevent.work_order WHERE id = order_id FOR NO KEY UPDATE;
+	ELSE
+		SELECT * INTO o FROM prevent.work_order x WHERE x.unit = o.unit AND x.id = order_id FOR NO KEY UPDATE;
+	END IF;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'work order % does not exist', order_id
 			USING ERRCODE = 'no_data_found';
@@ -705,6 +719,11 @@ DECLARE
 BEGIN
 	IF at IS NULL THEN
 		RAISE EXCEPTION 'at must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	-- on a Citus cluster, without row locks over every shard (90_citus.sql); NULL elsewhere
+	n := prevent._escalate_overdue_cluster(at);
+	IF n IS NOT NULL THEN
+		RETURN n;
 	END IF;
 	SELECT coalesce(array_agg(c.id), '{}') INTO due_orders
 	  FROM (SELECT w.id FROM prevent.work_order w

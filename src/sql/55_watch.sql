@@ -89,12 +89,15 @@ $$;
  * triggers depend on those columns, so ALTER COLUMN ... TYPE of one drops
  * them first and makes them again (src/watch/ddl.c, _on_alter_table()).
  */
+-- (a body of BEGIN ATOMIC, not RETURN: Citus fails on RETURN bodies that read a table)
 CREATE FUNCTION prevent._watch_mode(tbl regclass) RETURNS text
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
-RETURN CASE WHEN (SELECT c.relkind FROM pg_class c WHERE c.oid = tbl) = 'p'
-				 OR coalesce((SELECT s.value FROM prevent.setting s WHERE s.name = 'watch_mode'), 'batch') = 'row'
-			THEN 'row' ELSE 'batch' END;
+BEGIN ATOMIC
+	SELECT CASE WHEN (SELECT c.relkind FROM pg_class c WHERE c.oid = tbl) = 'p'
+					 OR coalesce((SELECT s.value FROM prevent.setting s WHERE s.name = 'watch_mode'), 'batch') = 'row'
+				THEN 'row' ELSE 'batch' END;
+END;
 
 CREATE FUNCTION prevent._watch_update_triggers(tbl regclass) RETURNS void
 LANGUAGE plpgsql
@@ -320,15 +323,46 @@ CREATE TRIGGER watched_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON p
  * them.
  */
 
+/*
+ * Whether this is a worker of a Citus cluster (README, Distributed
+ * deployment): there the event triggers do nothing, prevent.watched being
+ * the coordinator's to keep.  false without Citus.
+ */
+CREATE FUNCTION prevent._on_citus_worker() RETURNS boolean
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	worker boolean;
+BEGIN
+	IF to_regclass('pg_catalog.pg_dist_local_group') IS NULL THEN
+		RETURN false;
+	END IF;
+	EXECUTE 'SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_local_group g WHERE g.groupid OPERATOR(pg_catalog.<>) 0)'
+		INTO worker;
+	RETURN worker;
+END
+$$;
+
 /* a watched table dropped: forget it */
 CREATE FUNCTION prevent._on_sql_drop() RETURNS event_trigger
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+	dropped oid[];
 BEGIN
-	DELETE FROM prevent.watched w
-	 USING pg_event_trigger_dropped_objects() d
-	 WHERE d.classid = 'pg_class'::regclass AND d.objsubid = 0 AND d.objid = w.source::oid;
+	-- (on a Citus worker, prevent.watched is the coordinator's: README, Distributed deployment)
+	IF prevent._on_citus_worker() THEN
+		RETURN;
+	END IF;
+	-- the relations first: on Citus, prevent.watched is a reference table, and the DELETE goes
+	-- to other nodes, where pg_event_trigger_dropped_objects() cannot be called
+	dropped := ARRAY(SELECT d.objid FROM pg_event_trigger_dropped_objects() d
+					  WHERE d.classid = 'pg_class'::regclass AND d.objsubid = 0);
+	IF EXISTS (SELECT 1 FROM prevent.watched w WHERE w.source::oid = ANY (dropped)) THEN
+		DELETE FROM prevent.watched w WHERE w.source::oid = ANY (dropped);
+	END IF;
 END
 $$;
 
@@ -344,6 +378,9 @@ DECLARE
 	newname name;
 	t regtype;
 BEGIN
+	IF prevent._on_citus_worker() THEN
+		RETURN;
+	END IF;
 	FOR cmd IN SELECT * FROM pg_event_trigger_ddl_commands() WHERE classid = 'pg_class'::regclass LOOP
 		SELECT * INTO w FROM prevent.watched WHERE source::oid = cmd.objid;
 		CONTINUE WHEN NOT FOUND;

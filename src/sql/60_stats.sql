@@ -21,7 +21,9 @@
  */
 CREATE FUNCTION prevent.report_time_zone() RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
-RETURN coalesce((SELECT s.value FROM prevent.setting s WHERE s.name OPERATOR(pg_catalog.=) 'report_time_zone'), 'Asia/Shanghai');
+BEGIN ATOMIC
+	SELECT coalesce((SELECT s.value FROM prevent.setting s WHERE s.name OPERATOR(pg_catalog.=) 'report_time_zone'), 'Asia/Shanghai');
+END;
 COMMENT ON FUNCTION prevent.report_time_zone() IS 'Time zone in which the views cut months and days (setting report_time_zone)';
 
 CREATE FUNCTION prevent.rate(part bigint, whole bigint) RETURNS numeric
@@ -44,10 +46,13 @@ INSERT INTO prevent.feedback_bucket (upper_bound, label, builtin) VALUES
 	('30 minutes', '<= 30 min', true), ('1 hour', '30-60 min', true), ('2 hours', '1-2 h', true),
 	('4 hours', '2-4 h', true), ('24 hours', '4-24 h', true);
 
--- the bounds of prevent.feedback_bucket, in order: what the bucket numbers are cut by
+-- the bounds of prevent.feedback_bucket, in order: what the bucket numbers are cut by (this and
+-- report_time_zone(): bodies of BEGIN ATOMIC, not RETURN, which Citus fails on when they read a table)
 CREATE FUNCTION prevent._feedback_bounds() RETURNS interval[]
 LANGUAGE sql STABLE PARALLEL SAFE
-RETURN (SELECT coalesce(pg_catalog.array_agg(b.upper_bound ORDER BY b.upper_bound), '{}') FROM prevent.feedback_bucket b);
+BEGIN ATOMIC
+	SELECT coalesce(pg_catalog.array_agg(b.upper_bound ORDER BY b.upper_bound), '{}') FROM prevent.feedback_bucket b;
+END;
 
 -- what the counters are cut by now
 CREATE TABLE prevent.stats_state (

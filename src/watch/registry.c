@@ -26,6 +26,7 @@
 
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
+#include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -46,7 +47,8 @@ watch_state_reset(void)
 {
 	SPIPlanPtr	plans[] = {watch_state.alert_plan_small, watch_state.alert_plan_large,
 		watch_state.issue_plan, watch_state.lock_plan, watch_state.lock_registrations_plan,
-		watch_state.find_alerts_plan, watch_state.lock_alerts_plan, watch_state.retire_plan};
+		watch_state.find_alerts_plan, watch_state.lock_alerts_plan, watch_state.retire_plan,
+		watch_state.shard_plan};
 
 	for (int i = 0; i < lengthof(plans); i++)
 		if (plans[i] != NULL)
@@ -246,65 +248,113 @@ watch_check_text_type(Relation rel, AttrNumber att, Oid typid)
 				 errhint("The narrative column must be text, varchar or char; call prevent.unwatch() and change the column back.")));
 }
 
-/* look up (as the owner, inside SPI) the registration of rel or an ancestor */
+/* read the registration of table source into w, for rel (source or a partition or shard of it) */
+static bool
+watch_load_registration(WatchInfo *w, Relation rel, Oid source)
+{
+	Datum		arg = ObjectIdGetDatum(source);
+	Oid			argtypes[1] = {OIDOID};
+	int			rc;
+	HeapTuple	tup;
+	TupleDesc	desc;
+	bool		isnull;
+	Datum		names;
+
+	rc = SPI_execute_with_args("SELECT w.text_columns::pg_catalog.text[], w.key_column::pg_catalog.text, "
+							   "w.unit_column::pg_catalog.text, w.occurred_column::pg_catalog.text, "
+							   "w.party_columns::pg_catalog.text[], "
+							   /* the level by its position in the enum, as the C code counts */
+							   "pg_catalog.array_position(pg_catalog.enum_range(NULL::prevent.risk_level), w.alert_level) "
+							   "OPERATOR(pg_catalog.-) 1, "
+							   "w.repeat_window, w.repeat_threshold "
+							   "FROM prevent.watched w "
+							   "WHERE w.source::pg_catalog.oid OPERATOR(pg_catalog.=) $1",
+							   1, argtypes, &arg, NULL, true, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
+	if (SPI_processed == 0)
+		return false;
+	tup = SPI_tuptable->vals[0];
+	desc = SPI_tuptable->tupdesc;
+	w->registered = true;
+	w->source = source;
+	names = SPI_getbinval(tup, desc, 1, &isnull);
+	w->ntext = column_attnums(rel, names, isnull, "text column", "narrative columns",
+							  WATCH_MAX_TEXT_COLUMNS, w->text_att);
+	if (w->ntext == 0)
+		elog(ERROR, "watched table \"%s\" has no narrative column", RelationGetRelationName(rel));
+	for (int i = 0; i < w->ntext; i++)
+	{
+		w->text_type[i] = TupleDescAttr(RelationGetDescr(rel), w->text_att[i] - 1)->atttypid;
+		watch_check_text_type(rel, w->text_att[i], w->text_type[i]);
+	}
+	w->key_att = column_attnum(rel, SPI_getvalue(tup, desc, 2), "key column");
+	w->unit_att = column_attnum(rel, SPI_getvalue(tup, desc, 3), "unit column");
+	w->occurred_att = column_attnum(rel, SPI_getvalue(tup, desc, 4), "occurred column");
+	names = SPI_getbinval(tup, desc, 5, &isnull);
+	w->nparty = column_attnums(rel, names, isnull, "party column", "party columns",
+							   WATCH_MAX_PARTY_COLUMNS, w->party_att);
+	w->alert_level = DatumGetInt32(SPI_getbinval(tup, desc, 6, &isnull));
+	w->repeat_window = *DatumGetIntervalP(SPI_getbinval(tup, desc, 7, &isnull));
+	w->repeat_threshold = DatumGetInt32(SPI_getbinval(tup, desc, 8, &isnull));
+	return true;
+}
+
+/*
+ * The table rel is a shard of, if it is a Citus shard (named <table>_<shard
+ * id> by Citus, and listed in pg_dist_shard, which workers of a cluster with
+ * metadata have): the trigger on a shard fires for its table's registration.
+ * InvalidOid if it is not one (and always without Citus).
+ */
+static Oid
+watch_citus_table(Relation rel)
+{
+	const char *name = RelationGetRelationName(rel);
+	const char *sep = strrchr(name, '_');
+	char	   *end;
+	int64		shardid;
+	Datum		arg;
+	Oid			argtypes[1] = {INT8OID};
+	bool		isnull;
+	Datum		table;
+	int			rc;
+
+	if (sep == NULL || sep[1] == '\0' ||
+		!OidIsValid(get_relname_relid("pg_dist_shard", PG_CATALOG_NAMESPACE)))
+		return InvalidOid;
+	errno = 0;
+	shardid = strtoll(sep + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || shardid <= 0)
+		return InvalidOid;
+	arg = Int64GetDatum(shardid);
+	rc = SPI_execute_with_args("SELECT s.logicalrelid::pg_catalog.oid FROM pg_catalog.pg_dist_shard s "
+							   "WHERE s.shardid OPERATOR(pg_catalog.=) $1",
+							   1, argtypes, &arg, NULL, true, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
+	if (SPI_processed == 0)
+		return InvalidOid;
+	table = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	return isnull ? InvalidOid : DatumGetObjectId(table);
+}
+
+/* look up (as the owner, inside SPI) the registration of rel, an ancestor, or its Citus table */
 static void
 watch_load(WatchInfo *w, Relation rel)
 {
 	List	   *candidates = list_make1_oid(RelationGetRelid(rel));
 	ListCell   *lc;
-	Oid			argtypes[1] = {OIDOID};
+	Oid			table;
 
 	if (rel->rd_rel->relispartition)
 		candidates = list_concat(candidates, get_partition_ancestors(RelationGetRelid(rel)));
 	w->registered = false;
 	foreach(lc, candidates)
-	{
-		Datum		arg = ObjectIdGetDatum(lfirst_oid(lc));
-		int			rc;
-		HeapTuple	tup;
-		TupleDesc	desc;
-		bool		isnull;
-		Datum		names;
-
-		rc = SPI_execute_with_args("SELECT w.text_columns::pg_catalog.text[], w.key_column::pg_catalog.text, "
-								   "w.unit_column::pg_catalog.text, w.occurred_column::pg_catalog.text, "
-								   "w.party_columns::pg_catalog.text[], "
-								   /* the level by its position in the enum, as the C code counts */
-								   "pg_catalog.array_position(pg_catalog.enum_range(NULL::prevent.risk_level), w.alert_level) "
-								   "OPERATOR(pg_catalog.-) 1, "
-								   "w.repeat_window, w.repeat_threshold "
-								   "FROM prevent.watched w "
-								   "WHERE w.source::pg_catalog.oid OPERATOR(pg_catalog.=) $1",
-								   1, argtypes, &arg, NULL, true, 1);
-		if (rc != SPI_OK_SELECT)
-			elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
-		if (SPI_processed == 0)
-			continue;
-		tup = SPI_tuptable->vals[0];
-		desc = SPI_tuptable->tupdesc;
-		w->registered = true;
-		w->source = lfirst_oid(lc);
-		names = SPI_getbinval(tup, desc, 1, &isnull);
-		w->ntext = column_attnums(rel, names, isnull, "text column", "narrative columns",
-								  WATCH_MAX_TEXT_COLUMNS, w->text_att);
-		if (w->ntext == 0)
-			elog(ERROR, "watched table \"%s\" has no narrative column", RelationGetRelationName(rel));
-		for (int i = 0; i < w->ntext; i++)
-		{
-			w->text_type[i] = TupleDescAttr(RelationGetDescr(rel), w->text_att[i] - 1)->atttypid;
-			watch_check_text_type(rel, w->text_att[i], w->text_type[i]);
-		}
-		w->key_att = column_attnum(rel, SPI_getvalue(tup, desc, 2), "key column");
-		w->unit_att = column_attnum(rel, SPI_getvalue(tup, desc, 3), "unit column");
-		w->occurred_att = column_attnum(rel, SPI_getvalue(tup, desc, 4), "occurred column");
-		names = SPI_getbinval(tup, desc, 5, &isnull);
-		w->nparty = column_attnums(rel, names, isnull, "party column", "party columns",
-								   WATCH_MAX_PARTY_COLUMNS, w->party_att);
-		w->alert_level = DatumGetInt32(SPI_getbinval(tup, desc, 6, &isnull));
-		w->repeat_window = *DatumGetIntervalP(SPI_getbinval(tup, desc, 7, &isnull));
-		w->repeat_threshold = DatumGetInt32(SPI_getbinval(tup, desc, 8, &isnull));
-		break;
-	}
+		if (watch_load_registration(w, rel, lfirst_oid(lc)))
+			return;
+	table = watch_citus_table(rel);
+	if (OidIsValid(table) && watch_load_registration(w, rel, table))
+		w->citus_shard = true;
 }
 
 /* the registration of rel (registered false if it has none), loaded on first use */

@@ -311,6 +311,8 @@ assess_row(Relation rel, HeapTuple tup, RowOrigin origin)
 	 */
 	if (origin == ROW_UPDATED || (origin == ROW_INSERTED && rel->rd_rel->relispartition))
 		flags |= WATCH_ITEM_REASSESS;
+	if (w.citus_shard)
+		flags |= WATCH_ITEM_SHARD;
 
 	doc = row_narrative(rel, tup, &w);
 	if (doc == NULL)

@@ -51,6 +51,7 @@ typedef struct WatchInfo
 	int			alert_level;
 	Interval	repeat_window;
 	int32		repeat_threshold;
+	bool		citus_shard;	/* relid is a Citus shard of source (README, Distributed deployment) */
 } WatchInfo;
 
 /* a prepared call of prevent._<name>(), by the OID of the public function */
@@ -91,6 +92,7 @@ typedef struct WatchState
 	SPIPlanPtr	find_alerts_plan;	/* alert_find.sql */
 	SPIPlanPtr	lock_alerts_plan;	/* alert_lock.sql */
 	SPIPlanPtr	retire_plan;	/* alert_retire.sql */
+	SPIPlanPtr	shard_plan;		/* prevent._write_shard($1, $2), on a Citus worker */
 	int32		party_stripes;	/* rows of prevent._party_lock */
 	ActPlan		act_plans[WATCH_MAX_ACT_PLANS];
 	int			n_act_plans;
@@ -115,6 +117,7 @@ extern void watch_persons_forget(void);
 /* how a queued alert came (watch_queue_alert) */
 #define WATCH_ITEM_REASSESS 0x01	/* re-assesses the row's alert, if it has one */
 #define WATCH_ITEM_OPTIONAL 0x02	/* below the alert level: written only if the row has an alert */
+#define WATCH_ITEM_SHARD 0x04		/* from a Citus shard: written by prevent._write_shard() */
 extern MemoryContext watch_queue_context(void);
 extern void watch_queue_alert(Datum item, uint8 flags);
 extern int	watch_queue_length(void);

@@ -482,6 +482,36 @@ prepare_updates(Datum *items, const uint8 *flags, int n)
 	return kept;
 }
 
+/*
+ * On a Citus worker, items from a shard: prevent._write_shard() writes the
+ * alerts and own-unit orders into the co-located shards of this node; no
+ * party lock (nothing of another unit is read or written here), the
+ * cross-unit work left to prevent.link_alerts() on the coordinator.
+ */
+static int64
+write_shard_batch(Datum *items, int n, Datum actor)
+{
+	Oid			argtypes[2] = {get_array_type(watch_type(&watch_state.alert_input_type, "_alert_input")), NAMEOID};
+	Datum		args[2];
+	PreventSpi	spi;
+	bool		isnull;
+	int64		written;
+	int			rc;
+
+	prevent_spi_begin(&spi, watch_owner());
+	args[0] = batch_array(items, n);
+	args[1] = actor;
+	if (watch_state.shard_plan == NULL)
+		watch_state.shard_plan = keep_plan("SELECT prevent._write_shard($1, $2)", 2, argtypes, 0);
+	rc = SPI_execute_snapshot(watch_state.shard_plan, args, NULL, GetLatestSnapshot(), InvalidSnapshot,
+							  false, true, 0);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "writing alerts failed: %s", SPI_result_code_string(rc));
+	written = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	prevent_spi_end(&spi);
+	return written;
+}
+
 /* write items[0..n-1] and issue their orders, as the owner; returns the alerts written */
 static int64
 write_batch(Datum *items, const uint8 *flags, int n, Datum actor)
@@ -494,7 +524,31 @@ write_batch(Datum *items, const uint8 *flags, int n, Datum actor)
 	PreventSpi	spi;
 	int			save_nestlevel;
 	int			rc;
+	int			nshard = 0;
 
+	for (int i = 0; i < n; i++)
+		nshard += (flags[i] & WATCH_ITEM_SHARD) != 0;
+	if (nshard == n)
+		return write_shard_batch(items, n, actor);
+	if (nshard > 0)
+	{
+		/* (a transaction that wrote to shards and to a table of this node) */
+		Datum	   *shard_items = palloc(nshard * sizeof(Datum));
+		Datum	   *others = palloc((n - nshard) * sizeof(Datum));
+		uint8	   *other_flags = palloc((n - nshard) * sizeof(uint8));
+		int			j = 0;
+		int			k = 0;
+
+		for (int i = 0; i < n; i++)
+			if ((flags[i] & WATCH_ITEM_SHARD) != 0)
+				shard_items[j++] = items[i];
+			else
+			{
+				others[k] = items[i];
+				other_flags[k++] = flags[i];
+			}
+		return write_shard_batch(shard_items, nshard, actor) + write_batch(others, other_flags, k, actor);
+	}
 	prevent_spi_begin(&spi, watch_owner());
 	for (int i = 0; i < n && !updates; i++)
 		updates = (flags[i] & WATCH_ITEM_REASSESS) != 0;
