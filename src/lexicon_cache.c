@@ -155,17 +155,25 @@ prevent_in_title(PvTitleCursor *tc, size_t bstart, size_t bend)
 }
 
 /*
- * The bit of the sentence that byte offset at of the text is in, counting
- * the sentence ends (。！？；!?; and line breaks) from where the last call
- * stopped: occurrences come in text order, so the text is read once.
+ * Read the text on to byte offset at (an occurrence's start), from where
+ * the last call stopped: occurrences come in text order, so the text is read
+ * once.  Counts the sentence ends (。！？；!?; and line breaks) and notes a
+ * title's opening 《 or 〈 (pos->titles: an occurrence may be in a title).
+ * Returns the bit of the sentence at is in.
  */
 static uint64
-sentence_bit(PvPositions *pos, size_t at)
+read_to(PvPositions *pos, size_t at)
 {
+	/* the bytes a sentence end or an opening 《 〈 starts with */
+	static const bool lead[256] = {
+		['\n'] = true, ['!'] = true, ['?'] = true, [';'] = true, [0xE3] = true, [0xEF] = true
+	};
 	const unsigned char *p = (const unsigned char *) pos->tc.doc;
 
 	for (size_t b = pos->sentence_at; b < at; b++)
 	{
+		if (!lead[p[b]])
+			continue;
 		if (p[b] == '\n' || p[b] == '!' || p[b] == '?' || p[b] == ';')
 			pos->sentence++;
 		else if (b + 2 < at &&
@@ -176,6 +184,11 @@ sentence_bit(PvPositions *pos, size_t at)
 			pos->sentence++;
 			b += 2;
 		}
+		else if (b + 2 < at && TITLE_OPEN(p + b))
+		{
+			pos->titles = true;
+			b += 2;
+		}
 	}
 	pos->sentence_at = Max(pos->sentence_at, at);
 	return pos->sentence < 63 ? UINT64CONST(1) << pos->sentence : PV_SENTENCE_OVERFLOW;
@@ -183,7 +196,9 @@ sentence_bit(PvPositions *pos, size_t at)
 
 /*
  * The scan's sink when the lexicon has dispositions or contexts or the text a title:
- * the last counted occurrence of each keyword, outside titles.
+ * the last counted occurrence of each keyword, outside titles.  Only an
+ * occurrence after an opening 《 or 〈 can be in a title: the title cursor
+ * is asked only once read_to() has passed one.
  */
 static void
 positions_sink(void *arg, const pv_hit *hits, int32_t nhits)
@@ -193,15 +208,18 @@ positions_sink(void *arg, const pv_hit *hits, int32_t nhits)
 	for (int32 i = 0; i < nhits; i++)
 	{
 		int32		k = hits[i].keyword;
+		uint64		sentence;
 
 		if (hits[i].status != PV_HIT_OK)
 			continue;
+		sentence = read_to(pos, hits[i].bstart);
 		if (pos->titles && prevent_in_title(&pos->tc, hits[i].bstart, hits[i].bend))
 			continue;
 		if (pos->last[k] < 0)
 			pos->touched[pos->ntouched++] = k;
-		pos->last[k] = hits[i].cstart;	/* hits come in text order */
-		pos->sentences[k] |= sentence_bit(pos, hits[i].bstart);
+		/* hits come in text order; byte offsets order them as characters would */
+		pos->last[k] = (int64) hits[i].bstart;
+		pos->sentences[k] |= sentence;
 	}
 }
 
@@ -209,13 +227,19 @@ void
 prevent_scan_assess(const PvLexicon *lex, const char *doc, size_t len, pv_result *res,
 					PvPositions *pos, MemoryContext mcxt, PvAssessment *a)
 {
-	bool		titles = text_has_title(doc, len);
-	bool		track = lex->ndispositions > 0 || lex->ncontexts > 0 || titles;
+	/*
+	 * Occurrences are tracked for dispositions and contexts, and in a text
+	 * with a title; with dispositions or contexts, the sink finds the
+	 * titles as it reads on (read_to), and the text is not searched first.
+	 */
+	bool		filters = lex->ndispositions > 0 || lex->ncontexts > 0;
+	bool		titles = !filters && text_has_title(doc, len);
+	bool		track = filters || titles;
 
 	if (track)
 	{
 		pos->titles = titles;
-		/* the title cursor holds the text for sentence_bit() too */
+		/* the title cursor holds the text for read_to() too */
 		prevent_title_start(&pos->tc, doc, len);
 		pos->sentence_at = 0;
 		pos->sentence = 0;
@@ -243,7 +267,7 @@ prevent_scan_assess(const PvLexicon *lex, const char *doc, size_t len, pv_result
 		}
 		pos->ntouched = 0;
 	}
-	prevent_scan_stream(lex, doc, len, res, mcxt, track ? positions_sink : NULL, track ? pos : NULL);
+	prevent_scan_stream(lex, doc, len, res, mcxt, track ? positions_sink : NULL, track ? pos : NULL, true);
 	lexicon_assess(lex, res, track ? pos : NULL, a);
 }
 
@@ -270,6 +294,9 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 	uint64	   *context_of = NULL;	/* per category code */
 	int64		score = 0;
 	int			level = PV_LEVEL_NONE;
+	int32		filters_buf[64];
+	int32	   *filters = filters_buf;	/* the dispositions and contexts found, in order */
+	int32		nfilters = 0;
 
 	a->counted = palloc(sizeof(bool) * (res->nkeywords + 1));
 	a->in_context = palloc0(sizeof(bool) * (res->nkeywords + 1));
@@ -298,6 +325,15 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 			}
 		}
 
+	if (pos != NULL)
+	{
+		if (res->nkeywords > (int32) lengthof(filters_buf))
+			filters = palloc(sizeof(int32) * res->nkeywords);
+		for (int j = 0; j < res->nkeywords; j++)
+			if (lex->keywords[res->keywords[j]].disposition || lex->keywords[res->keywords[j]].context)
+				filters[nfilters++] = res->keywords[j];
+	}
+
 	for (int i = 0; i < res->nkeywords; i++)
 	{
 		const PvKeywordInfo *k = &lex->keywords[res->keywords[i]];
@@ -313,12 +349,12 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 			a->counted[i] = false;
 			continue;
 		}
-		for (int j = 0; pos != NULL && j < res->nkeywords && a->counted[i]; j++)
+		for (int j = 0; j < nfilters && a->counted[i]; j++)
 		{
-			const PvKeywordInfo *d = &lex->keywords[res->keywords[j]];
+			const PvKeywordInfo *d = &lex->keywords[filters[j]];
 
-			if ((d->disposition || d->context) && (d->all_categories || d->category_code == k->category_code) &&
-				pos->last[res->keywords[j]] > pos->last[res->keywords[i]])
+			if ((d->all_categories || d->category_code == k->category_code) &&
+				pos->last[filters[j]] > pos->last[res->keywords[i]])
 			{
 				a->counted[i] = false;
 				a->in_context[i] = d->context;
@@ -381,6 +417,8 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 	a->level = level;
 	if (catw != weights)
 		pfree(catw);
+	if (filters != filters_buf)
+		pfree(filters);
 	if (context_of != NULL)
 		pfree(context_of);
 }

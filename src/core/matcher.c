@@ -858,6 +858,7 @@ typedef struct scan_state
 	int			hold;			/* keep them in res->hits until the end */
 	int32_t		hold_limit;		/* beyond: drop them, a second pass follows (0: none) */
 	int			overflowed;
+	int			bytes_only;		/* the sink needs no character positions */
 	int			flushed;		/* the window was flushed before the end */
 	pv_hit_sink sink;
 	void	   *sink_arg;
@@ -1134,7 +1135,8 @@ deliver(scan_state *st, int all, size_t cut)
 			n++;
 	if (n == 0)
 		return;
-	char_positions(st, res->hits, n);
+	if (!st->bytes_only)
+		char_positions(st, res->hits, n);
 	st->sink(st->sink_arg, res->hits, n);
 	drop_front(res->hits, &res->nhits, n, sizeof(pv_hit));
 }
@@ -1568,6 +1570,7 @@ state_start(scan_state *st, const pv_lexicon *lex, const char *doc, size_t len, 
 	st->hold = 0;
 	st->hold_limit = 0;
 	st->overflowed = 0;
+	st->bytes_only = 0;
 	st->sink = NULL;
 	st->sink_arg = NULL;
 	st->flush_every = res->flush_every > 0 ? res->flush_every : FLUSH_EVERY;
@@ -1699,10 +1702,11 @@ pv_scan_ex(const pv_lexicon *lex, const char *doc, size_t len, int valid_utf8, p
 }
 
 int
-pv_scan_stream(const pv_lexicon *lex, const char *doc, size_t len, int valid_utf8,
+pv_scan_stream(const pv_lexicon *lex, const char *doc, size_t len, int options,
 			   pv_result *res, pv_hit_sink sink, void *sink_arg)
 {
 	scan_state	st;
+	int			valid_utf8 = (options & PV_SCAN_VALID_UTF8) != 0;
 
 	if (lex == NULL || !lex->compiled)
 		return PV_ERR_STATE;
@@ -1714,6 +1718,7 @@ pv_scan_stream(const pv_lexicon *lex, const char *doc, size_t len, int valid_utf
 		st.sink = sink;
 		st.sink_arg = sink_arg;
 		st.want_hits = 1;
+		st.bytes_only = (options & PV_SCAN_BYTES_ONLY) != 0;
 		if (lex->negation_scope == PV_NEGATE_CATEGORY)
 		{
 			st.hold = 1;
@@ -1751,7 +1756,7 @@ pv_scan_any(const pv_lexicon *lex, const char *doc, size_t len, int valid_utf8, 
 		return PV_ERR_STATE;
 	if (lex->filters)
 	{
-		rc = pv_scan_stream(lex, doc, len, valid_utf8, res, NULL, NULL);
+		rc = pv_scan_stream(lex, doc, len, valid_utf8 ? PV_SCAN_VALID_UTF8 : 0, res, NULL, NULL);
 		return rc != PV_OK ? rc : res->nkeywords > 0;
 	}
 	/* every keyword hit counts: stop at the first */

@@ -2042,6 +2042,31 @@ stream_matches_at(int line, const pv_lexicon *lex, const char *doc, size_t len,
 	}
 	check_at(line, same, "the same occurrences, rules and keywords as pv_scan");
 	batches = lg.batches;
+
+	/* PV_SCAN_BYTES_ONLY: the same occurrences, no character positions */
+	{
+		sink_log	lb = {NULL, 0, 0, 0, 1, 0};
+
+		check_int_at(line, pv_scan_stream(lex, doc, len, PV_SCAN_BYTES_ONLY, &res, log_sink, &lb), PV_OK,
+					 "pv_scan_stream, bytes only");
+		check_int_at(line, res.score, ref.score, "score, bytes only");
+		check_int_at(line, (long long) lb.n, ref.nhits, "occurrences delivered, bytes only");
+		if (lb.n == (size_t) ref.nhits && lb.n > 0)
+		{
+			qsort(lb.hits, lb.n, sizeof(pv_hit), cmp_hit_all);
+			for (size_t i = 0; i < lb.n && same; i++)
+			{
+				const pv_hit *g = &lb.hits[i],
+						   *w = &ref.hits[i];
+
+				same = g->keyword == w->keyword && g->nstart == w->nstart && g->nend == w->nend &&
+					g->cstart == -1 && g->cend == -1 && g->bstart == w->bstart &&
+					g->bend == w->bend && g->clause == w->clause && g->status == w->status;
+			}
+		}
+		check_at(line, same, "bytes only: the same occurrences, cstart and cend -1");
+		free(lb.hits);
+	}
 	free(lg.hits);
 	pv_result_free(&ref);
 	pv_result_free(&res);
