@@ -155,50 +155,11 @@ prevent_in_title(PvTitleCursor *tc, size_t bstart, size_t bend)
 }
 
 /*
- * Read the text on to byte offset at (an occurrence's start), from where
- * the last call stopped: occurrences come in text order, so the text is read
- * once.  Counts the sentence ends (。！？；!?; and line breaks) and notes a
- * title's opening 《 or 〈 (pos->titles: an occurrence may be in a title).
- * Returns the bit of the sentence at is in.
- */
-static uint64
-read_to(PvPositions *pos, size_t at)
-{
-	/* the bytes a sentence end or an opening 《 〈 starts with */
-	static const bool lead[256] = {
-		['\n'] = true, ['!'] = true, ['?'] = true, [';'] = true, [0xE3] = true, [0xEF] = true
-	};
-	const unsigned char *p = (const unsigned char *) pos->tc.doc;
-
-	for (size_t b = pos->sentence_at; b < at; b++)
-	{
-		if (!lead[p[b]])
-			continue;
-		if (p[b] == '\n' || p[b] == '!' || p[b] == '?' || p[b] == ';')
-			pos->sentence++;
-		else if (b + 2 < at &&
-				 ((p[b] == 0xE3 && p[b + 1] == 0x80 && p[b + 2] == 0x82) ||	/* 。 */
-				  (p[b] == 0xEF && p[b + 1] == 0xBC &&
-				   (p[b + 2] == 0x81 || p[b + 2] == 0x9F || p[b + 2] == 0x9B))))	/* ！？； */
-		{
-			pos->sentence++;
-			b += 2;
-		}
-		else if (b + 2 < at && TITLE_OPEN(p + b))
-		{
-			pos->titles = true;
-			b += 2;
-		}
-	}
-	pos->sentence_at = Max(pos->sentence_at, at);
-	return pos->sentence < 63 ? UINT64CONST(1) << pos->sentence : PV_SENTENCE_OVERFLOW;
-}
-
-/*
  * The scan's sink when the lexicon has dispositions or contexts or the text a title:
- * the last counted occurrence of each keyword, outside titles.  Only an
- * occurrence after an opening 《 or 〈 can be in a title: the title cursor
- * is asked only once read_to() has passed one.
+ * the last counted occurrence of each keyword, outside titles, and the
+ * sentences (counted by the scan: pv_hit.sentence) it occurs in.  Only an
+ * occurrence with an opening 《 or 〈 before its end can be in a title: the
+ * title cursor is asked only for those.
  */
 static void
 positions_sink(void *arg, const pv_hit *hits, int32_t nhits)
@@ -208,18 +169,21 @@ positions_sink(void *arg, const pv_hit *hits, int32_t nhits)
 	for (int32 i = 0; i < nhits; i++)
 	{
 		int32		k = hits[i].keyword;
-		uint64		sentence;
+		int32		sentence = hits[i].sentence;
 
 		if (hits[i].status != PV_HIT_OK)
 			continue;
-		sentence = read_to(pos, hits[i].bstart);
-		if (pos->titles && prevent_in_title(&pos->tc, hits[i].bstart, hits[i].bend))
-			continue;
+		if (hits[i].titles > 0)
+		{
+			pos->titles = true;
+			if (prevent_in_title(&pos->tc, hits[i].bstart, hits[i].bend))
+				continue;
+		}
 		if (pos->last[k] < 0)
 			pos->touched[pos->ntouched++] = k;
 		/* hits come in text order; byte offsets order them as characters would */
 		pos->last[k] = (int64) hits[i].bstart;
-		pos->sentences[k] |= sentence;
+		pos->sentences[k] |= sentence < 63 ? UINT64CONST(1) << sentence : PV_SENTENCE_OVERFLOW;
 	}
 }
 
@@ -229,8 +193,8 @@ prevent_scan_assess(const PvLexicon *lex, const char *doc, size_t len, pv_result
 {
 	/*
 	 * Occurrences are tracked for dispositions and contexts, and in a text
-	 * with a title; with dispositions or contexts, the sink finds the
-	 * titles as it reads on (read_to), and the text is not searched first.
+	 * with a title; with dispositions or contexts, the sink learns of the
+	 * titles from the scan (pv_hit.titles), and the text is not searched first.
 	 */
 	bool		filters = lex->ndispositions > 0 || lex->ncontexts > 0;
 	bool		titles = !filters && text_has_title(doc, len);
@@ -239,10 +203,7 @@ prevent_scan_assess(const PvLexicon *lex, const char *doc, size_t len, pv_result
 	if (track)
 	{
 		pos->titles = titles;
-		/* the title cursor holds the text for read_to() too */
 		prevent_title_start(&pos->tc, doc, len);
-		pos->sentence_at = 0;
-		pos->sentence = 0;
 		if (pos->generation != lex->generation || pos->last == NULL)
 		{
 			if (pos->last)

@@ -153,13 +153,11 @@ extern bool prevent_in_title(PvTitleCursor *tc, size_t bstart, size_t bend);
 
 typedef struct PvPositions
 {
-	bool		titles;			/* a title may hold an occurrence (the text has an opening 《 or 〈
-								 * before it): last[] ignores occurrences in titles */
+	bool		titles;			/* a title may hold an occurrence (an opening 《 or 〈 before
+								 * its end): last[] ignores occurrences in titles */
 	PvTitleCursor tc;
 	int64	   *last;			/* per lexicon keyword: byte offset of its last occurrence */
 	uint64	   *sentences;		/* per lexicon keyword */
-	size_t		sentence_at;	/* bytes of the text before this are counted ... */
-	int32		sentence;		/* ... into this many sentence ends */
 	int32	   *touched;		/* keywords set since the last reset */
 	int32		ntouched;
 	int32		size;

@@ -30,6 +30,7 @@
 #define SYM_SOFT 0xFFFEu
 #define SYM_BREAK 0xFFFDu
 #define SYM_SLOW 0xFFFCu
+#define SYM_TITLE 0xFFFBu			/* 《 or 〈: noise, counted */
 #define SYM_LIMIT 0xFFF0u
 #define STATE_OUT 0x80000000u
 #define RING 64					/* >= PV_MAX_TERM, a power of two */
@@ -85,8 +86,8 @@ struct pv_term_hit
 	int32_t		clause;
 	int32_t		scope;			/* soft scope at start */
 	int32_t		status;
-	int64_t		cstart;
-	int64_t		cend;
+	int32_t		sentence;
+	int32_t		titles;
 	size_t		bstart;
 	size_t		bend;
 };
@@ -559,7 +560,8 @@ pv_lexicon_compile(pv_lexicon *lex)
 				lex->bmp[c] = SYM_SLOW;
 				break;
 			default:
-				lex->bmp[c] = SYM_SKIP;
+				/* noise; the title openers are counted (pv_hit.titles) */
+				lex->bmp[c] = c == 0x300A || c == 0x3008 ? SYM_TITLE : SYM_SKIP;
 				break;
 		}
 	}
@@ -849,6 +851,8 @@ typedef struct scan_state
 	int32_t		npos;			/* normalized code points so far */
 	int32_t		clause;
 	int32_t		scope;
+	int32_t		sentence;		/* sentence ends so far */
+	int32_t		titles;			/* title openers so far */
 	size_t		ring_byte[RING];
 	int32_t		ring_scope[RING];
 	int			halt;			/* stop the scan: PV_ERR_NOMEM or SCAN_FOUND */
@@ -1058,6 +1062,8 @@ add_occurrences(scan_state *st, const pv_term_hit *h)
 		o->bend = h->bend;
 		o->clause = h->clause;
 		o->status = status;
+		o->sentence = h->sentence;
+		o->titles = h->titles;
 	}
 	return 0;
 }
@@ -1293,7 +1299,8 @@ emit(scan_state *st, uint32_t state, size_t bend)
 				h->clause = st->clause;
 				h->scope = st->ring_scope[slot];
 				h->status = PV_HIT_OK;
-				h->cstart = h->cend = -1;
+				h->sentence = st->sentence;
+				h->titles = st->titles;
 				h->bstart = st->ring_byte[slot];
 				h->bend = bend;
 			}
@@ -1377,7 +1384,9 @@ scan_loop(const pv_lexicon *lex, scan_state *st, const unsigned char *s, size_t 
 	uint32_t	state = 0;
 	int32_t		npos = 0,
 				scope = 0,
-				clause = 0;
+				clause = 0,
+				sentence = 0,
+				titles = 0;
 	size_t		i = 0;
 
 #define PV_STEP(sym) \
@@ -1394,6 +1403,8 @@ scan_loop(const pv_lexicon *lex, scan_state *st, const unsigned char *s, size_t 
 			st->npos = npos; \
 			st->scope = scope; \
 			st->clause = clause; \
+			st->sentence = sentence; \
+			st->titles = titles; \
 			emit(st, state & ~out_bit, i); \
 			if (st->halt) \
 				return st->halt; \
@@ -1457,7 +1468,10 @@ scan_loop(const pv_lexicon *lex, scan_state *st, const unsigned char *s, size_t 
 				state = 0;
 				clause++;
 				scope++;
+				sentence += PV_SENTENCE_END(c);
 			}
+			else if (sym == SYM_TITLE)
+				titles++;
 			else
 			{
 				/* expansions and characters outside the BMP */
@@ -1471,6 +1485,7 @@ scan_loop(const pv_lexicon *lex, scan_state *st, const unsigned char *s, size_t 
 					state = 0;
 					clause++;
 					scope++;
+					sentence += PV_SENTENCE_END(c);
 					nc.n = 0;
 				}
 				for (int k = 0; k < nc.n; k++)
@@ -1585,7 +1600,7 @@ run_pass(scan_state *st, int valid)
 	int			rc;
 
 	res->nterms = res->nspans = res->ncues = 0;
-	st->npos = st->clause = st->scope = 0;
+	st->npos = st->clause = st->scope = st->sentence = st->titles = 0;
 	st->halt = 0;
 	st->flushed = 0;
 	st->anchored = 0;

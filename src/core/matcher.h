@@ -61,7 +61,14 @@ typedef struct pv_hit
 	size_t		bend;
 	int32_t		clause;			/* hard clause number */
 	int32_t		status;			/* pv_hit_status */
+	int32_t		sentence;		/* sentence ends before it (PV_SENTENCE_END) */
+	int32_t		titles;			/* title openers (《 〈) before its end, inside it included */
 } pv_hit;
+
+/* the hard clause breaks that end a sentence: 。！？；!?; and a line feed */
+#define PV_SENTENCE_END(c) \
+	((c) == 0x3002 || (c) == 0xFF01 || (c) == 0xFF1F || (c) == 0xFF1B || \
+	 (c) == '!' || (c) == '?' || (c) == ';' || (c) == '\n')
 
 typedef struct pv_term_hit pv_term_hit;
 typedef struct pv_span pv_span;
