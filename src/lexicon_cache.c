@@ -258,6 +258,7 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 	int32		filters_buf[64];
 	int32	   *filters = filters_buf;	/* the dispositions and contexts found, in order */
 	int32		nfilters = 0;
+	bool		weighed = false;	/* some class of catw has weight */
 
 	a->counted = palloc(sizeof(bool) * (res->nkeywords + 1));
 	a->in_context = palloc0(sizeof(bool) * (res->nkeywords + 1));
@@ -343,6 +344,7 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 		{
 			/* evidence of its class for the combinations, nothing else */
 			catw[k->signal_code] += k->weight;
+			weighed = true;
 			continue;
 		}
 		nkept++;
@@ -351,6 +353,7 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 		catw[k->category_code] += k->weight;
 		if (k->signal_code >= 0)
 			catw[k->signal_code] += k->weight;
+		weighed = true;
 	}
 	a->rules_counted = !(nmatch > 0 && nkept == 0 && by_all);
 	if (a->rules_counted)
@@ -361,6 +364,7 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 			score += r->weight;
 			level = Max(level, r->min_level);
 			catw[r->category_code] += r->weight;
+			weighed = true;
 		}
 	a->score = (int32) Min(score, 100);
 	level = Max(level, lexicon_level_of(lex, a->score));
@@ -369,7 +373,10 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 		const PvCombination *cb = &lex->combinations[c];
 		bool		all = true;
 
-		for (int j = 0; all && j < cb->ncodes; j++)
+		/* nothing weighed (most texts): every class has weight 0 */
+		if (!weighed)
+			all = cb->ncodes == 0 || cb->min_weight <= 0;
+		for (int j = 0; weighed && all && j < cb->ncodes; j++)
 			all = catw[cb->codes[j]] >= cb->min_weight;
 		a->present[c] = all;
 		if (all)

@@ -132,7 +132,13 @@ struct pv_lexicon
 	 */
 	uint16_t   *root_row;
 	uint32_t   *exc;
-	uint32_t   *exc_off;		/* nstates + 1 */
+	/*
+	 * Per state, at 2 * state: where its exceptions start in exc (they end
+	 * where the next state's start), and at 2 * state + 1 a mask with bit
+	 * sym % 32 set for each of its exceptions' symbols, so that most steps
+	 * take the root's row without reading exc.  2 * (nstates + 1) entries.
+	 */
+	uint32_t   *exc_off;
 	int32_t   **rules_of;		/* per pattern: rules it is part of, -1 terminated; NULL if none */
 	trie_node  *nodes;
 	int32_t		nstates;
@@ -438,8 +444,8 @@ pv_lexicon_memory(const pv_lexicon *lex)
 		return 0;
 	return 65536 * sizeof(uint16_t) +
 		(lex->delta ? (size_t) lex->nstates * lex->nsyms * sizeof(uint32_t)
-		 : lex->nsyms * sizeof(uint16_t) + lex->exc_off[lex->nstates] * sizeof(uint32_t) +
-		 (lex->nstates + 1) * sizeof(uint32_t)) +
+		 : lex->nsyms * sizeof(uint16_t) + lex->exc_off[2 * lex->nstates] * sizeof(uint32_t) +
+		 2 * (lex->nstates + 1) * sizeof(uint32_t)) +
 		(size_t) lex->nstates * sizeof(trie_node) + lex->nsyms * sizeof(uint32_t);
 }
 
@@ -647,7 +653,7 @@ pv_lexicon_compile(pv_lexicon *lex)
 		size_t		nexc = 0;
 		const uint32_t *root = lex->delta;
 
-		lex->exc_off = pv_alloc((lex->nstates + 1) * sizeof(uint32_t));
+		lex->exc_off = pv_alloc(2 * (lex->nstates + 1) * sizeof(uint32_t));
 		lex->root_row = pv_alloc((lex->nsyms + 1) * sizeof(uint16_t));
 		if (lex->exc_off == NULL || lex->root_row == NULL)
 			return PV_ERR_NOMEM;
@@ -666,16 +672,23 @@ pv_lexicon_compile(pv_lexicon *lex)
 		nexc = 0;
 		for (int32_t st = 0; st < lex->nstates; st++)
 		{
-			lex->exc_off[st] = (uint32_t) nexc;
+			uint32_t	mask = 0;
+
+			lex->exc_off[2 * st] = (uint32_t) nexc;
 			for (uint32_t a = 0; a < lex->nsyms; a++)
 			{
 				uint32_t	t = lex->delta[(size_t) st * lex->nsyms + a];
 
 				if (t != root[a])
+				{
 					lex->exc[nexc++] = ((a + 1) << 16) | (t & ~STATE_OUT) | ((t & STATE_OUT) ? 0x8000u : 0);
+					mask |= 1u << ((a + 1) & 31);
+				}
 			}
+			lex->exc_off[2 * st + 1] = mask;
 		}
-		lex->exc_off[lex->nstates] = (uint32_t) nexc;
+		lex->exc_off[2 * lex->nstates] = (uint32_t) nexc;
+		lex->exc_off[2 * lex->nstates + 1] = 0;
 		pv_release(lex->delta);
 		lex->delta = NULL;
 	}
@@ -1082,6 +1095,41 @@ cmp_hit(const void *a, const void *b)
 }
 
 /*
+ * Sort hits as cmp_hit does.  They come nearly in order (settled by their
+ * end, a pattern's keywords together): an insertion sort, unless it has
+ * moved them far more than a few places each, when qsort finishes.  The
+ * order is total (no two hits share keyword, bstart and bend), so both give
+ * the same.
+ */
+static void
+sort_hits(pv_hit *hits, int32_t n)
+{
+	size_t		budget = (size_t) n * 8;
+
+	for (int32_t i = 1; i < n; i++)
+	{
+		pv_hit		h;
+		int32_t		j = i;
+
+		if (cmp_hit(&hits[i - 1], &hits[i]) <= 0)
+			continue;
+		h = hits[i];
+		while (j > 0 && cmp_hit(&hits[j - 1], &h) > 0)
+		{
+			hits[j] = hits[j - 1];
+			j--;
+		}
+		hits[j] = h;
+		if ((size_t) (i - j) > budget)
+		{
+			qsort(hits, n, sizeof(pv_hit), cmp_hit);
+			return;
+		}
+		budget -= i - j;
+	}
+}
+
+/*
  * Character positions of hits ordered by bstart, decoding as the scan does
  * (an invalid byte counts as one character), from where the last call
  * stopped.
@@ -1133,7 +1181,7 @@ deliver(scan_state *st, int all, size_t cut)
 	if (res->nhits == 0)
 		return;
 	if (res->nhits > 1)
-		qsort(res->hits, res->nhits, sizeof(pv_hit), cmp_hit);
+		sort_hits(res->hits, res->nhits);
 	if (all)
 		n = res->nhits;
 	else
@@ -1340,8 +1388,13 @@ static inline uint32_t
 narrow_next(const uint16_t *root, const uint32_t *exc, const uint32_t *exc_off,
 			uint32_t state, uint32_t sym)
 {
-	uint32_t	lo = exc_off[state],
-				hi = exc_off[state + 1];
+	uint32_t	lo,
+				hi;
+
+	if ((exc_off[2 * state + 1] & (1u << (sym & 31))) == 0)
+		return root[sym];		/* not one of its exceptions */
+	lo = exc_off[2 * state];
+	hi = exc_off[2 * state + 2];
 
 	if (hi - lo > 8)
 	{
@@ -1355,7 +1408,7 @@ narrow_next(const uint16_t *root, const uint32_t *exc, const uint32_t *exc_off,
 			else
 				hi = mid;
 		}
-		return (lo < exc_off[state + 1] && (exc[lo] >> 16) == sym) ? (exc[lo] & 0xFFFFu) : root[sym];
+		return (lo < exc_off[2 * state + 2] && (exc[lo] >> 16) == sym) ? (exc[lo] & 0xFFFFu) : root[sym];
 	}
 	for (; lo < hi; lo++)
 		if ((exc[lo] >> 16) == sym)
