@@ -18,7 +18,9 @@
  * matches that start within the cue's window in the same scope (no clause
  * break, comma or colon in between), proximity rules fire, and the score is
  * summed, over a window that follows the scan (see "Memory" below), so a
- * scan's memory does not grow with the text.
+ * scan's memory does not grow with the text.  On the way it counts, for
+ * each occurrence, the sentence ends and title openers (《 〈) before it
+ * (pv_hit.sentence, .titles), so its callers need not read the text again.
  */
 #include <stdlib.h>
 #include <string.h>
