@@ -1676,6 +1676,39 @@ run_pass(scan_state *st, int valid)
 }
 
 /*
+ * Sort a few entries in place by insertion (qsort for many): glibc's qsort
+ * allocates for its merge sort, and a text has a few keywords and rules.
+ * cmp must be a total order, as cmp_i32 and cmp_first are here (distinct
+ * rule and keyword indices), so that both give the same.
+ */
+static void
+sort_small(void *base, int32_t n, size_t size, int (*cmp) (const void *, const void *))
+{
+	char	   *a = base;
+	char		tmp[sizeof(pv_first)];
+
+	if (n > 32 || size > sizeof(tmp))
+	{
+		qsort(base, n, size, cmp);
+		return;
+	}
+	for (int32_t i = 1; i < n; i++)
+	{
+		int32_t		j = i;
+
+		if (cmp(a + (i - 1) * size, a + i * size) <= 0)
+			continue;
+		memcpy(tmp, a + i * size, size);
+		while (j > 0 && cmp(a + (j - 1) * size, tmp) > 0)
+		{
+			memcpy(a + j * size, a + (j - 1) * size, size);
+			j--;
+		}
+		memcpy(a + j * size, tmp, size);
+	}
+}
+
+/*
  * After the first pass: the rules that fired and were not denied, the
  * keywords counted (in the order of their first occurrence), the score.
  */
@@ -1700,7 +1733,7 @@ finish_results(const pv_lexicon *lex, pv_result *res)
 	}
 	res->nrules = kept;
 	if (res->nrules > 1)
-		qsort(res->rules, res->nrules, sizeof(int32_t), cmp_i32);
+		sort_small(res->rules, res->nrules, sizeof(int32_t), cmp_i32);
 
 	for (int32_t i = 0; i < res->nfirsts; i++)
 		if (!pattern_denied(lex, res, res->firsts[i].id))
@@ -1719,7 +1752,7 @@ finish_results(const pv_lexicon *lex, pv_result *res)
 				res->kwfirsts[n++].id = k;
 			}
 	if (n > 1)
-		qsort(res->kwfirsts, n, sizeof(pv_first), cmp_first);
+		sort_small(res->kwfirsts, n, sizeof(pv_first), cmp_first);
 	for (int32_t i = 0; i < n; i++)
 	{
 		res->keywords[i] = res->kwfirsts[i].id;
