@@ -197,13 +197,13 @@ explain_text(FunctionCallInfo fcinfo, const char *doc, size_t len, const PvColum
 	es.as = &as;
 	es.order = order;
 	es.seen = palloc0(sizeof(bool) * (lex->nkeywords + 1));
-	es.titles = pos.titles;		/* found by the first scan */
+	es.titles = pos.titles;		/* found by the first scan, before its last counted occurrence */
 	prevent_title_start(&es.tc, doc, len);
 	{
 		pv_result	scan2;
 
 		pv_result_init(&scan2);
-		prevent_scan_stream(lex, doc, len, &scan2, CurrentMemoryContext, explain_sink, &es);
+		prevent_scan_stream(lex, doc, len, &scan2, CurrentMemoryContext, explain_sink, &es, false);
 		pv_result_free(&scan2);
 	}
 	for (int32 i = 0; i < res.nrules; i++)

@@ -182,35 +182,11 @@ prevent_in_title(PvTitleCursor *tc, size_t bstart, size_t bend)
 }
 
 /*
- * The bit of the sentence that byte offset at of the text is in, counting
- * the sentence ends (。！？；!?; and line breaks) from where the last call
- * stopped: occurrences come in text order, so the text is read once.
- */
-static uint64
-sentence_bit(PvPositions *pos, size_t at)
-{
-	const unsigned char *p = (const unsigned char *) pos->tc.doc;
-
-	for (size_t b = pos->sentence_at; b < at; b++)
-	{
-		if (p[b] == '\n' || p[b] == '!' || p[b] == '?' || p[b] == ';')
-			pos->sentence++;
-		else if (b + 2 < at &&
-				 ((p[b] == 0xE3 && p[b + 1] == 0x80 && p[b + 2] == 0x82) ||	/* 。 */
-				  (p[b] == 0xEF && p[b + 1] == 0xBC &&
-				   (p[b + 2] == 0x81 || p[b + 2] == 0x9F || p[b + 2] == 0x9B))))	/* ！？； */
-		{
-			pos->sentence++;
-			b += 2;
-		}
-	}
-	pos->sentence_at = Max(pos->sentence_at, at);
-	return pos->sentence < 63 ? UINT64CONST(1) << pos->sentence : PV_SENTENCE_OVERFLOW;
-}
-
-/*
  * The scan's sink when the lexicon has dispositions or contexts or the text a title:
- * the last counted occurrence of each keyword, outside titles.
+ * the last counted occurrence of each keyword, outside titles, and the
+ * sentences (counted by the scan: pv_hit.sentence) it occurs in.  Only an
+ * occurrence with an opening 《 or 〈 before its end can be in a title: the
+ * title cursor is asked only for those.
  */
 static void
 positions_sink(void *arg, const pv_hit *hits, int32_t nhits)
@@ -220,15 +196,21 @@ positions_sink(void *arg, const pv_hit *hits, int32_t nhits)
 	for (int32 i = 0; i < nhits; i++)
 	{
 		int32		k = hits[i].keyword;
+		int32		sentence = hits[i].sentence;
 
 		if (hits[i].status != PV_HIT_OK)
 			continue;
-		if (pos->titles && prevent_in_title(&pos->tc, hits[i].bstart, hits[i].bend))
-			continue;
+		if (hits[i].titles > 0)
+		{
+			pos->titles = true;
+			if (prevent_in_title(&pos->tc, hits[i].bstart, hits[i].bend))
+				continue;
+		}
 		if (pos->last[k] < 0)
 			pos->touched[pos->ntouched++] = k;
-		pos->last[k] = hits[i].cstart;	/* hits come in text order */
-		pos->sentences[k] |= sentence_bit(pos, hits[i].bstart);
+		/* hits come in text order; byte offsets order them as characters would */
+		pos->last[k] = (int64) hits[i].bstart;
+		pos->sentences[k] |= sentence < 63 ? UINT64CONST(1) << sentence : PV_SENTENCE_OVERFLOW;
 	}
 }
 
@@ -236,16 +218,19 @@ void
 prevent_scan_assess(const PvLexicon *lex, const char *doc, size_t len, pv_result *res,
 					PvPositions *pos, MemoryContext mcxt, PvAssessment *a)
 {
-	bool		titles = text_has_title(doc, len);
-	bool		track = lex->ndispositions > 0 || lex->ncontexts > 0 || titles;
+	/*
+	 * Occurrences are tracked for dispositions and contexts, and in a text
+	 * with a title; with dispositions or contexts, the sink learns of the
+	 * titles from the scan (pv_hit.titles), and the text is not searched first.
+	 */
+	bool		filters = lex->ndispositions > 0 || lex->ncontexts > 0;
+	bool		titles = !filters && text_has_title(doc, len);
+	bool		track = filters || titles;
 
 	if (track)
 	{
 		pos->titles = titles;
-		/* the title cursor holds the text for sentence_bit() too */
 		prevent_title_start(&pos->tc, doc, len);
-		pos->sentence_at = 0;
-		pos->sentence = 0;
 		if (pos->generation != lex->generation || pos->last == NULL)
 		{
 			if (pos->last)
@@ -270,7 +255,7 @@ prevent_scan_assess(const PvLexicon *lex, const char *doc, size_t len, pv_result
 		}
 		pos->ntouched = 0;
 	}
-	prevent_scan_stream(lex, doc, len, res, mcxt, track ? positions_sink : NULL, track ? pos : NULL);
+	prevent_scan_stream(lex, doc, len, res, mcxt, track ? positions_sink : NULL, track ? pos : NULL, true);
 	lexicon_assess(lex, res, track ? pos : NULL, a);
 }
 
@@ -297,6 +282,10 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 	uint64	   *context_of = NULL;	/* per category code */
 	int64		score = 0;
 	int			level = PV_LEVEL_NONE;
+	int32		filters_buf[64];
+	int32	   *filters = filters_buf;	/* the dispositions and contexts found, in order */
+	int32		nfilters = 0;
+	bool		weighed = false;	/* some class of catw has weight */
 
 	a->counted = palloc(sizeof(bool) * (res->nkeywords + 1));
 	a->in_context = palloc0(sizeof(bool) * (res->nkeywords + 1));
@@ -325,6 +314,15 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 			}
 		}
 
+	if (pos != NULL)
+	{
+		if (res->nkeywords > (int32) lengthof(filters_buf))
+			filters = palloc(sizeof(int32) * res->nkeywords);
+		for (int j = 0; j < res->nkeywords; j++)
+			if (lex->keywords[res->keywords[j]].disposition || lex->keywords[res->keywords[j]].context)
+				filters[nfilters++] = res->keywords[j];
+	}
+
 	for (int i = 0; i < res->nkeywords; i++)
 	{
 		const PvKeywordInfo *k = &lex->keywords[res->keywords[i]];
@@ -340,12 +338,12 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 			a->counted[i] = false;
 			continue;
 		}
-		for (int j = 0; pos != NULL && j < res->nkeywords && a->counted[i]; j++)
+		for (int j = 0; j < nfilters && a->counted[i]; j++)
 		{
-			const PvKeywordInfo *d = &lex->keywords[res->keywords[j]];
+			const PvKeywordInfo *d = &lex->keywords[filters[j]];
 
-			if ((d->disposition || d->context) && (d->all_categories || d->category_code == k->category_code) &&
-				pos->last[res->keywords[j]] > pos->last[res->keywords[i]])
+			if ((d->all_categories || d->category_code == k->category_code) &&
+				pos->last[filters[j]] > pos->last[res->keywords[i]])
 			{
 				a->counted[i] = false;
 				a->in_context[i] = d->context;
@@ -373,6 +371,7 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 		{
 			/* evidence of its class for the combinations, nothing else */
 			catw[k->signal_code] += k->weight;
+			weighed = true;
 			continue;
 		}
 		nkept++;
@@ -381,6 +380,7 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 		catw[k->category_code] += k->weight;
 		if (k->signal_code >= 0)
 			catw[k->signal_code] += k->weight;
+		weighed = true;
 	}
 	a->rules_counted = !(nmatch > 0 && nkept == 0 && by_all);
 	if (a->rules_counted)
@@ -391,6 +391,7 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 			score += r->weight;
 			level = Max(level, r->min_level);
 			catw[r->category_code] += r->weight;
+			weighed = true;
 		}
 	a->score = (int32) Min(score, 100);
 	level = Max(level, lexicon_level_of(lex, a->score));
@@ -399,7 +400,10 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 		const PvCombination *cb = &lex->combinations[c];
 		bool		all = true;
 
-		for (int j = 0; all && j < cb->ncodes; j++)
+		/* nothing weighed (most texts): every class has weight 0 */
+		if (!weighed)
+			all = cb->ncodes == 0 || cb->min_weight <= 0;
+		for (int j = 0; weighed && all && j < cb->ncodes; j++)
 			all = catw[cb->codes[j]] >= cb->min_weight;
 		a->present[c] = all;
 		if (all)
@@ -408,6 +412,8 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 	a->level = level;
 	if (catw != weights)
 		pfree(catw);
+	if (filters != filters_buf)
+		pfree(filters);
 	if (context_of != NULL)
 		pfree(context_of);
 }

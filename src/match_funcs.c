@@ -68,11 +68,13 @@ call_cache(FunctionCallInfo fcinfo)
  */
 void
 prevent_scan_stream(const PvLexicon *lex, const char *doc, size_t len, pv_result *res,
-					MemoryContext mcxt, pv_hit_sink sink, void *sink_arg)
+					MemoryContext mcxt, pv_hit_sink sink, void *sink_arg, bool bytes_only)
 {
 	MemoryContext old = MemoryContextSwitchTo(mcxt);
 	/* text in a UTF8 database is valid UTF-8 (the extension requires one) */
-	int			rc = pv_scan_stream(lex->lex, doc, len, 1, res, sink, sink_arg);
+	int			rc = pv_scan_stream(lex->lex, doc, len,
+									PV_SCAN_VALID_UTF8 | (bytes_only ? PV_SCAN_BYTES_ONLY : 0),
+									res, sink, sink_arg);
 
 	MemoryContextSwitchTo(old);
 	if (rc == PV_ERR_NOMEM)
@@ -164,7 +166,7 @@ prevent_match(PG_FUNCTION_ARGS)
 	ms.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	ms.mcxt = CurrentMemoryContext;
 	prevent_scan_stream(lex, VARDATA_ANY(doc), VARSIZE_ANY_EXHDR(doc), &cc->res, fcinfo->flinfo->fn_mcxt,
-				match_sink, &ms);
+				match_sink, &ms, false);
 	return (Datum) 0;
 }
 
@@ -479,7 +481,8 @@ highlight_write(FunctionCallInfo fcinfo, HighlightSink *hs, const char *src, Siz
 	hs->in_span = false;
 	hs->start = hs->end = 0;
 	highlight_begin_elem(hs);
-	prevent_scan_stream(hs->lex, src, srclen, &cc->res, fcinfo->flinfo->fn_mcxt, highlight_sink, hs);
+	/* spans in bytes */
+	prevent_scan_stream(hs->lex, src, srclen, &cc->res, fcinfo->flinfo->fn_mcxt, highlight_sink, hs, true);
 	if (hs->in_span)
 		highlight_span(hs);
 	for (;;)

@@ -153,12 +153,11 @@ extern bool prevent_in_title(PvTitleCursor *tc, size_t bstart, size_t bend);
 
 typedef struct PvPositions
 {
-	bool		titles;			/* this scan tracks titles: last[] ignores occurrences in them */
+	bool		titles;			/* a title may hold an occurrence (an opening 《 or 〈 before
+								 * its end): last[] ignores occurrences in titles */
 	PvTitleCursor tc;
-	int64	   *last;			/* per lexicon keyword */
+	int64	   *last;			/* per lexicon keyword: byte offset of its last occurrence */
 	uint64	   *sentences;		/* per lexicon keyword */
-	size_t		sentence_at;	/* bytes of the text before this are counted ... */
-	int32		sentence;		/* ... into this many sentence ends */
 	int32	   *touched;		/* keywords set since the last reset */
 	int32		ntouched;
 	int32		size;
@@ -166,9 +165,12 @@ typedef struct PvPositions
 	MemoryContext alloc_mcxt;
 } PvPositions;
 
-/* match_funcs.c: scan into res (the core allocating under mcxt), occurrences to sink if given */
+/*
+ * match_funcs.c: scan into res (the core allocating under mcxt), occurrences to sink if given,
+ * with their character positions unless bytes_only (cstart = cend = -1)
+ */
 extern void prevent_scan_stream(const PvLexicon *lex, const char *doc, size_t len, pv_result *res,
-								MemoryContext mcxt, pv_hit_sink sink, void *sink_arg);
+								MemoryContext mcxt, pv_hit_sink sink, void *sink_arg, bool bytes_only);
 
 extern void lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *pos,
 						   PvAssessment *a);

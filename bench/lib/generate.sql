@@ -1,7 +1,10 @@
 /*
  * bench/lib/generate.sql — builds bench.incident(id, content): :rows synthetic 110 incident
  * narratives of about 150 characters, deterministically (bench.rnd hashes the row number, so
- * the same rows and terms give the same table on every machine and run).
+ * the same rows and terms give the same table on every machine and run).  With the psql
+ * variable shape set to dense, builds bench.incident_dense instead: narratives of about 600
+ * characters in which every other clause, at random, is a risky one carrying a lexicon term
+ * (the same carrier phrases; long texts dense with hits).
  *
  * Input: psql variable rows, and table bench.gen_terms(term) — the lexicon terms; about 5 % of
  * the rows carry one of them, picked at random, in a neutral carrier phrase.  Rows are built
@@ -13,10 +16,18 @@
  * Builds bench.incident_new, then swaps it in, so an interrupted run leaves the old table.
  */
 \set ON_ERROR_STOP 1
+\if :{?shape}
+\else
+\set shape ordinary
+\endif
+SELECT :'shape' = 'dense' AS dense,
+	CASE :'shape' WHEN 'dense' THEN 'incident_dense' WHEN 'ordinary' THEN 'incident' END AS tbl \gset
 
 DROP TABLE IF EXISTS bench.incident_new;
 
-CREATE UNLOGGED TABLE bench.incident_new AS
+-- no compression (the dense shape's rows are near 2 kB): the floor, octet_length(), would
+-- otherwise read a compressed value's size from its header and decompress nothing
+CREATE UNLOGGED TABLE bench.incident_new WITH (toast_tuple_target = 8160) AS
 WITH c AS (
 	SELECT
 		bench.neutral(ARRAY['报警人称：', '报警人张某某（男，４５岁）称：', '报警人李某（女，３２岁）来电称：',
@@ -74,12 +85,12 @@ r AS (
 		   END AS prefix,
 		c.closings[bench.rnd(g.i, 11, cardinality(c.closings))] AS closing,
 		/* about 5 % of the rows carry a lexicon term, in clause 1..3 of the body */
-		CASE WHEN cardinality(c.terms) > 0 AND bench.rnd(g.i, 12, 1000) <= 50
+		CASE WHEN cardinality(c.terms) > 0 AND bench.rnd(g.i, 12, 1000) <= 50 AND NOT :'dense'::boolean
 			THEN format(c.carriers[bench.rnd(g.i, 13, cardinality(c.carriers))],
 						c.terms[bench.rnd(g.i, 14, cardinality(c.terms))])
 		END AS carrier,
 		bench.rnd(g.i, 15, 3) AS carrier_at,
-		132 + bench.rnd(g.i, 16, 25) AS target_len
+		CASE WHEN :'dense'::boolean THEN 588 + bench.rnd(g.i, 16, 25) ELSE 132 + bench.rnd(g.i, 16, 25) END AS target_len
 	FROM generate_series(1, :rows) g(i), c
 )
 SELECT r.i AS id,
@@ -95,9 +106,14 @@ CROSS JOIN LATERAL (
 		FROM (
 			SELECT n,
 				CASE WHEN n = r.carrier_at AND r.carrier IS NOT NULL THEN r.carrier
+					 /* dense: every other clause, at random, carries a term */
+					 WHEN :'dense'::boolean AND bench.rnd(r.i * 64 + n, 19, 2) = 1
+						  AND (SELECT cardinality(c.terms) > 0 FROM c)
+					 THEN (SELECT format(c.carriers[bench.rnd(r.i * 64 + n, 13, cardinality(c.carriers))],
+										 c.terms[bench.rnd(r.i * 64 + n, 14, cardinality(c.terms))]) FROM c)
 					 ELSE (SELECT c.frags[bench.rnd(r.i * 64 + n, 17, cardinality(c.frags))] FROM c)
 				END AS frag0
-			FROM generate_series(1, 16) n
+			FROM generate_series(1, CASE WHEN :'dense'::boolean THEN 60 ELSE 16 END) n
 		) s0
 		CROSS JOIN LATERAL (
 			/* one clause in four ends a sentence */
@@ -109,7 +125,7 @@ CROSS JOIN LATERAL (
 ) t
 ORDER BY r.i;
 
-DROP TABLE IF EXISTS bench.incident;
-ALTER TABLE bench.incident_new RENAME TO incident;
-ALTER TABLE bench.incident ALTER COLUMN id SET NOT NULL;
-COMMENT ON TABLE bench.incident IS 'Synthetic 110 incident narratives for bench/assess.sh (bench/lib/generate.sql)';
+DROP TABLE IF EXISTS bench.:tbl;
+ALTER TABLE bench.incident_new RENAME TO :tbl;
+ALTER TABLE bench.:tbl ALTER COLUMN id SET NOT NULL;
+COMMENT ON TABLE bench.:tbl IS 'Synthetic 110 incident narratives for bench/assess.sh (bench/lib/generate.sql)';

@@ -18,7 +18,9 @@
  * matches that start within the cue's window in the same scope (no clause
  * break, comma or colon in between), proximity rules fire, and the score is
  * summed, over a window that follows the scan (see "Memory" below), so a
- * scan's memory does not grow with the text.
+ * scan's memory does not grow with the text.  On the way it counts, for
+ * each occurrence, the sentence ends and title openers (《 〈) before it
+ * (pv_hit.sentence, .titles), so its callers need not read the text again.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +32,7 @@
 #define SYM_SOFT 0xFFFEu
 #define SYM_BREAK 0xFFFDu
 #define SYM_SLOW 0xFFFCu
+#define SYM_TITLE 0xFFFBu			/* 《 or 〈: noise, counted */
 #define SYM_LIMIT 0xFFF0u
 #define STATE_OUT 0x80000000u
 #define RING 64					/* >= PV_MAX_TERM, a power of two */
@@ -85,8 +88,8 @@ struct pv_term_hit
 	int32_t		clause;
 	int32_t		scope;			/* soft scope at start */
 	int32_t		status;
-	int64_t		cstart;
-	int64_t		cend;
+	int32_t		sentence;
+	int32_t		titles;
 	size_t		bstart;
 	size_t		bend;
 };
@@ -131,7 +134,13 @@ struct pv_lexicon
 	 */
 	uint16_t   *root_row;
 	uint32_t   *exc;
-	uint32_t   *exc_off;		/* nstates + 1 */
+	/*
+	 * Per state, at 2 * state: where its exceptions start in exc (they end
+	 * where the next state's start), and at 2 * state + 1 a mask with bit
+	 * sym % 32 set for each of its exceptions' symbols, so that most steps
+	 * take the root's row without reading exc.  2 * (nstates + 1) entries.
+	 */
+	uint32_t   *exc_off;
 	int32_t   **rules_of;		/* per pattern: rules it is part of, -1 terminated; NULL if none */
 	trie_node  *nodes;
 	int32_t		nstates;
@@ -437,8 +446,8 @@ pv_lexicon_memory(const pv_lexicon *lex)
 		return 0;
 	return 65536 * sizeof(uint16_t) +
 		(lex->delta ? (size_t) lex->nstates * lex->nsyms * sizeof(uint32_t)
-		 : lex->nsyms * sizeof(uint16_t) + lex->exc_off[lex->nstates] * sizeof(uint32_t) +
-		 (lex->nstates + 1) * sizeof(uint32_t)) +
+		 : lex->nsyms * sizeof(uint16_t) + lex->exc_off[2 * lex->nstates] * sizeof(uint32_t) +
+		 2 * (lex->nstates + 1) * sizeof(uint32_t)) +
 		(size_t) lex->nstates * sizeof(trie_node) + lex->nsyms * sizeof(uint32_t);
 }
 
@@ -559,7 +568,8 @@ pv_lexicon_compile(pv_lexicon *lex)
 				lex->bmp[c] = SYM_SLOW;
 				break;
 			default:
-				lex->bmp[c] = SYM_SKIP;
+				/* noise; the title openers are counted (pv_hit.titles) */
+				lex->bmp[c] = c == 0x300A || c == 0x3008 ? SYM_TITLE : SYM_SKIP;
 				break;
 		}
 	}
@@ -645,7 +655,7 @@ pv_lexicon_compile(pv_lexicon *lex)
 		size_t		nexc = 0;
 		const uint32_t *root = lex->delta;
 
-		lex->exc_off = pv_alloc((lex->nstates + 1) * sizeof(uint32_t));
+		lex->exc_off = pv_alloc(2 * (lex->nstates + 1) * sizeof(uint32_t));
 		lex->root_row = pv_alloc((lex->nsyms + 1) * sizeof(uint16_t));
 		if (lex->exc_off == NULL || lex->root_row == NULL)
 			return PV_ERR_NOMEM;
@@ -664,16 +674,23 @@ pv_lexicon_compile(pv_lexicon *lex)
 		nexc = 0;
 		for (int32_t st = 0; st < lex->nstates; st++)
 		{
-			lex->exc_off[st] = (uint32_t) nexc;
+			uint32_t	mask = 0;
+
+			lex->exc_off[2 * st] = (uint32_t) nexc;
 			for (uint32_t a = 0; a < lex->nsyms; a++)
 			{
 				uint32_t	t = lex->delta[(size_t) st * lex->nsyms + a];
 
 				if (t != root[a])
+				{
 					lex->exc[nexc++] = ((a + 1) << 16) | (t & ~STATE_OUT) | ((t & STATE_OUT) ? 0x8000u : 0);
+					mask |= 1u << ((a + 1) & 31);
+				}
 			}
+			lex->exc_off[2 * st + 1] = mask;
 		}
-		lex->exc_off[lex->nstates] = (uint32_t) nexc;
+		lex->exc_off[2 * lex->nstates] = (uint32_t) nexc;
+		lex->exc_off[2 * lex->nstates + 1] = 0;
 		pv_release(lex->delta);
 		lex->delta = NULL;
 	}
@@ -849,6 +866,8 @@ typedef struct scan_state
 	int32_t		npos;			/* normalized code points so far */
 	int32_t		clause;
 	int32_t		scope;
+	int32_t		sentence;		/* sentence ends so far */
+	int32_t		titles;			/* title openers so far */
 	size_t		ring_byte[RING];
 	int32_t		ring_scope[RING];
 	int			halt;			/* stop the scan: PV_ERR_NOMEM or SCAN_FOUND */
@@ -858,6 +877,7 @@ typedef struct scan_state
 	int			hold;			/* keep them in res->hits until the end */
 	int32_t		hold_limit;		/* beyond: drop them, a second pass follows (0: none) */
 	int			overflowed;
+	int			bytes_only;		/* the sink needs no character positions */
 	int			flushed;		/* the window was flushed before the end */
 	pv_hit_sink sink;
 	void	   *sink_arg;
@@ -1057,6 +1077,8 @@ add_occurrences(scan_state *st, const pv_term_hit *h)
 		o->bend = h->bend;
 		o->clause = h->clause;
 		o->status = status;
+		o->sentence = h->sentence;
+		o->titles = h->titles;
 	}
 	return 0;
 }
@@ -1072,6 +1094,41 @@ cmp_hit(const void *a, const void *b)
 	if (x->bend != y->bend)
 		return x->bend < y->bend ? -1 : 1;
 	return (x->keyword > y->keyword) - (x->keyword < y->keyword);
+}
+
+/*
+ * Sort hits as cmp_hit does.  They come nearly in order (settled by their
+ * end, a pattern's keywords together): an insertion sort, unless it has
+ * moved them far more than a few places each, when qsort finishes.  The
+ * order is total (no two hits share keyword, bstart and bend), so both give
+ * the same.
+ */
+static void
+sort_hits(pv_hit *hits, int32_t n)
+{
+	size_t		budget = (size_t) n * 8;
+
+	for (int32_t i = 1; i < n; i++)
+	{
+		pv_hit		h;
+		int32_t		j = i;
+
+		if (cmp_hit(&hits[i - 1], &hits[i]) <= 0)
+			continue;
+		h = hits[i];
+		while (j > 0 && cmp_hit(&hits[j - 1], &h) > 0)
+		{
+			hits[j] = hits[j - 1];
+			j--;
+		}
+		hits[j] = h;
+		if ((size_t) (i - j) > budget)
+		{
+			qsort(hits, n, sizeof(pv_hit), cmp_hit);
+			return;
+		}
+		budget -= i - j;
+	}
 }
 
 /*
@@ -1126,7 +1183,7 @@ deliver(scan_state *st, int all, size_t cut)
 	if (res->nhits == 0)
 		return;
 	if (res->nhits > 1)
-		qsort(res->hits, res->nhits, sizeof(pv_hit), cmp_hit);
+		sort_hits(res->hits, res->nhits);
 	if (all)
 		n = res->nhits;
 	else
@@ -1134,7 +1191,8 @@ deliver(scan_state *st, int all, size_t cut)
 			n++;
 	if (n == 0)
 		return;
-	char_positions(st, res->hits, n);
+	if (!st->bytes_only)
+		char_positions(st, res->hits, n);
 	st->sink(st->sink_arg, res->hits, n);
 	drop_front(res->hits, &res->nhits, n, sizeof(pv_hit));
 }
@@ -1291,7 +1349,8 @@ emit(scan_state *st, uint32_t state, size_t bend)
 				h->clause = st->clause;
 				h->scope = st->ring_scope[slot];
 				h->status = PV_HIT_OK;
-				h->cstart = h->cend = -1;
+				h->sentence = st->sentence;
+				h->titles = st->titles;
 				h->bstart = st->ring_byte[slot];
 				h->bend = bend;
 			}
@@ -1331,8 +1390,13 @@ static inline uint32_t
 narrow_next(const uint16_t *root, const uint32_t *exc, const uint32_t *exc_off,
 			uint32_t state, uint32_t sym)
 {
-	uint32_t	lo = exc_off[state],
-				hi = exc_off[state + 1];
+	uint32_t	lo,
+				hi;
+
+	if ((exc_off[2 * state + 1] & (1u << (sym & 31))) == 0)
+		return root[sym];		/* not one of its exceptions */
+	lo = exc_off[2 * state];
+	hi = exc_off[2 * state + 2];
 
 	if (hi - lo > 8)
 	{
@@ -1346,7 +1410,7 @@ narrow_next(const uint16_t *root, const uint32_t *exc, const uint32_t *exc_off,
 			else
 				hi = mid;
 		}
-		return (lo < exc_off[state + 1] && (exc[lo] >> 16) == sym) ? (exc[lo] & 0xFFFFu) : root[sym];
+		return (lo < exc_off[2 * state + 2] && (exc[lo] >> 16) == sym) ? (exc[lo] & 0xFFFFu) : root[sym];
 	}
 	for (; lo < hi; lo++)
 		if ((exc[lo] >> 16) == sym)
@@ -1375,7 +1439,9 @@ scan_loop(const pv_lexicon *lex, scan_state *st, const unsigned char *s, size_t 
 	uint32_t	state = 0;
 	int32_t		npos = 0,
 				scope = 0,
-				clause = 0;
+				clause = 0,
+				sentence = 0,
+				titles = 0;
 	size_t		i = 0;
 
 #define PV_STEP(sym) \
@@ -1392,6 +1458,8 @@ scan_loop(const pv_lexicon *lex, scan_state *st, const unsigned char *s, size_t 
 			st->npos = npos; \
 			st->scope = scope; \
 			st->clause = clause; \
+			st->sentence = sentence; \
+			st->titles = titles; \
 			emit(st, state & ~out_bit, i); \
 			if (st->halt) \
 				return st->halt; \
@@ -1455,7 +1523,10 @@ scan_loop(const pv_lexicon *lex, scan_state *st, const unsigned char *s, size_t 
 				state = 0;
 				clause++;
 				scope++;
+				sentence += PV_SENTENCE_END(c);
 			}
+			else if (sym == SYM_TITLE)
+				titles++;
 			else
 			{
 				/* expansions and characters outside the BMP */
@@ -1469,6 +1540,7 @@ scan_loop(const pv_lexicon *lex, scan_state *st, const unsigned char *s, size_t 
 					state = 0;
 					clause++;
 					scope++;
+					sentence += PV_SENTENCE_END(c);
 					nc.n = 0;
 				}
 				for (int k = 0; k < nc.n; k++)
@@ -1568,6 +1640,7 @@ state_start(scan_state *st, const pv_lexicon *lex, const char *doc, size_t len, 
 	st->hold = 0;
 	st->hold_limit = 0;
 	st->overflowed = 0;
+	st->bytes_only = 0;
 	st->sink = NULL;
 	st->sink_arg = NULL;
 	st->flush_every = res->flush_every > 0 ? res->flush_every : FLUSH_EVERY;
@@ -1582,7 +1655,7 @@ run_pass(scan_state *st, int valid)
 	int			rc;
 
 	res->nterms = res->nspans = res->ncues = 0;
-	st->npos = st->clause = st->scope = 0;
+	st->npos = st->clause = st->scope = st->sentence = st->titles = 0;
 	st->halt = 0;
 	st->flushed = 0;
 	st->anchored = 0;
@@ -1600,6 +1673,39 @@ run_pass(scan_state *st, int valid)
 		return rc;
 	flush_window(st, INT32_MAX);
 	return st->halt;
+}
+
+/*
+ * Sort a few entries in place by insertion (qsort for many): glibc's qsort
+ * allocates for its merge sort, and a text has a few keywords and rules.
+ * cmp must be a total order, as cmp_i32 and cmp_first are here (distinct
+ * rule and keyword indices), so that both give the same.
+ */
+static void
+sort_small(void *base, int32_t n, size_t size, int (*cmp) (const void *, const void *))
+{
+	char	   *a = base;
+	char		tmp[sizeof(pv_first)];
+
+	if (n > 32 || size > sizeof(tmp))
+	{
+		qsort(base, n, size, cmp);
+		return;
+	}
+	for (int32_t i = 1; i < n; i++)
+	{
+		int32_t		j = i;
+
+		if (cmp(a + (i - 1) * size, a + i * size) <= 0)
+			continue;
+		memcpy(tmp, a + i * size, size);
+		while (j > 0 && cmp(a + (j - 1) * size, tmp) > 0)
+		{
+			memcpy(a + j * size, a + (j - 1) * size, size);
+			j--;
+		}
+		memcpy(a + j * size, tmp, size);
+	}
 }
 
 /*
@@ -1627,7 +1733,7 @@ finish_results(const pv_lexicon *lex, pv_result *res)
 	}
 	res->nrules = kept;
 	if (res->nrules > 1)
-		qsort(res->rules, res->nrules, sizeof(int32_t), cmp_i32);
+		sort_small(res->rules, res->nrules, sizeof(int32_t), cmp_i32);
 
 	for (int32_t i = 0; i < res->nfirsts; i++)
 		if (!pattern_denied(lex, res, res->firsts[i].id))
@@ -1646,7 +1752,7 @@ finish_results(const pv_lexicon *lex, pv_result *res)
 				res->kwfirsts[n++].id = k;
 			}
 	if (n > 1)
-		qsort(res->kwfirsts, n, sizeof(pv_first), cmp_first);
+		sort_small(res->kwfirsts, n, sizeof(pv_first), cmp_first);
 	for (int32_t i = 0; i < n; i++)
 	{
 		res->keywords[i] = res->kwfirsts[i].id;
@@ -1699,10 +1805,11 @@ pv_scan_ex(const pv_lexicon *lex, const char *doc, size_t len, int valid_utf8, p
 }
 
 int
-pv_scan_stream(const pv_lexicon *lex, const char *doc, size_t len, int valid_utf8,
+pv_scan_stream(const pv_lexicon *lex, const char *doc, size_t len, int options,
 			   pv_result *res, pv_hit_sink sink, void *sink_arg)
 {
 	scan_state	st;
+	int			valid_utf8 = (options & PV_SCAN_VALID_UTF8) != 0;
 
 	if (lex == NULL || !lex->compiled)
 		return PV_ERR_STATE;
@@ -1714,6 +1821,7 @@ pv_scan_stream(const pv_lexicon *lex, const char *doc, size_t len, int valid_utf
 		st.sink = sink;
 		st.sink_arg = sink_arg;
 		st.want_hits = 1;
+		st.bytes_only = (options & PV_SCAN_BYTES_ONLY) != 0;
 		if (lex->negation_scope == PV_NEGATE_CATEGORY)
 		{
 			st.hold = 1;
@@ -1751,7 +1859,7 @@ pv_scan_any(const pv_lexicon *lex, const char *doc, size_t len, int valid_utf8, 
 		return PV_ERR_STATE;
 	if (lex->filters)
 	{
-		rc = pv_scan_stream(lex, doc, len, valid_utf8, res, NULL, NULL);
+		rc = pv_scan_stream(lex, doc, len, valid_utf8 ? PV_SCAN_VALID_UTF8 : 0, res, NULL, NULL);
 		return rc != PV_OK ? rc : res->nkeywords > 0;
 	}
 	/* every keyword hit counts: stop at the first */

@@ -61,7 +61,14 @@ typedef struct pv_hit
 	size_t		bend;
 	int32_t		clause;			/* hard clause number */
 	int32_t		status;			/* pv_hit_status */
+	int32_t		sentence;		/* sentence ends before it (PV_SENTENCE_END) */
+	int32_t		titles;			/* title openers (《 〈) before its end, inside it included */
 } pv_hit;
+
+/* the hard clause breaks that end a sentence: 。！？；!?; and a line feed */
+#define PV_SENTENCE_END(c) \
+	((c) == 0x3002 || (c) == 0xFF01 || (c) == 0xFF1F || (c) == 0xFF1B || \
+	 (c) == '!' || (c) == '?' || (c) == ';' || (c) == '\n')
 
 typedef struct pv_term_hit pv_term_hit;
 typedef struct pv_span pv_span;
@@ -175,9 +182,14 @@ int			pv_scan_ex(const pv_lexicon *lex, const char *doc, size_t len, int valid_u
  * The same in memory that does not grow with the text: score, rules and
  * keywords in res, no res->hits; the occurrences, if sink is not NULL, go
  * to sink in text order as the scan finds them (with the category scope
- * and many occurrences, after a second pass over the text).
+ * and many occurrences, after a second pass over the text).  options: 0,
+ * or PV_SCAN_VALID_UTF8 (1, as valid_utf8 above) and PV_SCAN_BYTES_ONLY
+ * ORed: the sink needs only byte offsets, and gets cstart = cend = -1
+ * (counting characters up to each occurrence is then not done).
  */
-int			pv_scan_stream(const pv_lexicon *lex, const char *doc, size_t len, int valid_utf8,
+#define PV_SCAN_VALID_UTF8 1
+#define PV_SCAN_BYTES_ONLY 2
+int			pv_scan_stream(const pv_lexicon *lex, const char *doc, size_t len, int options,
 						   pv_result *res, pv_hit_sink sink, void *sink_arg);
 
 /*

@@ -1365,6 +1365,35 @@ test_positions_nonbmp(void)
 }
 
 static void
+test_sentences_titles(void)
+{
+	pv_lexicon *lex = pv_lexicon_new();
+	pv_result	res;
+	int			k0;
+	/* 。！ end sentences, \r and ‼ are clause breaks that do not; 《 inside a match counts */
+	const char *d = "持刀。持刀\r持刀‼持《刀！《书》持刀\n〈持刀";
+
+	TEST("sentences and title openers counted by the scan");
+	pv_result_init(&res);
+	k0 = ADD_KW(lex, "持刀", 1, 1);
+	COMPILE(lex);
+	SCAN(lex, d, &res);
+	CHECK_INT(res.nhits, 6);
+	CHECK_INT(nth_hit(&res, k0, 0)->sentence, 0);
+	CHECK_INT(nth_hit(&res, k0, 0)->titles, 0);
+	CHECK_INT(nth_hit(&res, k0, 1)->sentence, 1);
+	CHECK_INT(nth_hit(&res, k0, 2)->sentence, 1);
+	CHECK_INT(nth_hit(&res, k0, 3)->sentence, 1);
+	CHECK_INT(nth_hit(&res, k0, 3)->titles, 1);		/* 持《刀 */
+	CHECK_INT(nth_hit(&res, k0, 4)->sentence, 2);
+	CHECK_INT(nth_hit(&res, k0, 4)->titles, 2);
+	CHECK_INT(nth_hit(&res, k0, 5)->sentence, 3);
+	CHECK_INT(nth_hit(&res, k0, 5)->titles, 3);
+	pv_result_free(&res);
+	pv_lexicon_free(lex);
+}
+
+static void
 test_one_char_terms(void)
 {
 	pv_lexicon *lex = pv_lexicon_new();
@@ -2037,11 +2066,37 @@ stream_matches_at(int line, const pv_lexicon *lex, const char *doc, size_t len,
 
 			same = g->keyword == w->keyword && g->nstart == w->nstart && g->nend == w->nend &&
 				g->cstart == w->cstart && g->cend == w->cend && g->bstart == w->bstart &&
-				g->bend == w->bend && g->clause == w->clause && g->status == w->status;
+				g->bend == w->bend && g->clause == w->clause && g->status == w->status &&
+				g->sentence == w->sentence && g->titles == w->titles;
 		}
 	}
 	check_at(line, same, "the same occurrences, rules and keywords as pv_scan");
 	batches = lg.batches;
+
+	/* PV_SCAN_BYTES_ONLY: the same occurrences, no character positions */
+	{
+		sink_log	lb = {NULL, 0, 0, 0, 1, 0};
+
+		check_int_at(line, pv_scan_stream(lex, doc, len, PV_SCAN_BYTES_ONLY, &res, log_sink, &lb), PV_OK,
+					 "pv_scan_stream, bytes only");
+		check_int_at(line, res.score, ref.score, "score, bytes only");
+		check_int_at(line, (long long) lb.n, ref.nhits, "occurrences delivered, bytes only");
+		if (lb.n == (size_t) ref.nhits && lb.n > 0)
+		{
+			qsort(lb.hits, lb.n, sizeof(pv_hit), cmp_hit_all);
+			for (size_t i = 0; i < lb.n && same; i++)
+			{
+				const pv_hit *g = &lb.hits[i],
+						   *w = &ref.hits[i];
+
+				same = g->keyword == w->keyword && g->nstart == w->nstart && g->nend == w->nend &&
+					g->cstart == -1 && g->cend == -1 && g->bstart == w->bstart &&
+					g->bend == w->bend && g->clause == w->clause && g->status == w->status;
+			}
+		}
+		check_at(line, same, "bytes only: the same occurrences, cstart and cend -1");
+		free(lb.hits);
+	}
 	free(lg.hits);
 	pv_result_free(&ref);
 	pv_result_free(&res);
@@ -2678,6 +2733,7 @@ main(void)
 	test_proximity();
 	test_score();
 	test_positions_nonbmp();
+	test_sentences_titles();
 	test_one_char_terms();
 	test_term_limits();
 	test_term_errors();
