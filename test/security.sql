@@ -298,6 +298,7 @@ SELECT is((SELECT string_agg(p.oid::regprocedure::text, ', ' ORDER BY p.oid::reg
 	'prevent.max_term_length(), prevent.max_window(), '
 	'prevent.may_act(name,text), prevent.my_units(), '
 	'prevent.order_breaches(prevent.work_order,timestamp with time zone), prevent.order_is_open(text), '
+	'prevent.order_overdue(prevent.work_order,timestamp with time zone), '
 	'prevent.parties(text,text[]), prevent.rate(bigint,bigint), '
 	'prevent.report_time_zone(), prevent.resident_id_valid(text), prevent.score(text), prevent.score(text[]), '
 	'prevent.setting_int(text,integer), '
