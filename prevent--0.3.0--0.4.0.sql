@@ -1255,13 +1255,41 @@ REVOKE ALL ON FUNCTION prevent._escalate_overdue_cluster(timestamptz) FROM PUBLI
 
 -- the views overdue_orders, unit_dashboard and person_contact_status in forms a Citus cluster
 -- can plan (the same rows on a single node)
--- the earliest deadline an open work order has missed at a time (NULL: none); a scalar, which
--- a Citus cluster can evaluate on the shards (not a table function with now() as argument)
-CREATE FUNCTION prevent.order_overdue(o prevent.work_order, at timestamptz, OUT breach text, OUT due timestamptz)
+-- whether an order of this status has missed a deadline at a time: not met, due before then, the
+-- order open (order_breaches() and order_overdue() apply it to each deadline)
+CREATE FUNCTION prevent.deadline_missed(status text, met_at timestamptz, due timestamptz, at timestamptz)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN prevent.order_is_open(status) AND met_at IS NULL AND due OPERATOR(pg_catalog.<) at;
+COMMENT ON FUNCTION prevent.deadline_missed(text, timestamptz, timestamptz, timestamptz) IS
+'Whether a work order of this status has missed a deadline (met at met_at, due at due) at a time';
+
+CREATE OR REPLACE FUNCTION prevent.order_breaches(o prevent.work_order, at timestamptz)
+RETURNS TABLE (breach text, due timestamptz, n int)
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 BEGIN ATOMIC
-	SELECT x.breach, x.due FROM prevent.order_breaches(o, at) x ORDER BY x.n LIMIT 1;
+	SELECT d.breach, d.due, d.n
+	  FROM (VALUES (1, 'accept', o.accepted_at, o.accept_due),
+				   (2, 'feedback', o.fed_back_at, o.due_at),
+				   (3, 'close', o.closed_at, o.close_due)) d(n, breach, met_at, due)
+	 WHERE prevent.deadline_missed(o.status, d.met_at, d.due, at)
+	 ORDER BY d.n;
 END;
+GRANT EXECUTE ON FUNCTION prevent.deadline_missed(text, timestamptz, timestamptz, timestamptz) TO PUBLIC;
+
+-- the earliest deadline an open work order has missed at a time (NULL: none), in the order
+-- order_breaches() lists them: one expression, which PostgreSQL inlines and a Citus cluster
+-- evaluates on the shards (it refuses a table function with now() as argument there)
+CREATE TYPE prevent.missed_deadline AS (breach text, due timestamptz);
+COMMENT ON TYPE prevent.missed_deadline IS 'A deadline of a work order (accept, feedback, close) missed, and when it was due';
+CREATE FUNCTION prevent.order_overdue(o prevent.work_order, at timestamptz) RETURNS prevent.missed_deadline
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN prevent.deadline_missed(o.status, o.accepted_at, o.accept_due, at)
+			THEN ROW('accept', o.accept_due)::prevent.missed_deadline
+			WHEN prevent.deadline_missed(o.status, o.fed_back_at, o.due_at, at)
+			THEN ROW('feedback', o.due_at)::prevent.missed_deadline
+			WHEN prevent.deadline_missed(o.status, o.closed_at, o.close_due, at)
+			THEN ROW('close', o.close_due)::prevent.missed_deadline END;
 COMMENT ON FUNCTION prevent.order_overdue(prevent.work_order, timestamptz) IS
 'The earliest deadline (accept, feedback, close) an open work order has missed at a time, and when it was due (NULL: none)';
 

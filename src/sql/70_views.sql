@@ -142,13 +142,19 @@ COMMENT ON COLUMN prevent.repeat_incidents.units IS 'Units of those incidents (m
 COMMENT ON COLUMN prevent.repeat_incidents.first_at IS 'When the first of them happened';
 COMMENT ON COLUMN prevent.repeat_incidents.last_at IS 'When the last of them happened';
 
--- the earliest deadline an open work order has missed at a time (NULL: none); a scalar, which
--- a Citus cluster can evaluate on the shards (not a table function with now() as argument)
-CREATE FUNCTION prevent.order_overdue(o prevent.work_order, at timestamptz, OUT breach text, OUT due timestamptz)
+-- the earliest deadline an open work order has missed at a time (NULL: none), in the order
+-- order_breaches() lists them: one expression, which PostgreSQL inlines and a Citus cluster
+-- evaluates on the shards (it refuses a table function with now() as argument there)
+CREATE TYPE prevent.missed_deadline AS (breach text, due timestamptz);
+COMMENT ON TYPE prevent.missed_deadline IS 'A deadline of a work order (accept, feedback, close) missed, and when it was due';
+CREATE FUNCTION prevent.order_overdue(o prevent.work_order, at timestamptz) RETURNS prevent.missed_deadline
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-BEGIN ATOMIC
-	SELECT x.breach, x.due FROM prevent.order_breaches(o, at) x ORDER BY x.n LIMIT 1;
-END;
+RETURN CASE WHEN prevent.deadline_missed(o.status, o.accepted_at, o.accept_due, at)
+			THEN ROW('accept', o.accept_due)::prevent.missed_deadline
+			WHEN prevent.deadline_missed(o.status, o.fed_back_at, o.due_at, at)
+			THEN ROW('feedback', o.due_at)::prevent.missed_deadline
+			WHEN prevent.deadline_missed(o.status, o.closed_at, o.close_due, at)
+			THEN ROW('close', o.close_due)::prevent.missed_deadline END;
 COMMENT ON FUNCTION prevent.order_overdue(prevent.work_order, timestamptz) IS
 'The earliest deadline (accept, feedback, close) an open work order has missed at a time, and when it was due (NULL: none)';
 
