@@ -811,14 +811,13 @@ $$;
 COMMENT ON FUNCTION prevent.sees_unit(text) IS 'Whether the current role sees the rows of a unit (prevent.my_units())';
 REVOKE ALL ON FUNCTION prevent.sees_unit(text) FROM PUBLIC;
 
-CREATE FUNCTION prevent._on_every_node(command text) RETURNS void
+CREATE FUNCTION prevent._on_workers(command text) RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	r record;
 BEGIN
-	EXECUTE command;
 	FOR r IN EXECUTE 'SELECT w.nodename, w.nodeport, w.success, w.result FROM pg_catalog.run_command_on_workers($1) w'
 			 USING command LOOP
 		IF NOT r.success THEN
@@ -827,6 +826,17 @@ BEGIN
 					  DETAIL = pg_catalog.format('The statement was: %s', command);
 		END IF;
 	END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION prevent._on_workers(text) FROM PUBLIC;
+
+CREATE FUNCTION prevent._on_every_node(command text) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	EXECUTE command;
+	PERFORM prevent._on_workers(command);
 END
 $$;
 REVOKE ALL ON FUNCTION prevent._on_every_node(text) FROM PUBLIC;
@@ -928,10 +938,25 @@ BEGIN
 	PERFORM create_distributed_table('prevent.escalation', 'unit', colocate_with => 'prevent.alert');
 	PERFORM create_distributed_table('prevent.event', 'unit', colocate_with => 'prevent.alert');
 	PERFORM create_distributed_table('prevent.alert_link', 'unit', colocate_with => 'prevent.alert');
+	-- the workers' sessions (Citus's connections, from their next
+	-- one on) get a search_path of pg_catalog only, so that a regclass they print (below) names its
+	-- schema: public.name resolves on the coordinator whatever its search_path (first: in separate
+	-- transactions, before this one's ALTER DATABASE reaches them)
+	PERFORM prevent._on_workers(format('SET citus.enable_ddl_propagation = off; ALTER DATABASE %I SET search_path = pg_catalog',
+									  current_database()));
 	-- the workers' results as text: a regclass (prevent.alert.source) names the table there, and
 	-- its OID differs between nodes
 	EXECUTE format('ALTER DATABASE %I SET citus.enable_binary_protocol = off', current_database());
 	PERFORM set_config('citus.enable_binary_protocol', 'off', false);
+	-- overdue_orders finds an order's escalations by unit with IS NOT DISTINCT FROM (a null unit
+	-- on a single node); units are not null here, and Citus plans the co-located join with "="
+	d := pg_get_viewdef('prevent.overdue_orders'::regclass);
+	IF position('(NOT (e.unit IS DISTINCT FROM w.unit))' IN d) = 0 THEN
+		RAISE EXCEPTION 'the definition of prevent.overdue_orders is not the expected one'
+			USING ERRCODE = 'internal_error';
+	END IF;
+	EXECUTE 'CREATE OR REPLACE VIEW prevent.overdue_orders WITH (security_invoker = true) AS '
+			|| replace(d, '(NOT (e.unit IS DISTINCT FROM w.unit))', '(e.unit = w.unit)');
 	-- the policies call it as the reading role
 	PERFORM prevent._on_every_node('GRANT EXECUTE ON FUNCTION prevent.sees_unit(text) TO PUBLIC');
 	-- ids unique across nodes: each node draws from its own range, 2^48 ids from its group's
@@ -1227,5 +1252,133 @@ BEGIN
 END
 $$;
 REVOKE ALL ON FUNCTION prevent._escalate_overdue_cluster(timestamptz) FROM PUBLIC;
+
+-- the views overdue_orders, unit_dashboard and person_contact_status in forms a Citus cluster
+-- can plan (the same rows on a single node)
+-- whether an order of this status has missed a deadline at a time: not met, due before then, the
+-- order open (order_breaches() and order_overdue() apply it to each deadline)
+CREATE FUNCTION prevent.deadline_missed(status text, met_at timestamptz, due timestamptz, at timestamptz)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN prevent.order_is_open(status) AND met_at IS NULL AND due OPERATOR(pg_catalog.<) at;
+COMMENT ON FUNCTION prevent.deadline_missed(text, timestamptz, timestamptz, timestamptz) IS
+'Whether a work order of this status has missed a deadline (met at met_at, due at due) at a time';
+
+CREATE OR REPLACE FUNCTION prevent.order_breaches(o prevent.work_order, at timestamptz)
+RETURNS TABLE (breach text, due timestamptz, n int)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT d.breach, d.due, d.n
+	  FROM (VALUES (1, 'accept', o.accepted_at, o.accept_due),
+				   (2, 'feedback', o.fed_back_at, o.due_at),
+				   (3, 'close', o.closed_at, o.close_due)) d(n, breach, met_at, due)
+	 WHERE prevent.deadline_missed(o.status, d.met_at, d.due, at)
+	 ORDER BY d.n;
+END;
+GRANT EXECUTE ON FUNCTION prevent.deadline_missed(text, timestamptz, timestamptz, timestamptz) TO PUBLIC;
+
+-- the earliest deadline an open work order has missed at a time (NULL: none), in the order
+-- order_breaches() lists them: one expression, which PostgreSQL inlines and a Citus cluster
+-- evaluates on the shards (it refuses a table function with now() as argument there)
+CREATE TYPE prevent.missed_deadline AS (breach text, due timestamptz);
+COMMENT ON TYPE prevent.missed_deadline IS 'A deadline of a work order (accept, feedback, close) missed, and when it was due';
+CREATE FUNCTION prevent.order_overdue(o prevent.work_order, at timestamptz) RETURNS prevent.missed_deadline
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN prevent.deadline_missed(o.status, o.accepted_at, o.accept_due, at)
+			THEN ROW('accept', o.accept_due)::prevent.missed_deadline
+			WHEN prevent.deadline_missed(o.status, o.fed_back_at, o.due_at, at)
+			THEN ROW('feedback', o.due_at)::prevent.missed_deadline
+			WHEN prevent.deadline_missed(o.status, o.closed_at, o.close_due, at)
+			THEN ROW('close', o.close_due)::prevent.missed_deadline END;
+COMMENT ON FUNCTION prevent.order_overdue(prevent.work_order, timestamptz) IS
+'The earliest deadline (accept, feedback, close) an open work order has missed at a time, and when it was due (NULL: none)';
+
+GRANT EXECUTE ON FUNCTION prevent.order_overdue(prevent.work_order, timestamptz) TO PUBLIC;
+
+CREATE OR REPLACE VIEW prevent.overdue_orders WITH (security_invoker = true) AS
+SELECT w.id AS work_order_id, w.unit, w.level, w.status, w.issued_at, (w.b).breach,
+	   (w.b).due AS due_at,
+	   pg_catalog.now() - (w.b).due AS overdue_by,
+	   (SELECT min(e.tier) FROM prevent.escalation e
+		 WHERE e.unit IS NOT DISTINCT FROM w.unit AND e.work_order_id = w.id) AS tier
+  FROM (SELECT o.id, o.unit, o.level, o.status, o.issued_at,
+			   prevent.order_overdue(ROW(o.*)::prevent.work_order, pg_catalog.now()) AS b
+		  FROM prevent.work_order o
+		 WHERE prevent.order_is_open(o.status)) w
+ WHERE (w.b).breach IS NOT NULL;
+
+CREATE OR REPLACE VIEW prevent.unit_dashboard WITH (security_invoker = true) AS
+WITH pending AS (
+	SELECT a.unit, count(*) AS pending_reviews
+	  FROM prevent.alert a
+	 WHERE a.status = 'pending' AND a.unit IS NOT NULL
+	 GROUP BY a.unit
+), recent_alerts AS (
+	SELECT a.unit,
+		   count(*) FILTER (WHERE a.occurred_at >= pg_catalog.now() - interval '7 days') AS alerts_7d,
+		   count(*) FILTER (WHERE a.repeat) AS repeats_30d
+	  FROM prevent.alert a
+	 WHERE a.occurred_at >= pg_catalog.now() - interval '30 days' AND a.unit IS NOT NULL
+	 GROUP BY a.unit
+), open_orders AS (
+	SELECT w.unit,
+		   count(*) AS open_orders,
+		   count(*) FILTER (WHERE (prevent.order_overdue(ROW(w.*)::prevent.work_order, pg_catalog.now())).breach IS NOT NULL) AS overdue_orders
+	  FROM prevent.work_order w
+	 WHERE prevent.order_is_open(w.status) AND w.unit IS NOT NULL
+	 GROUP BY w.unit
+), recent_orders AS (
+	SELECT w.unit,
+		   count(*) AS issued_30d,
+		   count(*) FILTER (WHERE w.closed_at IS NOT NULL) AS closed_30d,
+		   count(*) FILTER (WHERE w.fed_back_at <= w.issued_at + interval '24 hours') AS fed_back_24h_30d
+	  FROM prevent.work_order w
+	 WHERE w.issued_at >= pg_catalog.now() - interval '30 days' AND w.unit IS NOT NULL
+	 GROUP BY w.unit
+), units AS (
+	SELECT p.unit FROM pending p
+	UNION SELECT r.unit FROM recent_alerts r
+	UNION SELECT o.unit FROM open_orders o
+	UNION SELECT r.unit FROM recent_orders r
+	UNION SELECT s.unit FROM prevent.order_stats s WHERE s.unit IS NOT NULL
+)
+SELECT u.unit,
+	   coalesce(p.pending_reviews, 0) AS pending_reviews,
+	   coalesce(o.open_orders, 0) AS open_orders,
+	   coalesce(o.overdue_orders, 0) AS overdue_orders,
+	   coalesce(ra.alerts_7d, 0) AS alerts_7d,
+	   coalesce(ra.repeats_30d, 0) AS repeats_30d,
+	   coalesce(ro.issued_30d, 0) AS issued_30d,
+	   prevent.rate(ro.closed_30d, ro.issued_30d) AS closure_rate_30d,
+	   prevent.rate(ro.fed_back_24h_30d, ro.issued_30d) AS feedback_rate_30d
+  FROM units u
+  LEFT JOIN pending p ON p.unit = u.unit
+  LEFT JOIN recent_alerts ra ON ra.unit = u.unit
+  LEFT JOIN open_orders o ON o.unit = u.unit
+  LEFT JOIN recent_orders ro ON ro.unit = u.unit;
+
+CREATE OR REPLACE VIEW prevent.person_contact_status WITH (security_invoker = true) AS
+SELECT p.id AS person_id, p.full_name, p.identifier, p.kind, p.unit, p.valid_from, p.valid_until,
+	   c.last_contact_at, coalesce(c.contacts, 0) AS contacts, i.last_incident_at, coalesce(i.incidents, 0) AS incidents
+  FROM prevent.person p
+  LEFT JOIN (SELECT x.person_id, max(x.at) AS last_contact_at, count(*) AS contacts
+			   FROM prevent.person_contact x
+			  GROUP BY x.person_id) c ON c.person_id = p.id
+  LEFT JOIN (SELECT q.id, max(a.occurred_at) AS last_incident_at, count(*) AS incidents
+			   FROM prevent.person q
+			   JOIN prevent.alert a ON a.persons @> ARRAY[q.id] AND a.persons <> '{}'
+			  GROUP BY q.id) i ON i.id = p.id;
+
+-- my_units() without a join with pg_roles (Citus reads pg_authid for it on a reference table)
+CREATE OR REPLACE FUNCTION prevent.my_units() RETURNS SETOF text
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	-- roles that exist (a regrole outlives its role), of which the current one is a member;
+	-- no join with pg_roles (Citus, when prevent.unit_member is a reference table, would read
+	-- pg_authid itself, which only superusers may)
+	SELECT DISTINCT m.unit FROM prevent.unit_member m
+	 WHERE to_regrole(m.member::text) IS NOT NULL AND pg_has_role(current_user, m.member::oid, 'MEMBER')
+$$;
 
 /* ---- end of Citus (issue 15) ---- */

@@ -497,14 +497,18 @@ SQL
 	# functions of some builds only
 	has_fn _grant_for_access && echo "SELECT prevent._grant_for_access('$ATT');"
 	has_fn _is_text_type && echo "SELECT prevent._is_text_type('pg_catalog.text'), prevent._is_text_type('pg_catalog.int4');"
+	has_fn order_overdue && echo "SELECT b.* FROM prevent.work_order w, prevent.order_overdue(w, '2099-01-01 00:00+00') b;"
+	has_fn deadline_missed && echo "SELECT prevent.deadline_missed('issued', NULL, '2026-01-01 00:00+00', '2099-01-01 00:00+00');"
 	# the Citus deployment mode (src/sql/90_citus.sql): on a single node distribute() refuses, the
-	# job and the shard writer do nothing, _on_every_node() stops at run_command_on_workers()
+	# job and the shard writer do nothing, _on_every_node() and _on_workers() stop at
+	# run_command_on_workers()
 	if has_fn distribute; then
 		cat <<SQL
 SELECT prevent.sees_unit('U_$s'), prevent._on_citus_worker(), prevent.link_alerts(), prevent._write_shard('{}', CURRENT_USER),
 	prevent._escalate_overdue_cluster(pg_catalog.now());
 DO \$x\$ BEGIN PERFORM prevent.distribute(4); EXCEPTION WHEN object_not_in_prerequisite_state THEN NULL; END \$x\$;
 DO \$x\$ BEGIN PERFORM prevent._on_every_node('SELECT 1'); EXCEPTION WHEN undefined_function THEN NULL; END \$x\$;
+DO \$x\$ BEGIN PERFORM prevent._on_workers('SELECT 1'); EXCEPTION WHEN undefined_function THEN NULL; END \$x\$;
 SQL
 	fi
 	return 0

@@ -25,8 +25,11 @@ CREATE FUNCTION prevent.my_units() RETURNS SETOF text
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT DISTINCT m.unit FROM prevent.unit_member m JOIN pg_roles r ON r.oid = m.member::oid
-	 WHERE pg_has_role(current_user, r.oid, 'MEMBER')
+	-- roles that exist (a regrole outlives its role), of which the current one is a member;
+	-- no join with pg_roles (Citus, when prevent.unit_member is a reference table, would read
+	-- pg_authid itself, which only superusers may)
+	SELECT DISTINCT m.unit FROM prevent.unit_member m
+	 WHERE to_regrole(m.member::text) IS NOT NULL AND pg_has_role(current_user, m.member::oid, 'MEMBER')
 $$;
 COMMENT ON FUNCTION prevent.my_units() IS 'Units the current role sees (''*'' means every unit)';
 

@@ -182,6 +182,15 @@ COMMENT ON FUNCTION prevent.order_is_open(text) IS 'Whether a work order of this
 
 -- the deadlines an order has missed at a time, in the order they fall due (IMMUTABLE: its
 -- arguments only; Citus pushes only immutable table functions down to the shards)
+-- whether an order of this status has missed a deadline at a time: not met, due before then, the
+-- order open (order_breaches() and order_overdue() apply it to each deadline)
+CREATE FUNCTION prevent.deadline_missed(status text, met_at timestamptz, due timestamptz, at timestamptz)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN prevent.order_is_open(status) AND met_at IS NULL AND due OPERATOR(pg_catalog.<) at;
+COMMENT ON FUNCTION prevent.deadline_missed(text, timestamptz, timestamptz, timestamptz) IS
+'Whether a work order of this status has missed a deadline (met at met_at, due at due) at a time';
+
 CREATE FUNCTION prevent.order_breaches(o prevent.work_order, at timestamptz)
 RETURNS TABLE (breach text, due timestamptz, n int)
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -190,7 +199,7 @@ BEGIN ATOMIC
 	  FROM (VALUES (1, 'accept', o.accepted_at, o.accept_due),
 				   (2, 'feedback', o.fed_back_at, o.due_at),
 				   (3, 'close', o.closed_at, o.close_due)) d(n, breach, met_at, due)
-	 WHERE prevent.order_is_open(o.status) AND d.met_at IS NULL AND d.due OPERATOR(pg_catalog.<) at
+	 WHERE prevent.deadline_missed(o.status, d.met_at, d.due, at)
 	 ORDER BY d.n;
 END;
 COMMENT ON FUNCTION prevent.order_breaches(prevent.work_order, timestamptz) IS

@@ -216,14 +216,22 @@ COMMENT ON COLUMN prevent.person_incidents.incident_unit IS 'The unit where the 
 COMMENT ON COLUMN prevent.person_incidents.order_id IS 'The work order of the person''s unit for the alert (NULL while the alert is pending, dismissed or recorded)';
 COMMENT ON COLUMN prevent.person_incidents.order_status IS 'Its status: issued, accepted, fed_back, closed, evaluated';
 
+-- written as a Citus cluster can plan it (README, Distributed deployment): no subquery
+-- correlated with a person; the contacts (a table of the coordinator there) counted per person,
+-- the alerts joined to the persons (a reference table there) and counted per person (an inner
+-- join: Citus 13.2 crashes on a reference table outer-joined to a distributed one under
+-- row-level security)
 CREATE VIEW prevent.person_contact_status WITH (security_invoker = true) AS
 SELECT p.id AS person_id, p.full_name, p.identifier, p.kind, p.unit, p.valid_from, p.valid_until,
-	   c.last_contact_at, c.contacts, i.last_incident_at, i.incidents
+	   c.last_contact_at, coalesce(c.contacts, 0) AS contacts, i.last_incident_at, coalesce(i.incidents, 0) AS incidents
   FROM prevent.person p
-  CROSS JOIN LATERAL (SELECT max(x.at) AS last_contact_at, count(*) AS contacts
-						FROM prevent.person_contact x WHERE x.person_id = p.id) c
-  CROSS JOIN LATERAL (SELECT max(a.occurred_at) AS last_incident_at, count(*) AS incidents
-						FROM prevent.alert a WHERE a.persons @> ARRAY[p.id] AND a.persons <> '{}') i;
+  LEFT JOIN (SELECT x.person_id, max(x.at) AS last_contact_at, count(*) AS contacts
+			   FROM prevent.person_contact x
+			  GROUP BY x.person_id) c ON c.person_id = p.id
+  LEFT JOIN (SELECT q.id, max(a.occurred_at) AS last_incident_at, count(*) AS incidents
+			   FROM prevent.person q
+			   JOIN prevent.alert a ON a.persons @> ARRAY[q.id] AND a.persons <> '{}'
+			  GROUP BY q.id) i ON i.id = p.id;
 COMMENT ON VIEW prevent.person_contact_status IS 'Each person of concern with their last contact and last incident; persons not seen for 30 days: WHERE (valid_until IS NULL OR valid_until > now()) AND coalesce(last_contact_at, valid_from) < now() - interval ''30 days''';
 COMMENT ON COLUMN prevent.person_contact_status.person_id IS 'The person (prevent.person.id)';
 COMMENT ON COLUMN prevent.person_contact_status.full_name IS 'The person''s name';

@@ -142,15 +142,37 @@ COMMENT ON COLUMN prevent.repeat_incidents.units IS 'Units of those incidents (m
 COMMENT ON COLUMN prevent.repeat_incidents.first_at IS 'When the first of them happened';
 COMMENT ON COLUMN prevent.repeat_incidents.last_at IS 'When the last of them happened';
 
--- open orders past a deadline now
+-- the earliest deadline an open work order has missed at a time (NULL: none), in the order
+-- order_breaches() lists them: one expression, which PostgreSQL inlines and a Citus cluster
+-- evaluates on the shards (it refuses a table function with now() as argument there)
+CREATE TYPE prevent.missed_deadline AS (breach text, due timestamptz);
+COMMENT ON TYPE prevent.missed_deadline IS 'A deadline of a work order (accept, feedback, close) missed, and when it was due';
+CREATE FUNCTION prevent.order_overdue(o prevent.work_order, at timestamptz) RETURNS prevent.missed_deadline
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN prevent.deadline_missed(o.status, o.accepted_at, o.accept_due, at)
+			THEN ROW('accept', o.accept_due)::prevent.missed_deadline
+			WHEN prevent.deadline_missed(o.status, o.fed_back_at, o.due_at, at)
+			THEN ROW('feedback', o.due_at)::prevent.missed_deadline
+			WHEN prevent.deadline_missed(o.status, o.closed_at, o.close_due, at)
+			THEN ROW('close', o.close_due)::prevent.missed_deadline END;
+COMMENT ON FUNCTION prevent.order_overdue(prevent.work_order, timestamptz) IS
+'The earliest deadline (accept, feedback, close) an open work order has missed at a time, and when it was due (NULL: none)';
+
+-- open orders past a deadline now.  Written as a Citus cluster can plan it (README, Distributed
+-- deployment): the order passed to order_overdue() as a row of prevent.work_order (a whole-row
+-- reference would be a shard's row type there), its escalations found by unit too (on a cluster,
+-- prevent.distribute() makes that "=": units are not null there, and the join is co-located)
 CREATE VIEW prevent.overdue_orders WITH (security_invoker = true) AS
-SELECT w.id AS work_order_id, w.unit, w.level, w.status, w.issued_at, b.breach,
-	   b.due AS due_at,
-	   pg_catalog.now() - b.due AS overdue_by,
-	   (SELECT min(e.tier) FROM prevent.escalation e WHERE e.work_order_id = w.id) AS tier
-  FROM prevent.work_order w
- CROSS JOIN LATERAL (SELECT x.breach, x.due FROM prevent.order_breaches(w, pg_catalog.now()) x ORDER BY x.n LIMIT 1) b
- WHERE prevent.order_is_open(w.status);
+SELECT w.id AS work_order_id, w.unit, w.level, w.status, w.issued_at, (w.b).breach,
+	   (w.b).due AS due_at,
+	   pg_catalog.now() - (w.b).due AS overdue_by,
+	   (SELECT min(e.tier) FROM prevent.escalation e
+		 WHERE e.unit IS NOT DISTINCT FROM w.unit AND e.work_order_id = w.id) AS tier
+  FROM (SELECT o.id, o.unit, o.level, o.status, o.issued_at,
+			   prevent.order_overdue(ROW(o.*)::prevent.work_order, pg_catalog.now()) AS b
+		  FROM prevent.work_order o
+		 WHERE prevent.order_is_open(o.status)) w
+ WHERE (w.b).breach IS NOT NULL;
 COMMENT ON VIEW prevent.overdue_orders IS 'Open work orders past a deadline now: the earliest missed deadline, how late, and the highest tier now following the order';
 COMMENT ON COLUMN prevent.overdue_orders.work_order_id IS 'The work order';
 COMMENT ON COLUMN prevent.overdue_orders.unit IS 'Unit it was issued to';
@@ -207,7 +229,7 @@ WITH pending AS (
 ), open_orders AS (
 	SELECT w.unit,
 		   count(*) AS open_orders,
-		   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM prevent.order_breaches(w, pg_catalog.now()))) AS overdue_orders
+		   count(*) FILTER (WHERE (prevent.order_overdue(ROW(w.*)::prevent.work_order, pg_catalog.now())).breach IS NOT NULL) AS overdue_orders
 	  FROM prevent.work_order w
 	 WHERE prevent.order_is_open(w.status) AND w.unit IS NOT NULL
 	 GROUP BY w.unit

@@ -41,19 +41,19 @@ $$;
 COMMENT ON FUNCTION prevent.sees_unit(text) IS 'Whether the current role sees the rows of a unit (prevent.my_units())';
 
 /*
- * A statement run here and on every worker, each in its own transaction
- * there (run_command_on_workers): how distribute() changes prevent's own
- * tables on the workers before Citus takes them over (for tables of an
- * extension, Citus uses the workers' own copies as their shells).
+ * A statement run on every worker, each in its own transaction there
+ * (run_command_on_workers), and one run here and there: how distribute()
+ * changes prevent's own tables on the workers before Citus takes them over
+ * (for tables of an extension, Citus uses the workers' own copies as their
+ * shells).
  */
-CREATE FUNCTION prevent._on_every_node(command text) RETURNS void
+CREATE FUNCTION prevent._on_workers(command text) RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	r record;
 BEGIN
-	EXECUTE command;
 	FOR r IN EXECUTE 'SELECT w.nodename, w.nodeport, w.success, w.result FROM pg_catalog.run_command_on_workers($1) w'
 			 USING command LOOP
 		IF NOT r.success THEN
@@ -62,6 +62,17 @@ BEGIN
 					  DETAIL = pg_catalog.format('The statement was: %s', command);
 		END IF;
 	END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION prevent._on_workers(text) FROM PUBLIC;
+
+CREATE FUNCTION prevent._on_every_node(command text) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	EXECUTE command;
+	PERFORM prevent._on_workers(command);
 END
 $$;
 REVOKE ALL ON FUNCTION prevent._on_every_node(text) FROM PUBLIC;
@@ -163,10 +174,25 @@ BEGIN
 	PERFORM create_distributed_table('prevent.escalation', 'unit', colocate_with => 'prevent.alert');
 	PERFORM create_distributed_table('prevent.event', 'unit', colocate_with => 'prevent.alert');
 	PERFORM create_distributed_table('prevent.alert_link', 'unit', colocate_with => 'prevent.alert');
+	-- the workers' sessions (Citus's connections, from their next
+	-- one on) get a search_path of pg_catalog only, so that a regclass they print (below) names its
+	-- schema: public.name resolves on the coordinator whatever its search_path (first: in separate
+	-- transactions, before this one's ALTER DATABASE reaches them)
+	PERFORM prevent._on_workers(format('SET citus.enable_ddl_propagation = off; ALTER DATABASE %I SET search_path = pg_catalog',
+									  current_database()));
 	-- the workers' results as text: a regclass (prevent.alert.source) names the table there, and
 	-- its OID differs between nodes
 	EXECUTE format('ALTER DATABASE %I SET citus.enable_binary_protocol = off', current_database());
 	PERFORM set_config('citus.enable_binary_protocol', 'off', false);
+	-- overdue_orders finds an order's escalations by unit with IS NOT DISTINCT FROM (a null unit
+	-- on a single node); units are not null here, and Citus plans the co-located join with "="
+	d := pg_get_viewdef('prevent.overdue_orders'::regclass);
+	IF position('(NOT (e.unit IS DISTINCT FROM w.unit))' IN d) = 0 THEN
+		RAISE EXCEPTION 'the definition of prevent.overdue_orders is not the expected one'
+			USING ERRCODE = 'internal_error';
+	END IF;
+	EXECUTE 'CREATE OR REPLACE VIEW prevent.overdue_orders WITH (security_invoker = true) AS '
+			|| replace(d, '(NOT (e.unit IS DISTINCT FROM w.unit))', '(e.unit = w.unit)');
 	-- the policies call it as the reading role
 	PERFORM prevent._on_every_node('GRANT EXECUTE ON FUNCTION prevent.sees_unit(text) TO PUBLIC');
 	-- ids unique across nodes: each node draws from its own range, 2^48 ids from its group's

@@ -27,6 +27,8 @@ GRANT EXECUTE ON FUNCTION prevent.normalize(text), prevent.match(text), prevent.
 	prevent.setting_int(text, int), prevent.may_act(name, text),
 	prevent.report_time_zone(), prevent.rate(bigint, bigint), prevent._is_text_type(regtype),
 	prevent.order_is_open(text), prevent.order_breaches(prevent.work_order, timestamptz),
+	prevent.order_overdue(prevent.work_order, timestamptz),
+	prevent.deadline_missed(text, timestamptz, timestamptz, timestamptz),
 	prevent.max_term_length(), prevent.max_window(),
 	prevent.explain(text), prevent.lexicon_report_records(text, prevent.risk_level, prevent.risk_level),
 	prevent.lexicon_report(text, prevent.risk_level, prevent.risk_level), prevent.lexicon_report_terms(text, prevent.risk_level),

@@ -1,8 +1,7 @@
 -- The cluster of test/citus/run.sh: prevent distributed, and an incident table of the
 -- form the issue names (a 110 table: unit gxdw, key jjbh), distributed by unit, co-located
 -- with prevent.alert, watched.  It lives in a schema of its own, which the test files put on
--- their search_path (not the database's: Citus's connections to the workers must not see it
--- there, as a regclass crosses nodes by name; README, Distributed deployment).
+-- their search_path (t/06_public_schema.sql watches a table in public).
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 CREATE EXTENSION pgtap;

@@ -1,7 +1,6 @@
 -- pgTAP on the Citus cluster of run.sh: review and the lifecycle on the coordinator, for
 -- orders on the workers; the views; row-level security as a station's LOGIN role, which sees
--- its unit only; escalate_overdue().  (Not yet on a cluster: the views overdue_orders and
--- unit_dashboard; README, Distributed deployment.)
+-- its unit only; escalate_overdue().  Every view, as both: t/05_views.sql.
 \set ON_ERROR_STOP 1
 \set QUIET 1
 \pset format unaligned
