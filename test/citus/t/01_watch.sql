@@ -1,13 +1,7 @@
 -- pgTAP on the Citus cluster of run.sh: watching a distributed table.  INSERT, multi-row
 -- INSERT, COPY and rollback; the alerts, orders, escalations and events written on the
 -- worker of their unit's shard (co-located), with ids unique across nodes.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-SET client_min_messages = warning;
-SET search_path = "$user", public, jingqing;
+\ir ../fixture.sql
 SELECT min(unit) FILTER (WHERE nodeport = (SELECT min(nodeport) FROM unit_node)) AS ua,
 	   min(unit) FILTER (WHERE nodeport = (SELECT max(nodeport) FROM unit_node)) AS ub
   FROM unit_node \gset

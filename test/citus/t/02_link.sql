@@ -2,13 +2,7 @@
 -- shards are on different workers: the shard writer issues each unit's own order only;
 -- prevent.link_alerts() flags the later incident a repeat and issues its orders to both
 -- units, once, with their escalations, and does nothing more when run again.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-SET client_min_messages = warning;
-SET search_path = "$user", public, jingqing;
+\ir ../fixture.sql
 SELECT min(unit) FILTER (WHERE nodeport = (SELECT min(nodeport) FROM unit_node)) AS ua,
 	   max(unit) FILTER (WHERE nodeport = (SELECT max(nodeport) FROM unit_node)) AS ub
   FROM unit_node \gset

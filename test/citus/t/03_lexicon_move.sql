@@ -2,13 +2,7 @@
 -- workers from the next statement (their sessions' compiled lexicon is invalidated through the
 -- reference table's shards), and watching keeps working after citus_move_shard_placement
 -- moved a unit's shards (the incident table's and prevent's, co-located) to the other worker.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-SET client_min_messages = warning;
-SET search_path = "$user", public, jingqing;
+\ir ../fixture.sql
 SELECT min(unit) FILTER (WHERE nodeport = (SELECT min(nodeport) FROM unit_node)) AS ua,
 	   max(unit) FILTER (WHERE nodeport = (SELECT max(nodeport) FROM unit_node)) AS ub
   FROM unit_node \gset

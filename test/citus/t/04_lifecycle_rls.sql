@@ -1,13 +1,7 @@
 -- pgTAP on the Citus cluster of run.sh: review and the lifecycle on the coordinator, for
 -- orders on the workers; the views; row-level security as a station's LOGIN role, which sees
 -- its unit only; escalate_overdue().  Every view, as both: t/05_views.sql.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-SET client_min_messages = warning;
-SET search_path = "$user", public, jingqing;
+\ir ../fixture.sql
 SELECT min(unit) FILTER (WHERE nodeport = (SELECT min(nodeport) FROM unit_node)) AS ua,
 	   max(unit) FILTER (WHERE nodeport = (SELECT max(nodeport) FROM unit_node)) AS ub
   FROM unit_node \gset

@@ -1,13 +1,7 @@
 -- pgTAP on the Citus cluster of run.sh: every view of prevent on the coordinator, as the
 -- superuser and as a station's LOGIN role (row-level security by unit); what the three views
 -- rewritten for a cluster (overdue_orders, unit_dashboard, person_contact_status) return.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-SET client_min_messages = warning;
-SET search_path = "$user", public, jingqing;
+\ir ../fixture.sql
 SELECT min(unit) FILTER (WHERE nodeport = (SELECT min(nodeport) FROM unit_node)) AS ua,
 	   max(unit) FILTER (WHERE nodeport = (SELECT max(nodeport) FROM unit_node)) AS ub
   FROM unit_node

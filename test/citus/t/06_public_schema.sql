@@ -2,12 +2,7 @@
 -- written on the workers, and alert.source (a regclass) crosses to the coordinator as text:
 -- printed there with its schema (distribute() gives the workers' sessions a search_path of
 -- pg_catalog), so it resolves on the coordinator whatever the search_path of the reader.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-SET client_min_messages = warning;
+\ir ../fixture.sql
 SET search_path = "$user", public;
 SELECT min(unit) FILTER (WHERE nodeport = (SELECT min(nodeport) FROM unit_node)) AS ua,
 	   max(unit) FILTER (WHERE nodeport = (SELECT max(nodeport) FROM unit_node)) AS ub
