@@ -137,7 +137,7 @@ explain_sink(void *arg, const pv_hit *hits, int32_t nhits)
 						: psprintf("a harmless context: rules out the terms of category %s of its sentence and before it", k->category));
 		else if (es->order[h->keyword] >= 0 && !es->as->counted[es->order[h->keyword]])
 			explain_row(es->o, signal, k->term, k->category, pos, len, 0, PV_LEVEL_NONE,
-						es->as->in_context[es->order[h->keyword]]
+						es->as->in_context != NULL && es->as->in_context[es->order[h->keyword]]
 						? "ruled out by a harmless context in its sentence or after it"
 						: "ruled out by a disposition after it");
 		else if (es->seen[h->keyword])

@@ -64,7 +64,6 @@ lexicon_cache_init(void)
 	CacheRegisterRelcacheCallback(lexicon_relcache_cb, (Datum) 0);
 }
 
-/* AFTER ... FOR EACH STATEMENT trigger on every lexicon table */
 /*
  * On a Citus cluster the trigger fires on a shard of a reference table
  * (prevent.keyword_102010), on every node that has one: the backends of
@@ -90,6 +89,7 @@ invalidate_citus_table(Relation rel)
 		CacheInvalidateRelcacheByRelid(relid);
 }
 
+/* AFTER ... FOR EACH STATEMENT trigger on every lexicon table */
 Datum
 prevent_lexicon_changed(PG_FUNCTION_ARGS)
 {
@@ -288,39 +288,39 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 	bool		weighed = false;	/* some class of catw has weight */
 
 	a->counted = palloc(sizeof(bool) * (res->nkeywords + 1));
-	a->in_context = palloc0(sizeof(bool) * (res->nkeywords + 1));
+	a->in_context = NULL;
 	a->present = palloc(sizeof(bool) * (lex->ncombinations + 1));
 	if (lex->ncodes > (int32) lengthof(weights))
 		catw = palloc0(sizeof(int32) * lex->ncodes);
 	else
 		memset(weights, 0, sizeof(weights));
 
-	/* the sentences with a harmless context, of every category and of each */
-	if (pos != NULL && lex->ncontexts > 0)
-		for (int i = 0; i < res->nkeywords; i++)
-		{
-			const PvKeywordInfo *k = &lex->keywords[res->keywords[i]];
-			uint64		s = pos->sentences[res->keywords[i]] & ~PV_SENTENCE_OVERFLOW;
-
-			if (!k->context || s == 0)
-				continue;
-			if (k->all_categories)
-				context_all |= s;
-			else
-			{
-				if (context_of == NULL)
-					context_of = palloc0(sizeof(uint64) * lex->ncodes);
-				context_of[k->category_code] |= s;
-			}
-		}
-
+	/* the dispositions and contexts found, and the sentences of the contexts, of every category and of each */
 	if (pos != NULL)
 	{
 		if (res->nkeywords > (int32) lengthof(filters_buf))
 			filters = palloc(sizeof(int32) * res->nkeywords);
 		for (int j = 0; j < res->nkeywords; j++)
-			if (lex->keywords[res->keywords[j]].disposition || lex->keywords[res->keywords[j]].context)
-				filters[nfilters++] = res->keywords[j];
+		{
+			const PvKeywordInfo *d = &lex->keywords[res->keywords[j]];
+			uint64		s = pos->sentences[res->keywords[j]] & ~PV_SENTENCE_OVERFLOW;
+
+			if (!d->disposition && !d->context)
+				continue;
+			filters[nfilters++] = res->keywords[j];
+			if (!d->context || s == 0)
+				continue;
+			if (d->all_categories)
+				context_all |= s;
+			else
+			{
+				if (context_of == NULL)
+					context_of = palloc0(sizeof(uint64) * lex->ncodes);
+				context_of[d->category_code] |= s;
+			}
+		}
+		if (nfilters > 0)
+			a->in_context = palloc0(sizeof(bool) * (res->nkeywords + 1));
 	}
 
 	for (int i = 0; i < res->nkeywords; i++)
@@ -355,13 +355,13 @@ lexicon_assess(const PvLexicon *lex, const pv_result *res, const PvPositions *po
 		{
 			/* every occurrence in a sentence with a context of every category or of its own */
 			uint64		s = pos->sentences[res->keywords[i]];
-			uint64		harmless = context_all | (context_of ? context_of[k->category_code] : 0);
+			uint64		own = context_of ? context_of[k->category_code] : 0;
 
-			if (s != 0 && (s & ~harmless) == 0)
+			if (s != 0 && (s & ~(context_all | own)) == 0)
 			{
 				a->counted[i] = false;
 				a->in_context[i] = true;
-				if ((s & ~(context_of ? context_of[k->category_code] : 0)) != 0)
+				if ((s & ~own) != 0)
 					by_all = true;
 			}
 		}

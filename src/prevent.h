@@ -114,19 +114,12 @@ typedef struct PvAssessment
 	int32		score;
 	int			level;
 	bool	   *counted;		/* per res->keywords entry (palloc'd) */
-	bool	   *in_context;		/* per res->keywords entry: ruled out by a context (palloc'd) */
+	bool	   *in_context;		/* per res->keywords entry: ruled out by a context (palloc'd; NULL
+								 * when the text has no disposition or context) */
 	bool		rules_counted;
 	bool	   *present;		/* per lexicon combination: all its categories present (palloc'd) */
 } PvAssessment;
 
-/*
- * Where each keyword occurred last in the text just scanned (character
- * offset, -1: not at all), for dispositions: a term is ruled out when an
- * in-scope disposition occurs after its last occurrence.  Filled by
- * prevent_scan_assess through the scan's sink, only when the lexicon has
- * dispositions; sized for one lexicon generation, kept by the caller in
- * memory that outlives the call (alloc_mcxt).
- */
 /*
  * Whether occurrences lie inside a title (《…》 or 〈…〉, closed within 64
  * characters): a work's title names no risk (《离家出走》).  Walked forward
@@ -145,9 +138,15 @@ extern void prevent_title_start(PvTitleCursor *tc, const char *doc, size_t len);
 extern bool prevent_in_title(PvTitleCursor *tc, size_t bstart, size_t bend);
 
 /*
- * ... and, for contexts, in which sentences each keyword occurred: bit i
- * for the i-th sentence (between 。！？；!?; and line breaks), bit 63 for
- * the 64th and every later one, where no context reaches.
+ * Where each keyword occurred last in the text just scanned (byte offset,
+ * -1: not at all), for dispositions and contexts: a term is ruled out when
+ * an in-scope disposition or context occurs after its last occurrence; and
+ * in which sentences it occurred, for contexts: bit i for the i-th sentence
+ * (between 。！？；!?; and line breaks), bit 63 for the 64th and every later
+ * one, where no context reaches.  Filled by prevent_scan_assess through the
+ * scan's sink when the lexicon has dispositions or contexts, or the text a
+ * title; sized for one lexicon generation, kept by the caller in memory that
+ * outlives the call (alloc_mcxt).
  */
 #define PV_SENTENCE_OVERFLOW (UINT64CONST(1) << 63)
 
